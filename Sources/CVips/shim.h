@@ -1,0 +1,124 @@
+// Non-variadic wrappers for the variadic libvips calls galleryd uses: Swift cannot call
+// C variadic functions or function-like macros. One wrapper per option set.
+#ifndef GALLERYD_CVIPS_SHIM_H
+#define GALLERYD_CVIPS_SHIM_H
+
+#include <vips/vips.h>
+
+static inline int gd_vips_init(const char *argv0) { return VIPS_INIT(argv0); }
+
+static inline void gd_object_unref(VipsImage *image) { g_object_unref(image); }
+
+static inline void gd_free(void *pointer) { g_free(pointer); }
+
+/// Header-only open of an encoded buffer: pixels are not decoded until they are read.
+static inline VipsImage *gd_image_new_from_buffer(const void *buffer, size_t length, VipsFailOn failOn) {
+    return vips_image_new_from_buffer(buffer, length, "",
+        "access", VIPS_ACCESS_SEQUENTIAL, "fail_on", failOn, NULL);
+}
+
+/// Shrink-on-load thumbnail to `width` (height unconstrained), never upscaled, EXIF
+/// autorotated, colour-managed to sRGB from any embedded profile (CMYK included).
+static inline int gd_thumbnail_buffer(void *buffer, size_t length, VipsImage **out, int width, VipsFailOn failOn) {
+    return vips_thumbnail_buffer(buffer, length, out, width,
+        "height", VIPS_MAX_COORD, "size", VIPS_SIZE_DOWN,
+        "export_profile", "srgb", "fail_on", failOn, NULL);
+}
+
+/// Thumbnail of an image already in memory (already rotated and in sRGB).
+static inline int gd_thumbnail_image(VipsImage *in, VipsImage **out, int width) {
+    return vips_thumbnail_image(in, out, width,
+        "height", VIPS_MAX_COORD, "size", VIPS_SIZE_DOWN, "no_rotate", TRUE, NULL);
+}
+
+/// Fits an in-memory image inside a `width`×`height` box (for placeholders).
+static inline int gd_thumbnail_image_box(VipsImage *in, VipsImage **out, int width, int height) {
+    return vips_thumbnail_image(in, out, width,
+        "height", height, "size", VIPS_SIZE_DOWN, "no_rotate", TRUE, NULL);
+}
+
+static inline int gd_cast_uchar(VipsImage *in, VipsImage **out) {
+    return vips_cast(in, out, VIPS_FORMAT_UCHAR, NULL);
+}
+
+static inline int gd_colourspace(VipsImage *in, VipsImage **out, VipsInterpretation space) {
+    return vips_colourspace(in, out, space, NULL);
+}
+
+static inline int gd_flatten_white(VipsImage *in, VipsImage **out) {
+    double white[3] = {255, 255, 255};
+    VipsArrayDouble *background = vips_array_double_new(white, 3);
+    int result = vips_flatten(in, out, "background", background, NULL);
+    vips_area_unref(VIPS_AREA(background));
+    return result;
+}
+
+static inline int gd_extract_band(VipsImage *in, VipsImage **out, int band, int n) {
+    return vips_extract_band(in, out, band, "n", n, NULL);
+}
+
+static inline int gd_copy(VipsImage *in, VipsImage **out) {
+    return vips_copy(in, out, NULL);
+}
+
+static inline int gd_jpegsave_buffer(VipsImage *in, void **buffer, size_t *length, int quality, int progressive) {
+    return vips_jpegsave_buffer(in, buffer, length,
+        "Q", quality, "optimize_coding", TRUE, "interlace", progressive, NULL);
+}
+
+static inline int gd_webpsave_buffer(VipsImage *in, void **buffer, size_t *length, int quality, int effort) {
+    return vips_webpsave_buffer(in, buffer, length, "Q", quality, "effort", effort, NULL);
+}
+
+static inline int gd_avifsave_buffer(VipsImage *in, void **buffer, size_t *length, int quality, int effort) {
+    return vips_heifsave_buffer(in, buffer, length, "Q", quality, "effort", effort,
+        "compression", VIPS_FOREIGN_HEIF_COMPRESSION_AV1, NULL);
+}
+
+static inline int gd_pngsave_buffer(VipsImage *in, void **buffer, size_t *length) {
+    return vips_pngsave_buffer(in, buffer, length, NULL);
+}
+
+static inline int gd_tiffsave_buffer(VipsImage *in, void **buffer, size_t *length) {
+    return vips_tiffsave_buffer(in, buffer, length, NULL);
+}
+
+static inline int gd_gifsave_buffer(VipsImage *in, void **buffer, size_t *length) {
+    return vips_gifsave_buffer(in, buffer, length, NULL);
+}
+
+static inline int gd_getpoint(VipsImage *in, double **vector, int *n, int x, int y) {
+    return vips_getpoint(in, vector, n, x, y, NULL);
+}
+
+static inline int gd_rot(VipsImage *in, VipsImage **out, VipsAngle angle) {
+    return vips_rot(in, out, angle, NULL);
+}
+
+static inline int gd_flip(VipsImage *in, VipsImage **out, VipsDirection direction) {
+    return vips_flip(in, out, direction, NULL);
+}
+
+static inline int gd_text(VipsImage **out, const char *text, const char *font, int width, int dpi) {
+    return vips_text(out, text, "font", font, "width", width, "dpi", dpi, "rgba", TRUE, NULL);
+}
+
+static inline int gd_composite2_over(VipsImage *base, VipsImage *overlay, VipsImage **out, int x, int y) {
+    return vips_composite2(base, overlay, out, VIPS_BLEND_MODE_OVER, "x", x, "y", y, NULL);
+}
+
+static inline int gd_icc_transform_cmyk(VipsImage *in, VipsImage **out) {
+    return vips_icc_transform(in, out, "cmyk", NULL);
+}
+
+static inline const char *gd_image_loader(VipsImage *image) {
+    const char *loader = NULL;
+    if (vips_image_get_string(image, "vips-loader", &loader) != 0) return NULL;
+    return loader;
+}
+
+static inline int gd_image_has_field(VipsImage *image, const char *name) {
+    return vips_image_get_typeof(image, name) != 0;
+}
+
+#endif

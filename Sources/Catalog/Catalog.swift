@@ -1,0 +1,47 @@
+public import Foundation
+import GRDB
+public import GalleryCore
+public import Logging
+
+/// The SQLite catalog (WAL mode, through GRDB): galleries, assets, renditions, quarantine,
+/// the job queue and, later, the audit and consent logs. One catalog file per data dir;
+/// `ingest`, `serve` and the admin commands may open it at the same time.
+///
+/// Every change that others can see happens in one transaction.
+///
+/// ```swift
+/// let catalog = try Catalog(path: "var/catalog.sqlite", logger: logger)
+/// let list = try await catalog.galleryList()
+/// ```
+public final class Catalog: Sendable {
+    /// Reads run concurrently with the single writer (WAL).
+    let pool: DatabasePool
+    let logger: Logger
+
+    public init(path: String, logger: Logger) throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        // A second process (an `ingest` beside `serve`) waits for the writer rather than failing.
+        configuration.busyMode = .timeout(15)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        self.pool = try DatabasePool(path: path, configuration: configuration)
+        self.logger = logger
+        try Self.migrator.migrate(pool)
+    }
+
+    /// `PRAGMA integrity_check`; "ok" when the file is sound.
+    public func integrityCheck() async throws -> String {
+        try await pool.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "no answer" }
+    }
+
+    /// Writes the WAL back into the main file; called on shutdown.
+    public func checkpoint() throws {
+        try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+    }
+
+    public func close() throws {
+        try pool.close()
+    }
+}

@@ -1,0 +1,75 @@
+public import Foundation
+import GRDB
+public import GalleryCore
+
+/// A gallery's public JSON with the revision it was built from (the cache key).
+public struct BuiltGallery: Sendable {
+    public var document: GalleryDocument
+    public var revision: Int
+}
+
+extension Catalog {
+    /// The revision of a published gallery, or `nil` when there is no such gallery. A cheap
+    /// indexed read that tells a cache whether its copy is still current.
+    public func publishedRevision(slug: String) async throws -> Int? {
+        try await pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT revision FROM gallery WHERE slug = ? AND published", arguments: [slug])
+        }
+    }
+
+    /// A fingerprint of every published gallery's revision, for the list's cache.
+    public func listRevision() async throws -> String {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT id, revision FROM gallery WHERE published ORDER BY id")
+            return rows.map { "\($0["id"] as Int64):\($0["revision"] as Int)" }.joined(separator: ",")
+        }
+    }
+
+    /// `GET /api/v1/galleries`: published galleries, newest change first.
+    public func galleryList() async throws -> GalleryList {
+        try await pool.read { db in
+            let galleries = try GalleryRecord.filter(Column("published")).order(Column("slug")).fetchAll(db)
+            let summaries = try galleries.map { gallery in
+                let items = try Self.items(db, of: gallery)
+                return GallerySummary(
+                    slug: gallery.slug, title: gallery.title, summary: gallery.summary, itemCount: items.count,
+                    updatedAt: gallery.updatedAt, cover: items.first)
+            }
+            return GalleryList(galleries: summaries)
+        }
+    }
+
+    /// `GET /api/v1/galleries/{slug}` without the consent-dependent parts (embeds, share,
+    /// consent), which the server adds per request.
+    public func gallery(slug: String) async throws -> BuiltGallery? {
+        try await pool.read { db in
+            guard let gallery = try GalleryRecord.filter(Column("slug") == slug && Column("published")).fetchOne(db)
+            else { return nil }
+            let document = GalleryDocument(
+                slug: gallery.slug, title: gallery.title, summary: gallery.summary, updatedAt: gallery.updatedAt,
+                items: try Self.items(db, of: gallery), consent: ConsentState(policyVersion: "", granted: []))
+            return BuiltGallery(document: document, revision: gallery.revision)
+        }
+    }
+
+    /// The visible items of a gallery in display order, numbered.
+    static func items(_ db: Database, of gallery: GalleryRecord) throws -> [GalleryItem] {
+        let assets = try AssetRecord.filter(Column("galleryId") == gallery.id && !Column("hidden")).fetchAll(db)
+        let renditions = try RenditionRecord.filter(assets.map(\.id.value).contains(Column("assetId")))
+            .fetchAll(db)
+        let renditionsByAsset = Dictionary(grouping: renditions, by: \.assetId)
+        let byName = Dictionary(assets.map { ($0.fileName, $0) }, uniquingKeysWith: { first, _ in first })
+        let order = GalleryOrder(explicitOrder: gallery.sidecar?.order)
+            .sorted(assets.map { GalleryOrder.Entry(fileName: $0.fileName, takenAt: $0.takenAt) })
+        return order.enumerated().compactMap { index, entry in
+            guard let asset = byName[entry.fileName] else { return nil }
+            let files = (renditionsByAsset[asset.id] ?? []).sorted {
+                ($0.role, $0.width, $0.format.rawValue) < ($1.role, $1.width, $1.format.rawValue)
+            }
+            return GalleryItem(
+                id: asset.id, position: index + 1, count: order.count, text: asset.text, width: asset.width,
+                height: asset.height, takenAt: asset.takenAt, placeholder: asset.placeholder,
+                renditions: files.map(\.document))
+        }
+    }
+}

@@ -1,0 +1,204 @@
+public import Foundation
+import GRDB
+public import GalleryCore
+
+/// What the catalog knows of a file on disk, for deciding whether it changed.
+public struct KnownFile: Sendable, Equatable {
+    public var path: String
+    public var fileSize: Int
+    public var modifiedAt: Double
+    public var sourceHash: String?
+    public var isQuarantined: Bool
+}
+
+extension Catalog {
+    public func asset(atPath path: String) async throws -> AssetRecord? {
+        try await pool.read { db in try AssetRecord.filter(Column("path") == path).fetchOne(db) }
+    }
+
+    public func asset(id: AssetID) async throws -> AssetRecord? {
+        try await pool.read { db in try AssetRecord.fetchOne(db, key: id.value) }
+    }
+
+    public func quarantineEntry(atPath path: String) async throws -> QuarantineRecord? {
+        try await pool.read { db in try QuarantineRecord.fetchOne(db, key: path) }
+    }
+
+    public func quarantined() async throws -> [QuarantineRecord] {
+        try await pool.read { db in try QuarantineRecord.order(Column("path")).fetchAll(db) }
+    }
+
+    public func gallery(folder: String) async throws -> GalleryRecord? {
+        try await pool.read { db in try GalleryRecord.filter(Column("folder") == folder).fetchOne(db) }
+    }
+
+    public func galleries() async throws -> [GalleryRecord] {
+        try await pool.read { db in try GalleryRecord.order(Column("slug")).fetchAll(db) }
+    }
+
+    public func renditions(of id: AssetID) async throws -> [RenditionRecord] {
+        try await pool.read { db in
+            try RenditionRecord.filter(Column("assetId") == id.value).order(Column("role"), Column("width"))
+                .fetchAll(db)
+        }
+    }
+
+    /// Every file the catalog holds, published or quarantined, by path.
+    public func knownFiles() async throws -> [String: KnownFile] {
+        try await pool.read { db in
+            var files: [String: KnownFile] = [:]
+            let assets = try Row.fetchCursor(db, sql: "SELECT path, fileSize, modifiedAt, sourceHash FROM asset")
+            while let row = try assets.next() {
+                let path: String = row["path"]
+                files[path] = KnownFile(
+                    path: path, fileSize: row["fileSize"], modifiedAt: row["modifiedAt"], sourceHash: row["sourceHash"],
+                    isQuarantined: false)
+            }
+            let held = try Row.fetchCursor(db, sql: "SELECT path, fileSize, modifiedAt FROM quarantine")
+            while let row = try held.next() {
+                let path: String = row["path"]
+                files[path] = KnownFile(
+                    path: path, fileSize: row["fileSize"] ?? -1, modifiedAt: row["modifiedAt"] ?? -1, sourceHash: nil,
+                    isQuarantined: true)
+            }
+            return files
+        }
+    }
+
+    /// Creates or updates the gallery of a folder from its sidecar. When the sidecar
+    /// changed, every asset's texts are bound again (no image is re-rendered unless its
+    /// credit changed, which the caller sees in the returned assets).
+    ///
+    /// - Throws: ``QuarantineReason/slugCollision(slug:folder:)`` when another folder has
+    ///   the slug already.
+    @discardableResult
+    public func syncGallery(
+        folder: String, sidecar: GallerySidecar?, sidecarError: String?, binder: MetadataBinder, now: Date = Date()
+    ) async throws -> GalleryRecord {
+        try await pool.write { db in
+            var fresh = GalleryRecord(folder: folder, sidecar: sidecar, sidecarError: sidecarError, now: now)
+            if let other = try GalleryRecord.filter(Column("slug") == fresh.slug && Column("folder") != folder)
+                .fetchOne(db)
+            {
+                throw QuarantineReason.slugCollision(slug: fresh.slug, folder: other.folder)
+            }
+            guard var existing = try GalleryRecord.filter(Column("folder") == folder).fetchOne(db) else {
+                try fresh.insert(db)
+                return fresh
+            }
+            let unchanged =
+                existing.sidecar == fresh.sidecar && existing.sidecarError == fresh.sidecarError
+                && existing.slug == fresh.slug
+            if unchanged { return existing }
+            fresh.id = existing.id
+            fresh.revision = existing.revision + 1
+            existing = fresh
+            try existing.update(db)
+            try rebindTexts(db, galleryId: existing.id!, binder: binder, now: now)
+            return existing
+        }
+    }
+
+    /// Binds the texts of every asset of a gallery again, from stored metadata, the
+    /// gallery's sidecar and admin overrides.
+    func rebindTexts(_ db: Database, galleryId: Int64, binder: MetadataBinder, now: Date) throws {
+        guard let gallery = try GalleryRecord.fetchOne(db, key: galleryId) else { return }
+        for var asset in try AssetRecord.filter(Column("galleryId") == galleryId).fetchAll(db) {
+            let text = binder.bind(
+                embedded: asset.metadata, sidecar: gallery.sidecar?.items?[asset.fileName], admin: nil,
+                galleryCredit: gallery.defaultCredit)
+            if text != asset.text {
+                asset.text = text
+                asset.updatedAt = now
+                try asset.update(db)
+            }
+        }
+    }
+
+    /// Publishes a new or changed asset with its renditions, in one transaction: old
+    /// renditions rows replaced, quarantine entry cleared, gallery revision bumped.
+    public func commit(asset: AssetRecord, renditions: [RenditionRecord], now: Date = Date()) async throws {
+        try await pool.write { db in
+            try RenditionRecord.filter(Column("assetId") == asset.id.value).deleteAll(db)
+            try asset.upsert(db)
+            for rendition in renditions { try rendition.insert(db) }
+            try QuarantineRecord.deleteOne(db, key: asset.path)
+            try bumpRevision(db, galleryId: asset.galleryId, now: now)
+        }
+    }
+
+    /// Records that a file's metadata changed (touched, copied back) but not its bytes.
+    public func touch(path: String, fileSize: Int, modifiedAt: Double) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE asset SET fileSize = ?, modifiedAt = ? WHERE path = ?",
+                arguments: [fileSize, modifiedAt, path])
+        }
+    }
+
+    /// Holds a file back with its reason; a published older version of it is withdrawn.
+    public func quarantine(_ entry: QuarantineRecord, now: Date = Date()) async throws {
+        try await pool.write { db in
+            var entry = entry
+            if let previous = try QuarantineRecord.fetchOne(db, key: entry.path) {
+                entry.attempts = previous.attempts + 1
+            }
+            try entry.upsert(db)
+            if let asset = try AssetRecord.filter(Column("path") == entry.path).fetchOne(db) {
+                try asset.delete(db)
+                try bumpRevision(db, galleryId: asset.galleryId, now: now)
+            }
+        }
+    }
+
+    /// Forgets a file that left the media folder: its asset, renditions rows and quarantine
+    /// entry. The rendition files are collected later, after a grace period.
+    @discardableResult
+    public func removeFile(path: String, now: Date = Date()) async throws -> Bool {
+        try await pool.write { db in
+            let quarantined = try QuarantineRecord.deleteOne(db, key: path)
+            guard let asset = try AssetRecord.filter(Column("path") == path).fetchOne(db) else { return quarantined }
+            try asset.delete(db)
+            try bumpRevision(db, galleryId: asset.galleryId, now: now)
+            return true
+        }
+    }
+
+    /// Forgets a gallery whose folder is gone, with all its assets.
+    public func removeGallery(folder: String) async throws {
+        try await pool.write { db in
+            _ = try GalleryRecord.filter(Column("folder") == folder).deleteAll(db)
+            try db.execute(
+                sql: "DELETE FROM quarantine WHERE path LIKE ? ESCAPE '\\'",
+                arguments: [Self.likePrefix(folder + "/")])
+        }
+    }
+
+    func bumpRevision(_ db: Database, galleryId: Int64, now: Date) throws {
+        try db.execute(
+            sql: "UPDATE gallery SET revision = revision + 1, updatedAt = ? WHERE id = ?", arguments: [now, galleryId])
+    }
+
+    static func likePrefix(_ prefix: String) -> String {
+        prefix.replacing("\\", with: "\\\\").replacing("%", with: "\\%").replacing("_", with: "\\_") + "%"
+    }
+}
+
+extension Catalog {
+    /// An asset whose renditions were made from the same bytes with the same credit, so
+    /// that a copy of a file in a second gallery reuses them.
+    public func assetSharingRenditions(sourceHash: String, variantKey: String) async throws -> (
+        AssetRecord, [RenditionRecord]
+    )? {
+        try await pool.read { db in
+            guard
+                let asset = try AssetRecord.filter(
+                    Column("sourceHash") == sourceHash && Column("variantKey") == variantKey
+                )
+                .fetchOne(db)
+            else { return nil }
+            let renditions = try RenditionRecord.filter(Column("assetId") == asset.id.value).fetchAll(db)
+            return (asset, renditions)
+        }
+    }
+}

@@ -1,0 +1,46 @@
+public import Foundation
+public import GRDB
+public import GalleryCore
+
+/// A gallery: one folder directly under the media root.
+public struct GalleryRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "gallery"
+
+    public var id: Int64?
+    /// Folder name under the media root.
+    public var folder: String
+    public var slug: String
+    public var title: String
+    public var summary: String?
+    public var defaultCredit: String?
+    public var sidecar: GallerySidecar?
+    /// Why the sidecar could not be read, when it could not.
+    public var sidecarError: String?
+    public var published: Bool
+    /// Increases with every change that alters the gallery's JSON; the JSON cache key.
+    public var revision: Int
+    public var updatedAt: Date
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+
+    static let assets = hasMany(AssetRecord.self)
+}
+
+extension GalleryRecord {
+    /// Builds the record for a folder from its sidecar (title and credit fall back to the
+    /// folder name and nothing).
+    public init(folder: String, sidecar: GallerySidecar?, sidecarError: String?, now: Date) {
+        self.folder = folder
+        self.slug = sidecar?.slug.flatMap(Slug.init(validating:))?.value ?? Slug(folderName: folder).value
+        self.title = sidecar?.title.flatMap(TextNormalizer.clean) ?? folder
+        self.summary = sidecar?.summary.flatMap(TextNormalizer.clean)
+        self.defaultCredit = sidecar?.credit.flatMap(TextNormalizer.clean)
+        self.sidecar = sidecar
+        self.sidecarError = sidecarError
+        self.published = sidecar?.published ?? true
+        self.revision = 1
+        self.updatedAt = now
+    }
+}

@@ -1,0 +1,57 @@
+/// The optional `gallery.yaml` in a gallery folder: what the photographer or editor says
+/// about the gallery and its files. Every field is optional.
+///
+/// ```yaml
+/// title: Auftaktkonferenz Digitale Modellkommunen in NRW
+/// summary: Zu Beginn der Förderphase …
+/// credit: © MWIDE NRW/E. Lichtenscheidt
+/// order: [bild-1.jpg, bild-2.jpg]
+/// items:
+///   bild-1.jpg:
+///     caption: Von links: …
+///     alt: Sechs Personen vor einer Wand
+/// ```
+public struct GallerySidecar: Codable, Sendable, Equatable {
+    public static let fileName = "gallery.yaml"
+
+    public var slug: String?
+    public var title: String?
+    public var summary: String?
+    /// The gallery's default credit, used when a file names no credit of its own.
+    public var credit: String?
+    /// File names in display order; files not listed follow, by capture time then name.
+    public var order: [String]?
+    public var published: Bool?
+    public var items: [String: TextOverrides]?
+    public var embeds: [EmbedDeclaration]?
+
+    public init(
+        slug: String? = nil, title: String? = nil, summary: String? = nil, credit: String? = nil,
+        order: [String]? = nil, published: Bool? = nil, items: [String: TextOverrides]? = nil,
+        embeds: [EmbedDeclaration]? = nil
+    ) {
+        self.slug = slug
+        self.title = title
+        self.summary = summary
+        self.credit = credit
+        self.order = order
+        self.published = published
+        self.items = items
+        self.embeds = embeds
+    }
+}
+
+/// A social embed declared in a sidecar: the service and the URL of the post or video.
+public struct EmbedDeclaration: Codable, Sendable, Equatable {
+    public var service: String
+    public var url: String
+    public var kind: EmbedKind?
+    public var title: String?
+
+    public init(service: String, url: String, kind: EmbedKind? = nil, title: String? = nil) {
+        self.service = service
+        self.url = url
+        self.kind = kind
+        self.title = title
+    }
+}

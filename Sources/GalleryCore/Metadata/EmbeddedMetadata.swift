@@ -1,0 +1,104 @@
+/// The caption- and credit-related fields read from one image file, by source. Values are
+/// already decoded to Swift strings; empty strings are stored as `nil`.
+public struct EmbeddedMetadata: Hashable, Sendable, Codable {
+    public var exif: ExifFields
+    public var iptc: IPTCFields
+    public var xmp: XMPFields
+
+    public init(exif: ExifFields = .init(), iptc: IPTCFields = .init(), xmp: XMPFields = .init()) {
+        self.exif = exif
+        self.iptc = iptc
+        self.xmp = xmp
+    }
+}
+
+/// EXIF fields galleryd uses (read through libexif).
+public struct ExifFields: Hashable, Sendable, Codable {
+    public var imageDescription: String?
+    public var artist: String?
+    /// Copyright, with the photographer and editor parts joined as EXIF defines them.
+    public var copyright: String?
+    public var userComment: String?
+    public var xpTitle: String?
+    public var xpComment: String?
+    public var xpAuthor: String?
+    public var make: String?
+    public var model: String?
+    /// `DateTimeOriginal` as written, e.g. `2019:03:12 10:31:00`.
+    public var dateTimeOriginal: String?
+    /// `OffsetTimeOriginal`, e.g. `+01:00`, when the camera wrote it.
+    public var offsetTimeOriginal: String?
+    public var orientation: Int?
+    public var hasGPS: Bool
+
+    public init(
+        imageDescription: String? = nil, artist: String? = nil, copyright: String? = nil,
+        userComment: String? = nil, xpTitle: String? = nil, xpComment: String? = nil, xpAuthor: String? = nil,
+        make: String? = nil, model: String? = nil, dateTimeOriginal: String? = nil,
+        offsetTimeOriginal: String? = nil, orientation: Int? = nil, hasGPS: Bool = false
+    ) {
+        self.imageDescription = imageDescription
+        self.artist = artist
+        self.copyright = copyright
+        self.userComment = userComment
+        self.xpTitle = xpTitle
+        self.xpComment = xpComment
+        self.xpAuthor = xpAuthor
+        self.make = make
+        self.model = model
+        self.dateTimeOriginal = dateTimeOriginal
+        self.offsetTimeOriginal = offsetTimeOriginal
+        self.orientation = orientation
+        self.hasGPS = hasGPS
+    }
+}
+
+/// IPTC IIM fields from the Photoshop APP13 block.
+public struct IPTCFields: Hashable, Sendable, Codable {
+    public var captionAbstract: String?
+    public var headline: String?
+    public var byline: String?
+    public var credit: String?
+    public var copyrightNotice: String?
+    public var source: String?
+    public init(
+        captionAbstract: String? = nil, headline: String? = nil, byline: String? = nil, credit: String? = nil,
+        copyrightNotice: String? = nil, source: String? = nil
+    ) {
+        self.captionAbstract = captionAbstract
+        self.headline = headline
+        self.byline = byline
+        self.credit = credit
+        self.copyrightNotice = copyrightNotice
+        self.source = source
+    }
+
+    public var isEmpty: Bool {
+        captionAbstract == nil && headline == nil && byline == nil && credit == nil && copyrightNotice == nil
+            && source == nil
+    }
+}
+
+/// XMP fields (language alternatives already resolved: `de`, then `x-default`).
+public struct XMPFields: Hashable, Sendable, Codable {
+    public var description: String?
+    public var creator: String?
+    public var rights: String?
+    public var credit: String?
+    public var headline: String?
+    public var webStatement: String?
+    public var altText: String?
+
+    public init(
+        description: String? = nil, creator: String? = nil, rights: String? = nil, credit: String? = nil,
+        headline: String? = nil, webStatement: String? = nil, altText: String? = nil
+    ) {
+        self.description = description
+        self.creator = creator
+        self.rights = rights
+        self.credit = credit
+        self.headline = headline
+        self.webStatement = webStatement
+        self.altText = altText
+    }
+}

@@ -1,0 +1,138 @@
+/// Where a bound caption or credit came from; shown in the JSON as `creditSource`.
+public enum TextSource: String, Codable, Sendable, CaseIterable {
+    case house, gallery, exif, iptc, xmp, sidecar, admin
+}
+
+/// Caption, alt text and credit values set by a person (a sidecar entry or an admin), each
+/// of which overrides what the file carries. `nil` means "not set here".
+public struct TextOverrides: Hashable, Sendable, Codable {
+    public var caption: String?
+    public var alt: String?
+    public var headline: String?
+    public var credit: String?
+    public var creator: String?
+
+    public init(
+        caption: String? = nil, alt: String? = nil, headline: String? = nil, credit: String? = nil,
+        creator: String? = nil
+    ) {
+        self.caption = caption
+        self.alt = alt
+        self.headline = headline
+        self.credit = credit
+        self.creator = creator
+    }
+
+    public var isEmpty: Bool { self == TextOverrides() }
+}
+
+/// The texts published with an asset, each with the source that won.
+public struct BoundText: Hashable, Sendable, Codable {
+    public var caption: String?
+    public var captionSource: TextSource?
+    public var alt: String?
+    public var headline: String?
+    public var credit: String
+    public var creditSource: TextSource
+    public var creator: String?
+    public var copyright: String?
+    public var license: String?
+
+    /// What goes into each rendition's fresh EXIF: the bound credit as Copyright, the
+    /// creator (or, without one, the credit) as Artist.
+    public var embeddedCredit: EmbeddedCredit {
+        EmbeddedCredit(artist: creator ?? credit, copyright: credit)
+    }
+}
+
+/// Binds captions and credits by the precedence rules of DESIGN.md:
+///
+/// - caption: admin › sidecar › embedded (EXIF ImageDescription unless camera
+///   boilerplate › XMP `dc:description` in sync with IIM › IIM 2:120, unless XMP extends a
+///   truncated IIM value › EXIF UserComment › XPComment/XPTitle) › none;
+/// - credit: admin › sidecar › IPTC/XMP Credit Line › EXIF Copyright, else Artist ›
+///   gallery default › house credit.
+///
+/// ```swift
+/// let bound = MetadataBinder(houseCredit: "© MWIDE NRW/E. Lichtenscheidt")
+///     .bind(embedded: metadata, sidecar: nil, admin: nil, galleryCredit: nil)
+/// bound.creditSource  // .house when the file names no one
+/// ```
+public struct MetadataBinder: Sendable {
+    public var houseCredit: String
+
+    public init(houseCredit: String) {
+        self.houseCredit = houseCredit
+    }
+
+    public func bind(
+        embedded: EmbeddedMetadata, sidecar: TextOverrides?, admin: TextOverrides?, galleryCredit: String?
+    ) -> BoundText {
+        let exif = embedded.exif
+        // People outrank files: the admin's override first, then the sidecar entry.
+        let candidates: [(TextOverrides?, TextSource)] = [(admin, .admin), (sidecar, .sidecar)]
+        let people = candidates.compactMap { overrides, source in overrides.map { ($0, source) } }
+        let caption = personal(\.caption, from: people) ?? embeddedCaption(embedded)
+        let creditLine = reconcile(xmp: embedded.xmp.credit, iim: embedded.iptc.credit)
+        let exifCredit = exif.copyright.map { ($0, TextSource.exif) } ?? exif.artist.map { ($0, TextSource.exif) }
+        let credit =
+            personal(\.credit, from: people)
+            ?? creditLine ?? exifCredit
+            ?? galleryCredit.flatMap(TextNormalizer.clean).map { ($0, TextSource.gallery) }
+            ?? (houseCredit, .house)
+
+        let creator =
+            personal(\.creator, from: people)?.0
+            ?? exif.artist
+            ?? reconcile(xmp: embedded.xmp.creator, iim: embedded.iptc.byline)?.0
+            ?? exif.xpAuthor
+        let copyright =
+            exif.copyright
+            ?? reconcile(xmp: embedded.xmp.rights, iim: embedded.iptc.copyrightNotice)?.0
+        let headline =
+            personal(\.headline, from: people)?.0
+            ?? reconcile(xmp: embedded.xmp.headline, iim: embedded.iptc.headline)?.0
+        let alt = personal(\.alt, from: people)?.0 ?? embedded.xmp.altText ?? headline ?? caption?.0
+
+        return BoundText(
+            caption: caption?.0, captionSource: caption?.1, alt: alt, headline: headline,
+            credit: credit.0, creditSource: credit.1, creator: creator, copyright: copyright,
+            license: embedded.xmp.webStatement)
+    }
+
+    func embeddedCaption(_ embedded: EmbeddedMetadata) -> (String, TextSource)? {
+        let exif = embedded.exif
+        if let description = exif.imageDescription,
+            !CameraBoilerplate.matches(description, make: exif.make, model: exif.model)
+        {
+            return (description, .exif)
+        }
+        if let reconciled = reconcile(xmp: embedded.xmp.description, iim: embedded.iptc.captionAbstract) {
+            return reconciled
+        }
+        let windowsTexts = [exif.userComment, exif.xpComment, exif.xpTitle].compactMap { $0 }
+        return windowsTexts.first { !CameraBoilerplate.matches($0, make: exif.make, model: exif.model) }
+            .map { ($0, .exif) }
+    }
+
+    /// Metadata Working Group rule for a value held in both XMP and IIM: XMP when the two
+    /// agree or XMP extends a truncated IIM value (IIM records have short length limits);
+    /// IIM when they disagree, because a tool that does not know XMP edited IIM last.
+    func reconcile(xmp: String?, iim: String?) -> (String, TextSource)? {
+        switch (xmp, iim) {
+        case (nil, nil): nil
+        case (let xmp?, nil): (xmp, .xmp)
+        case (nil, let iim?): (iim, .iptc)
+        case (let xmp?, let iim?): xmp.hasPrefix(iim) ? (xmp, .xmp) : (iim, .iptc)
+        }
+    }
+
+    private func personal(
+        _ field: KeyPath<TextOverrides, String?>, from people: [(TextOverrides, TextSource)]
+    ) -> (String, TextSource)? {
+        for (overrides, source) in people {
+            if let value = overrides[keyPath: field], let text = TextNormalizer.clean(value) { return (text, source) }
+        }
+        return nil
+    }
+}

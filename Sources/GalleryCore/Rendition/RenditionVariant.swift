@@ -1,0 +1,80 @@
+import Crypto
+
+/// The content-addressed location of an asset's renditions: the source's SHA-256 plus a
+/// short key of everything else that shapes the bytes (encoder settings and the credit
+/// written into the EXIF). Same key, same bytes: the URLs are immutable.
+public struct RenditionVariant: Hashable, Sendable {
+    public let sourceHash: String
+    public let key: String
+
+    public init(sourceHash: String, settings: RenditionSettings, credit: EmbeddedCredit) {
+        self.sourceHash = sourceHash
+        let material = [settings.fingerprint, credit.artist ?? "", credit.copyright ?? ""].joined(separator: "\u{1F}")
+        self.key = String(SHA256.hash(data: Array(material.utf8)).hexString.prefix(12))
+    }
+
+    public init?(sourceHash: String, key: String) {
+        guard Self.isSourceHash(sourceHash), key.count == 12, key.allSatisfy(Self.isLowerHex) else { return nil }
+        self.sourceHash = sourceHash
+        self.key = key
+    }
+
+    /// Path relative to the renditions root, also the URL path after `/renditions/`.
+    public func relativePath(of spec: RenditionSpec) -> String {
+        "\(sourceHash)/\(key)/\(spec.fileName)"
+    }
+
+    /// The folder on disk, fanned out by the first two hex digits so no folder grows huge.
+    public var directoryComponents: [String] { [String(sourceHash.prefix(2)), sourceHash, key] }
+
+    public static func isSourceHash(_ value: String) -> Bool {
+        value.utf8.count == 64 && value.allSatisfy(isLowerHex)
+    }
+
+    static func isLowerHex(_ character: Character) -> Bool {
+        character.isASCII && (character.isNumber || ("a"..."f").contains(character))
+    }
+}
+
+/// The credit written into every rendition's fresh EXIF.
+public struct EmbeddedCredit: Hashable, Sendable {
+    public var artist: String?
+    public var copyright: String?
+
+    public init(artist: String?, copyright: String?) {
+        self.artist = artist
+        self.copyright = copyright
+    }
+}
+
+/// Where rendition files live below the renditions folder, shared by the writer (ingest)
+/// and the reader (HTTP). URL paths are `<sha256>/<key>/<role>-<width>.<ext>`; on disk
+/// they sit one level deeper, under the first two hex digits of the hash.
+public enum RenditionLayout {
+    /// The path on disk (relative to the renditions folder) for a URL path after
+    /// `/renditions/`, or `nil` unless the URL path has exactly the shape galleryd writes.
+    /// Nothing else can name a file: no `..`, no encoded separators, no other names.
+    public static func diskPath(forURLPath urlPath: String) -> String? {
+        let parts = urlPath.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 3, RenditionVariant(sourceHash: parts[0], key: parts[1]) != nil,
+            isRenditionFileName(parts[2])
+        else { return nil }
+        return "\(parts[0].prefix(2))/\(urlPath)"
+    }
+
+    /// The path on disk for a URL path known to be valid (from the catalog).
+    public static func diskPath(of variant: RenditionVariant, spec: RenditionSpec) -> String {
+        (variant.directoryComponents + [spec.fileName]).joined(separator: "/")
+    }
+
+    /// `role-width.ext` with a known role and format.
+    static func isRenditionFileName(_ name: String) -> Bool {
+        guard let dot = name.lastIndex(of: "."), let dash = name.lastIndex(of: "-"), dash < dot else { return false }
+        let role = String(name[..<dash])
+        let width = name[name.index(after: dash)..<dot]
+        let ext = String(name[name.index(after: dot)...])
+        return RenditionRole(rawValue: role) != nil && OutputFormat(fileExtension: ext) != nil
+            && !width.isEmpty && width.count <= 5 && width.allSatisfy { $0.isASCII && $0.isNumber }
+            && width.first != "0"
+    }
+}

@@ -1,0 +1,88 @@
+import GalleryCore
+
+/// Reads IPTC IIM datasets from a Photoshop APP13 block ("Photoshop 3.0\0" + 8BIM image
+/// resources, IIM in resource 0x0404) or from raw IIM bytes (TIFF's IPTC tag).
+///
+/// Every length is checked against the bytes that remain; a record that claims more is
+/// dropped along with everything after it. Dataset 1:90 selects UTF-8, else Latin-1.
+enum IPTCReader {
+    static func read(_ block: [UInt8]) -> IPTCFields? {
+        guard let iim = iimBytes(in: block[...]) else { return nil }
+        let datasets = parseDatasets(iim)
+        let isUTF8 = datasets.contains {
+            $0.record == 1 && $0.dataset == 90 && $0.value.elementsEqual([0x1B, 0x25, 0x47])
+        }
+        func text(_ dataset: UInt8) -> String? {
+            let values = datasets.filter { $0.record == 2 && $0.dataset == dataset }.compactMap { entry in
+                isUTF8 ? TextNormalizer.decode(entry.value) : latin1(entry.value)
+            }
+            // Repeatable datasets (2:80 By-line) are joined; the rest keep their first value.
+            return values.isEmpty ? nil : (dataset == 80 ? values.joined(separator: "; ") : values[0])
+        }
+        let fields = IPTCFields(
+            captionAbstract: text(120), headline: text(105), byline: text(80), credit: text(110),
+            copyrightNotice: text(116), source: text(115))
+        return fields.isEmpty ? nil : fields
+    }
+
+    struct Dataset {
+        var record: UInt8
+        var dataset: UInt8
+        var value: ArraySlice<UInt8>
+    }
+
+    /// IIM is Latin-1 unless 1:90 says otherwise; bytes that happen to be valid UTF-8 are
+    /// still read as UTF-8, since many tools write UTF-8 without setting 1:90.
+    static func latin1(_ bytes: ArraySlice<UInt8>) -> String? {
+        TextNormalizer.decode(bytes)
+    }
+
+    /// Finds the IIM stream: inside 8BIM resource 0x0404, or the block itself if it starts
+    /// with an IIM tag marker.
+    static func iimBytes(in block: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
+        var bytes = block
+        let photoshopHeader = Array("Photoshop 3.0\0".utf8)
+        if bytes.starts(with: photoshopHeader) { bytes = bytes.dropFirst(photoshopHeader.count) }
+        if bytes.first == 0x1C { return bytes }
+        var cursor = bytes.startIndex
+        let signature = Array("8BIM".utf8)
+        while cursor + 12 <= bytes.endIndex {
+            guard bytes[cursor..<cursor + 4].elementsEqual(signature) else { return nil }
+            let resourceID = UInt16(bytes[cursor + 4]) << 8 | UInt16(bytes[cursor + 5])
+            let nameLength = Int(bytes[cursor + 6])
+            // Pascal string (length byte + name) padded to an even size.
+            var position = cursor + 6 + ((nameLength + 2) & ~1)
+            guard position + 4 <= bytes.endIndex else { return nil }
+            let size =
+                Int(bytes[position]) << 24 | Int(bytes[position + 1]) << 16 | Int(bytes[position + 2]) << 8
+                | Int(bytes[position + 3])
+            position += 4
+            guard size >= 0, size <= bytes.endIndex - position else { return nil }
+            if resourceID == 0x0404 { return bytes[position..<position + size] }
+            cursor = position + size + (size & 1)
+        }
+        return nil
+    }
+
+    static func parseDatasets(_ iim: ArraySlice<UInt8>) -> [Dataset] {
+        var datasets: [Dataset] = []
+        var cursor = iim.startIndex
+        while cursor + 5 <= iim.endIndex, iim[cursor] == 0x1C, datasets.count < 10_000 {
+            let record = iim[cursor + 1]
+            let dataset = iim[cursor + 2]
+            var length = Int(iim[cursor + 3]) << 8 | Int(iim[cursor + 4])
+            var start = cursor + 5
+            if length & 0x8000 != 0 {
+                // Extended dataset: the low bits give how many length bytes follow (≤ 4).
+                let lengthBytes = length & 0x7FFF
+                guard lengthBytes <= 4, start + lengthBytes <= iim.endIndex else { break }
+                length = iim[start..<start + lengthBytes].reduce(0) { $0 << 8 | Int($1) }
+                start += lengthBytes
+            }
+            guard length <= iim.endIndex - start else { break }
+            datasets.append(Dataset(record: record, dataset: dataset, value: iim[start..<start + length]))
+            cursor = start + length
+        }
+        return datasets
+    }
+}

@@ -1,0 +1,158 @@
+import Foundation
+import GalleryCore
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
+
+/// Reads the caption and credit properties from an XMP packet.
+///
+/// Packets with a DTD or entity declaration are refused outright: XMP never needs one, and
+/// refusing it rules out external entities and entity expansion ("billion laughs").
+/// Language alternatives resolve to `de`, then `x-default`, then the first.
+enum XMPReader {
+    static let maximumPacketSize = 2 * 1024 * 1024
+
+    static func read(_ packet: [UInt8]) -> XMPFields? {
+        guard !packet.isEmpty, packet.count <= maximumPacketSize else { return nil }
+        let data = Data(packet)
+        if data.range(of: Data("<!DOCTYPE".utf8)) != nil || data.range(of: Data("<!ENTITY".utf8)) != nil {
+            return nil
+        }
+        let collector = XMPCollector()
+        let parser = XMLParser(data: data)
+        parser.shouldProcessNamespaces = true
+        parser.shouldResolveExternalEntities = false
+        parser.delegate = collector
+        _ = parser.parse()
+        // A packet cut short still yields the properties read before the error.
+        let fields = collector.fields
+        return fields == XMPFields() ? nil : fields
+    }
+}
+
+private enum Namespace {
+    static let dc = "http://purl.org/dc/elements/1.1/"
+    static let photoshop = "http://ns.adobe.com/photoshop/1.0/"
+    static let xmpRights = "http://ns.adobe.com/xap/1.0/rights/"
+    static let iptcCore = "http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/"
+    static let rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    static let xml = "http://www.w3.org/XML/1998/namespace"
+}
+
+/// The properties galleryd reads, by namespace and local name.
+private enum Property: CaseIterable {
+    case description, creator, rights, credit, headline, webStatement, altText
+
+    init?(namespace: String?, name: String) {
+        switch (namespace, name) {
+        case (Namespace.dc, "description"): self = .description
+        case (Namespace.dc, "creator"): self = .creator
+        case (Namespace.dc, "rights"): self = .rights
+        case (Namespace.photoshop, "Credit"): self = .credit
+        case (Namespace.photoshop, "Headline"): self = .headline
+        case (Namespace.xmpRights, "WebStatement"): self = .webStatement
+        case (Namespace.iptcCore, "AltTextAccessibility"): self = .altText
+        default: return nil
+        }
+    }
+}
+
+private final class XMPCollector: NSObject, XMLParserDelegate {
+    /// Values per property: (language or nil, text), in document order.
+    private var values: [Property: [(language: String?, text: String)]] = [:]
+    private var current: Property?
+    private var currentLanguage: String?
+    private var text = ""
+    private var depthInProperty = 0
+    private var elementCount = 0
+
+    var fields: XMPFields {
+        XMPFields(
+            description: pick(.description), creator: list(.creator), rights: pick(.rights),
+            credit: pick(.credit), headline: pick(.headline), webStatement: pick(.webStatement),
+            altText: pick(.altText))
+    }
+
+    private func pick(_ property: Property) -> String? {
+        guard let entries = values[property], !entries.isEmpty else { return nil }
+        let preferred =
+            entries.first { $0.language?.lowercased() == "de" }
+            ?? entries.first { $0.language?.lowercased().hasPrefix("de-") == true }
+            ?? entries.first { $0.language == "x-default" }
+            ?? entries[0]
+        return TextNormalizer.clean(preferred.text)
+    }
+
+    /// `dc:creator` is an ordered list of names.
+    private func list(_ property: Property) -> String? {
+        let names = (values[property] ?? []).compactMap { TextNormalizer.clean($0.text) }
+        return names.isEmpty ? nil : TextNormalizer.clean(names.joined(separator: "; "))
+    }
+
+    func parser(
+        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+        qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]
+    ) {
+        elementCount += 1
+        if elementCount > 100_000 {
+            parser.abortParsing()
+            return
+        }
+        if current != nil {
+            depthInProperty += 1
+            if namespaceURI == Namespace.rdf && elementName == "li" {
+                currentLanguage = attributeDict["xml:lang"] ?? attributeDict["lang"]
+                text = ""
+            }
+            return
+        }
+        if let property = Property(namespace: namespaceURI, name: elementName) {
+            current = property
+            currentLanguage = attributeDict["xml:lang"] ?? attributeDict["lang"]
+            depthInProperty = 0
+            text = ""
+            return
+        }
+        // Short form: properties as attributes of rdf:Description. With namespace processing
+        // on, attribute names keep their prefix, so match the usual prefixes.
+        for (name, value) in attributeDict {
+            let parts = name.split(separator: ":", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { continue }
+            let namespace = Self.attributePrefixes[parts[0]]
+            if let property = Property(namespace: namespace, name: parts[1]) {
+                values[property, default: []].append((nil, value))
+            }
+        }
+    }
+
+    private static let attributePrefixes: [String: String] = [
+        "dc": Namespace.dc, "photoshop": Namespace.photoshop, "xmpRights": Namespace.xmpRights,
+        "Iptc4xmpCore": Namespace.iptcCore,
+    ]
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) {
+        guard current != nil, text.utf8.count < 1_000_000 else { return }
+        text += string
+    }
+
+    func parser(
+        _ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?
+    ) {
+        guard let property = current else { return }
+        if depthInProperty == 0 {
+            // Simple property (`<photoshop:Credit>text</photoshop:Credit>`).
+            if !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                values[property, default: []].append((currentLanguage, text))
+            }
+            current = nil
+            return
+        }
+        if namespaceURI == Namespace.rdf && elementName == "li" {
+            values[property, default: []].append((currentLanguage, text))
+            text = ""
+            currentLanguage = nil
+        }
+        depthInProperty -= 1
+    }
+}

@@ -1,0 +1,157 @@
+internal import CVips
+public import Foundation
+public import GalleryCore
+
+/// One encoded rendition, ready to be written to disk.
+public struct RenderedRendition: Sendable {
+    public var spec: RenditionSpec
+    public var width: Int
+    public var height: Int
+    public var data: Data
+}
+
+/// The renditions of one source and its placeholder.
+public struct RenderedSet: Sendable {
+    public var renditions: [RenderedRendition]
+    public var placeholder: Placeholder
+}
+
+/// Makes a rendition set with libvips.
+///
+/// The source is decoded once, with shrink-on-load, near the largest width; EXIF
+/// orientation is applied, colour converted to 8-bit sRGB from any embedded profile (CMYK
+/// included). Smaller widths are derived from that decoded image in memory, and the
+/// encodes run in parallel. Every output loses all metadata of the source and carries
+/// fresh EXIF with only the credit (``ExifWriter``).
+public struct RenditionRenderer: Sendable {
+    public var settings: RenditionSettings
+    /// How many encodes of one image run at once.
+    public var parallelism: Int
+
+    public init(settings: RenditionSettings, parallelism: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.settings = settings
+        self.parallelism = max(1, parallelism)
+        VipsRuntime.start()
+    }
+
+    public func render(_ source: Data, plan: [RenditionSpec], credit: EmbeddedCredit) throws -> RenderedSet {
+        guard let largest = plan.map(\.width).max() else { throw VipsError(operation: "render", message: "empty plan") }
+        let decoded = try source.withUnsafeBytes { buffer throws(VipsError) in
+            let thumbnail = try VipsImageHandle.make("thumbnail") { out in
+                gd_thumbnail_buffer(
+                    UnsafeMutableRawPointer(mutating: buffer.baseAddress), buffer.count, out, Int32(largest),
+                    VIPS_FAIL_ON_ERROR)
+            }
+            // Decode while the source bytes are still alive; later steps read memory only.
+            return try Self.webReady(thumbnail).copyToMemory()
+        }
+
+        let widths = Array(Set(plan.map(\.width))).sorted(by: >)
+        let scaled = try parallelMap(widths) { width throws(VipsError) in
+            width >= decoded.width
+                ? decoded
+                : try VipsImageHandle.make("thumbnail_image") { gd_thumbnail_image(decoded.pointer, $0, Int32(width)) }
+                    .copyToMemory()
+        }
+        let byWidth = Dictionary(uniqueKeysWithValues: zip(widths, scaled))
+        let exif = ExifWriter.block(for: credit)
+        let renditions = try parallelMap(plan) { spec throws(VipsError) in
+            let image = byWidth[spec.width]!
+            let data = try encode(image, as: spec.format, exif: exif)
+            return RenderedRendition(spec: spec, width: image.width, height: image.height, data: data)
+        }
+        return RenderedSet(renditions: renditions, placeholder: try Self.placeholder(from: scaled.last!))
+    }
+
+    /// 8-bit, 3-band sRGB without alpha: what JPEG needs and every browser shows alike.
+    static func webReady(_ image: VipsImageHandle) throws(VipsError) -> VipsImageHandle {
+        var result = image
+        if result.hasAlpha {
+            result = try .make("flatten") { gd_flatten_white(result.pointer, $0) }
+        }
+        if result.interpretation != VIPS_INTERPRETATION_sRGB || result.bands != 3 {
+            result = try .make("colourspace") { gd_colourspace(result.pointer, $0, VIPS_INTERPRETATION_sRGB) }
+        }
+        if result.bands > 3 {
+            result = try .make("extract_band") { gd_extract_band(result.pointer, $0, 0, 3) }
+        }
+        if result.bandFormat != VIPS_FORMAT_UCHAR {
+            result = try .make("cast") { gd_cast_uchar(result.pointer, $0) }
+        }
+        return result
+    }
+
+    func encode(_ image: VipsImageHandle, as format: OutputFormat, exif: [UInt8]) throws(VipsError) -> Data {
+        let clean = try image.copy()
+        clean.replaceMetadata(exif: exif)
+        var buffer: UnsafeMutableRawPointer?
+        var length = 0
+        let status: Int32
+        switch format {
+        case .jpeg: status = gd_jpegsave_buffer(clean.pointer, &buffer, &length, Int32(settings.jpegQuality), 0)
+        case .webp: status = gd_webpsave_buffer(clean.pointer, &buffer, &length, Int32(settings.webpQuality), 4)
+        case .avif: status = gd_avifsave_buffer(clean.pointer, &buffer, &length, Int32(settings.avifQuality), 2)
+        }
+        guard status == 0, let buffer else { throw VipsError("\(format.rawValue)save") }
+        defer { gd_free(buffer) }
+        return Data(bytes: buffer, count: length)
+    }
+
+    static func placeholder(from image: VipsImageHandle) throws(VipsError) -> Placeholder {
+        let small = try VipsImageHandle.make("thumbnail_image") { gd_thumbnail_image_box(image.pointer, $0, 100, 100) }
+        var size = 0
+        guard let memory = vips_image_write_to_memory(small.pointer, &size) else { throw VipsError("write_to_memory") }
+        defer { gd_free(memory) }
+        let rgb = Array(UnsafeRawBufferPointer(start: memory, count: size))
+        return Placeholder(width: small.width, height: small.height, rgb: rgb)
+    }
+
+    /// Runs `body` over `items` on up to `parallelism` threads; libvips calls block, so they
+    /// stay off Swift's cooperative pool.
+    func parallelMap<Item: Sendable, Output: Sendable>(
+        _ items: [Item], _ body: @Sendable (Item) throws(VipsError) -> Output
+    ) throws(VipsError) -> [Output] {
+        let results = UnsafeResultBox<Output>(count: items.count)
+        let workers = min(parallelism, items.count)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for index in stride(from: worker, to: items.count, by: workers) {
+                do throws(VipsError) {
+                    results.set(index, .success(try body(items[index])))
+                } catch {
+                    results.set(index, .failure(error))
+                }
+            }
+        }
+        return try results.values()
+    }
+}
+
+/// Slots for results written by concurrent workers, each slot by exactly one worker.
+/// A raw buffer rather than an Array: concurrent writes to distinct elements of an Array
+/// stored in a class would trip Swift's exclusivity checks.
+private final class UnsafeResultBox<Output>: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<Result<Output, VipsError>?>
+
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+    }
+
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+
+    func set(_ index: Int, _ result: Result<Output, VipsError>) { slots[index] = result }
+
+    func values() throws(VipsError) -> [Output] {
+        try slots.map { slot throws(VipsError) in try slot!.get() }
+    }
+}
+
+extension VipsError {
+    init(operation: String, message: String) {
+        self.operation = operation
+        self.message = message
+    }
+}

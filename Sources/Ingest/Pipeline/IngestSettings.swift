@@ -1,0 +1,33 @@
+public import Foundation
+public import GalleryCore
+
+/// Everything the ingest pipeline needs to know, resolved from the configuration.
+public struct IngestSettings: Sendable {
+    public var mediaRoot: String
+    public var dataDirectory: String
+    public var limits: IngestLimits
+    public var renditions: RenditionSettings
+    public var houseCredit: String
+    /// Zone for EXIF capture times written without an offset.
+    public var timeZone: TimeZone
+    /// Images processed at once.
+    public var workers: Int
+
+    public init(
+        mediaRoot: String, dataDirectory: String, limits: IngestLimits = IngestLimits(),
+        renditions: RenditionSettings = RenditionSettings(),
+        houseCredit: String = "© MWIDE NRW/E. Lichtenscheidt",
+        timeZone: TimeZone = TimeZone(identifier: "Europe/Berlin") ?? .gmt,
+        workers: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) {
+        self.mediaRoot = mediaRoot
+        self.dataDirectory = dataDirectory
+        self.limits = limits
+        self.renditions = renditions
+        self.houseCredit = houseCredit
+        self.timeZone = timeZone
+        self.workers = max(1, workers)
+    }
+
+    public var binder: MetadataBinder { MetadataBinder(houseCredit: houseCredit) }
+}

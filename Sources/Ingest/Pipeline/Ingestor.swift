@@ -1,0 +1,233 @@
+public import Catalog
+import Crypto
+public import Foundation
+public import GalleryCore
+import Imaging
+public import Logging
+import NIOPosix
+
+/// Turns one file of the media folder into a published asset, or a quarantine entry, or
+/// nothing when it is unchanged.
+///
+/// Work on pixels runs on a dedicated thread pool (libvips blocks); the catalog is updated
+/// in one transaction after every rendition file is in place.
+///
+/// ```swift
+/// let ingestor = try Ingestor(settings: settings, catalog: catalog, logger: logger)
+/// let outcome = await ingestor.ingest(relativePath: "Konferenz/bild-1.jpg")
+/// ```
+public final class Ingestor: Sendable {
+    public let settings: IngestSettings
+    public let catalog: Catalog
+    public let store: RenditionStore
+    let probe: ImageProbe
+    let renderer: RenditionRenderer
+    let pool: NIOThreadPool
+    let logger: Logger
+    /// The media root with symlinks resolved, to tell whether a link points inside it.
+    let resolvedMediaRoot: String
+
+    public init(settings: IngestSettings, catalog: Catalog, logger: Logger) throws {
+        self.settings = settings
+        self.catalog = catalog
+        self.logger = logger
+        self.store = try RenditionStore(dataDirectory: settings.dataDirectory)
+        self.probe = ImageProbe(limits: settings.limits)
+        self.renderer = RenditionRenderer(settings: settings.renditions)
+        self.resolvedMediaRoot = resolvedPath(settings.mediaRoot) ?? settings.mediaRoot
+        self.pool = NIOThreadPool(numberOfThreads: settings.workers)
+        pool.start()
+    }
+
+    public func shutdown() async {
+        try? await pool.shutdownGracefully()
+    }
+
+    /// Brings the catalog's gallery for a folder up to date with its sidecar.
+    public func syncGallery(folder: String) async throws -> GalleryRecord {
+        let loaded = SidecarLoader.load(folderPath: settings.mediaRoot + "/" + folder)
+        if let error = loaded.error {
+            logger.warning("sidecar unreadable", metadata: ["folder": "\(folder)", "error": "\(error)"])
+        }
+        return try await catalog.syncGallery(
+            folder: folder, sidecar: loaded.sidecar, sidecarError: loaded.error, binder: settings.binder)
+    }
+
+    /// Ingests one file, given by its path relative to the media root.
+    public func ingest(relativePath: String, gallery knownGallery: GalleryRecord? = nil) async -> IngestOutcome {
+        let started = ContinuousClock.now
+        let outcome: IngestOutcome
+        do {
+            outcome = try await process(relativePath, knownGallery: knownGallery)
+        } catch let reason as QuarantineReason {
+            outcome = await hold(relativePath, reason: reason)
+        } catch {
+            outcome = .failed(String(describing: error))
+        }
+        log(outcome, path: relativePath, duration: ContinuousClock.now - started)
+        return outcome
+    }
+
+    private func process(_ relativePath: String, knownGallery: GalleryRecord?) async throws -> IngestOutcome {
+        let location = try MediaLocation(relativePath: relativePath)
+        if location.isIgnored { return .ignored }
+        let absolute = settings.mediaRoot + "/" + relativePath
+        guard var status = FileStatus.of(absolute) else {
+            return try await catalog.removeFile(path: relativePath) ? .removed : .ignored
+        }
+        var readPath = absolute
+        if status.kind == .symlink {
+            guard let target = resolvedPath(absolute), let targetStatus = FileStatus.of(target) else {
+                throw QuarantineReason.unreadable(detail: "broken symbolic link")
+            }
+            guard target.hasPrefix(resolvedMediaRoot + "/") else {
+                throw QuarantineReason.symlinkOutsideMediaRoot(target: target)
+            }
+            (readPath, status) = (target, targetStatus)
+        }
+        switch status.kind {
+        case .regular: break
+        case .directory: return .ignored
+        case .symlink, .other: throw QuarantineReason.unreadable(detail: "not a regular file")
+        }
+
+        let existing = try await catalog.asset(atPath: relativePath)
+        if let existing, existing.fileSize == status.size, existing.modifiedAt == status.modifiedAt {
+            return .unchanged
+        }
+        if existing == nil, let held = try await catalog.quarantineEntry(atPath: relativePath),
+            held.fileSize == status.size, held.modifiedAt == status.modifiedAt
+        {
+            // Same version that failed before: not retried until it changes.
+            return .quarantined(.recorded(code: held.code, message: held.reason))
+        }
+        if let reason = settings.limits.check(fileSize: status.size) { throw reason }
+
+        let bytes: Data
+        do {
+            bytes = try SourceFile.read(readPath, maximumBytes: settings.limits.maxBytes)
+        } catch {
+            throw QuarantineReason.unreadable(detail: error.description)
+        }
+        let sourceHash = SHA256.hash(data: bytes).hexString
+        if let existing, existing.sourceHash == sourceHash {
+            try await catalog.touch(path: relativePath, fileSize: status.size, modifiedAt: status.modifiedAt)
+            return .unchanged
+        }
+
+        let gallery: GalleryRecord
+        if let knownGallery { gallery = knownGallery } else { gallery = try await syncGallery(folder: location.folder) }
+        let probe = self.probe
+        let probed = try await pool.runIfActive { () throws(QuarantineReason) -> ProbedImage in try probe.probe(bytes) }
+
+        let text = settings.binder.bind(
+            embedded: probed.metadata, sidecar: gallery.sidecar?.items?[location.nameInGallery], admin: nil,
+            galleryCredit: gallery.defaultCredit)
+        let variant = RenditionVariant(
+            sourceHash: sourceHash, settings: settings.renditions, credit: text.embeddedCredit)
+        let plan = settings.renditions.plan(sourceWidth: probed.width)
+        let assetID = AssetID(relativePath: relativePath)
+
+        let (renditions, placeholder) = try await renditions(
+            for: bytes, plan: plan, variant: variant, credit: text.embeddedCredit, assetID: assetID)
+        let now = Date()
+        let asset = AssetRecord(
+            id: assetID, galleryId: gallery.id!, path: relativePath, fileName: location.nameInGallery,
+            fileSize: status.size, modifiedAt: status.modifiedAt, sourceHash: sourceHash, format: probed.format,
+            width: probed.width, height: probed.height, orientation: probed.orientation,
+            takenAt: CaptureTime.parse(
+                probed.metadata.exif.dateTimeOriginal, offset: probed.metadata.exif.offsetTimeOriginal,
+                defaultZone: settings.timeZone),
+            metadata: probed.metadata, text: text, variantKey: variant.key, placeholder: placeholder,
+            ingestedAt: existing?.ingestedAt ?? now, updatedAt: now)
+        try await catalog.commit(asset: asset, renditions: renditions, now: now)
+        return .ingested(assetID, renditions: renditions.count)
+    }
+
+    /// The rendition rows for a variant: reused when the same bytes and credit were
+    /// rendered before (same file in two galleries), else rendered and written now.
+    private func renditions(
+        for bytes: Data, plan: [RenditionSpec], variant: RenditionVariant, credit: EmbeddedCredit, assetID: AssetID
+    ) async throws -> ([RenditionRecord], Placeholder?) {
+        if store.hasAll(plan, of: variant),
+            let (twin, rows) = try await catalog.assetSharingRenditions(
+                sourceHash: variant.sourceHash, variantKey: variant.key),
+            Set(rows.map { RenditionSpec(role: $0.role, width: $0.width, format: $0.format) }) == Set(plan)
+        {
+            let reused = rows.map { row in
+                var copy = row
+                copy.assetId = assetID
+                return copy
+            }
+            return (reused, twin.placeholder)
+        }
+        let renderer = self.renderer
+        let rendered: RenderedSet
+        do {
+            rendered = try await pool.runIfActive { try renderer.render(bytes, plan: plan, credit: credit) }
+        } catch let error as VipsError {
+            throw QuarantineReason.undecodable(detail: error.message)
+        }
+        try store.write(rendered, as: variant)
+        let rows = rendered.renditions.map { rendition in
+            RenditionRecord(
+                assetId: assetID, role: rendition.spec.role, width: rendition.width, height: rendition.height,
+                format: rendition.spec.format, bytes: rendition.data.count,
+                path: variant.relativePath(of: rendition.spec))
+        }
+        return (rows, rendered.placeholder)
+    }
+
+    func hold(_ relativePath: String, reason: QuarantineReason) async -> IngestOutcome {
+        let status = FileStatus.of(settings.mediaRoot + "/" + relativePath)
+        let entry = QuarantineRecord(
+            path: relativePath, code: reason.code, reason: reason.message, fileSize: status?.size,
+            modifiedAt: status?.modifiedAt, quarantinedAt: Date())
+        do {
+            try await catalog.quarantine(entry)
+        } catch {
+            return .failed("cannot record quarantine: \(error)")
+        }
+        return .quarantined(reason)
+    }
+
+    private func log(_ outcome: IngestOutcome, path: String, duration: Duration) {
+        let milliseconds =
+            "\(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)"
+        switch outcome {
+        case .ingested(let id, let count):
+            logger.info(
+                "ingested",
+                metadata: ["path": "\(path)", "asset": "\(id)", "renditions": "\(count)", "ms": "\(milliseconds)"])
+        case .quarantined(.recorded):
+            logger.debug("still quarantined", metadata: ["path": "\(path)"])
+        case .quarantined(let reason):
+            logger.warning(
+                "quarantined", metadata: ["path": "\(path)", "code": "\(reason.code)", "reason": "\(reason.message)"])
+        case .removed:
+            logger.info("removed", metadata: ["path": "\(path)"])
+        case .failed(let message):
+            logger.error("ingest failed", metadata: ["path": "\(path)", "error": "\(message)"])
+        case .unchanged, .ignored:
+            logger.debug("unchanged", metadata: ["path": "\(path)"])
+        }
+    }
+}
+
+/// A path relative to the media root, split into its gallery folder and its name inside
+/// that gallery (which may cross sub-folders: `Tag 1/bild.jpg`).
+struct MediaLocation {
+    var folder: String
+    var nameInGallery: String
+    var isIgnored: Bool
+
+    init(relativePath: String) throws(QuarantineReason) {
+        let parts = relativePath.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count >= 2, !parts.contains(where: \.isEmpty), !parts.contains(".."), !parts.contains(".") else {
+            throw .notInGallery
+        }
+        folder = parts[0]
+        nameInGallery = parts.dropFirst().joined(separator: "/")
+        isIgnored = parts.contains { MediaPath.isIgnored(fileName: $0) }
+    }
+}

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct Galleryd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "galleryd",
+        abstract: "Publishes photo galleries from a media folder: renditions, captions, credits, JSON.",
+        subcommands: [Serve.self, IngestCommand.self])
+}

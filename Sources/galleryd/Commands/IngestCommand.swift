@@ -1,0 +1,120 @@
+import ArgumentParser
+import Catalog
+import Foundation
+import GalleryCore
+import Ingest
+import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `galleryd ingest`: one pass over the media folder, a summary, exit.
+struct IngestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Process every file of the media folder once, print a summary and exit.",
+        discussion: """
+            Exit status 0 when the pass completed, even if files were quarantined (the summary \
+            lists them with their reasons); 1 when it could not run (bad configuration, missing \
+            media folder, catalog cannot be opened).
+            """)
+
+    @OptionGroup var common: CommonOptions
+
+    @Flag(name: .shortAndLong, help: "Log every file (info level) to standard error.")
+    var verbose = false
+
+    func run() async throws {
+        let configuration = try await common.load()
+        let logger = bootstrapLogging(level: verbose ? .info : .error)
+        let catalog: Catalog
+        do {
+            try FileManager.default.createDirectory(
+                atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+            catalog = try Catalog(path: configuration.catalogPath, logger: logger)
+        } catch {
+            printError("galleryd: cannot open the catalog at \(configuration.catalogPath): \(error)")
+            throw ExitCode.failure
+        }
+        let ingestor = try Ingestor(settings: configuration.ingestSettings, catalog: catalog, logger: logger)
+        let display = ProgressDisplay()
+        let summary: IngestSummary
+        do {
+            summary = try await ingestor.runPass { display.show($0) }
+        } catch let error as MediaRootError {
+            await ingestor.shutdown()
+            printError("galleryd: \(error)")
+            throw ExitCode.failure
+        }
+        display.finish()
+        await ingestor.shutdown()
+        try catalog.checkpoint()
+        print(summary.report())
+    }
+}
+
+extension IngestSummary {
+    /// The summary `galleryd ingest` prints.
+    func report() -> String {
+        var lines = [
+            "ingested: \(ingested.count), unchanged: \(unchanged), quarantined: \(quarantined.count), "
+                + "removed: \(removed.count)" + (failed.isEmpty ? "" : ", failed: \(failed.count)")
+        ]
+        if !quarantined.isEmpty {
+            lines.append("quarantined:")
+            for entry in quarantined.sorted(by: { $0.path < $1.path }) {
+                lines.append("  \(printable(entry.path)): \(entry.reason.message) [\(entry.reason.code)]")
+            }
+        }
+        if !failed.isEmpty {
+            lines.append("failed (will be retried):")
+            for entry in failed { lines.append("  \(printable(entry.path)): \(entry.message)") }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// A path safe to print on one line: control characters (a newline in a file name) escaped.
+func printable(_ path: String) -> String {
+    guard path.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return path }
+    return String(path.debugDescription.dropFirst().dropLast())
+}
+
+/// A progress bar on a terminal; one plain line per file otherwise (logs, pipes, CI).
+final class ProgressDisplay: Sendable {
+    let isTerminal = isatty(STDERR_FILENO) == 1
+
+    func show(_ progress: IngestProgress) {
+        if isTerminal {
+            let width = 30
+            let filled = progress.total == 0 ? width : width * progress.done / progress.total
+            let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+            let name = String(printable(progress.path).suffix(40))
+            printErrorRaw("\r\u{1B}[2K\(bar) \(progress.done)/\(progress.total) \(name)")
+        } else if let word = progress.outcome.word {
+            print("\(word) \(printable(progress.path))")
+        }
+    }
+
+    func finish() {
+        if isTerminal { printErrorRaw("\r\u{1B}[2K") }
+    }
+
+    private func printErrorRaw(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+}
+
+extension IngestOutcome {
+    var word: String? {
+        switch self {
+        case .ingested: "ingested"
+        case .unchanged: "unchanged"
+        case .quarantined: "quarantined"
+        case .removed: "removed"
+        case .failed: "failed"
+        case .ignored: nil
+        }
+    }
+}

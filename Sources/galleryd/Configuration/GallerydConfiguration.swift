@@ -1,0 +1,120 @@
+import Configuration
+import Foundation
+import GalleryCore
+import Ingest
+import Logging
+import Server
+import SystemPackage
+
+/// galleryd's settings, resolved from flags, environment variables (`GALLERYD_…`), the
+/// config file and built-in defaults, in that order of precedence.
+struct GallerydConfiguration: Sendable {
+    var mediaRoot: String
+    var dataDirectory: String
+    var host: String
+    var port: Int
+    var houseCredit: String
+    var timeZone: TimeZone
+    var workers: Int
+    var limits: IngestLimits
+    var renditions: RenditionSettings
+    var logLevel: Logger.Level
+
+    var catalogPath: String { dataDirectory + "/catalog.sqlite" }
+
+    var ingestSettings: IngestSettings {
+        IngestSettings(
+            mediaRoot: mediaRoot, dataDirectory: dataDirectory, limits: limits, renditions: renditions,
+            houseCredit: houseCredit, timeZone: timeZone, workers: workers)
+    }
+
+    var serverSettings: ServerSettings {
+        ServerSettings(host: host, port: port, dataDirectory: dataDirectory)
+    }
+
+    /// The config file used when `--config` is not given: `GALLERYD_CONFIG`, else
+    /// `config/galleryd.yaml` if present.
+    static func defaultFile() -> String? {
+        if let path = ProcessInfo.processInfo.environment["GALLERYD_CONFIG"], !path.isEmpty { return path }
+        let local = "config/galleryd.yaml"
+        return FileManager.default.fileExists(atPath: local) ? local : nil
+    }
+
+    /// Loads the configuration; `flags` are the command line's overrides.
+    static func load(file: String?, flags: [AbsoluteConfigKey: ConfigValue]) async throws -> GallerydConfiguration {
+        var providers: [any ConfigProvider] = [
+            InMemoryProvider(name: "command line", values: flags),
+            EnvironmentVariablesProvider().prefixKeys(with: "galleryd"),
+        ]
+        if let path = file ?? defaultFile() {
+            guard FileManager.default.isReadableFile(atPath: path) else {
+                throw ConfigurationError(description: "config file \(path) cannot be read")
+            }
+            do {
+                providers.append(try await FileProvider<YAMLSnapshot>(filePath: FilePath(path)))
+            } catch {
+                throw ConfigurationError(description: "config file \(path) is not valid: \(error)")
+            }
+        }
+        return try GallerydConfiguration(reader: ConfigReader(providers: providers))
+    }
+
+    init(reader config: ConfigReader) throws {
+        mediaRoot = Self.absolute(config.string(forKey: "media", default: "./media"))
+        dataDirectory = Self.absolute(config.string(forKey: "data", default: "./var"))
+        host = config.string(forKey: "http.host", default: "127.0.0.1")
+        port = config.int(forKey: "http.port", default: 8080)
+        guard (0...65535).contains(port) else {
+            throw ConfigurationError(description: "http.port \(port) is not a port")
+        }
+        houseCredit = config.string(forKey: "credit.house", default: "© MWIDE NRW/E. Lichtenscheidt")
+        let zoneName = config.string(forKey: "timeZone", default: "Europe/Berlin")
+        guard let zone = TimeZone(identifier: zoneName) else {
+            throw ConfigurationError(description: "timeZone \(zoneName) is not a known time zone")
+        }
+        timeZone = zone
+        let configuredWorkers = config.int(forKey: "ingest.workers", default: 0)
+        workers = configuredWorkers > 0 ? configuredWorkers : ProcessInfo.processInfo.activeProcessorCount
+        let formatNames = config.stringArray(forKey: "ingest.formats", default: SourceFormat.allCases.map(\.rawValue))
+        let formats = try formatNames.map { name in
+            guard let format = SourceFormat(rawValue: name) else {
+                throw ConfigurationError(description: "ingest.formats: unknown format \(name)")
+            }
+            return format
+        }
+        limits = IngestLimits(
+            maxPixels: config.int(forKey: "ingest.maxPixels", default: 100_000_000),
+            maxBytes: config.int(forKey: "ingest.maxBytes", default: 256 * 1024 * 1024),
+            maxFrames: config.int(forKey: "ingest.maxFrames", default: 1000),
+            allowedFormats: Set(formats))
+        let outputNames = config.stringArray(forKey: "renditions.formats", default: ["webp", "jpeg"])
+        let outputs = try outputNames.map { name in
+            guard let format = OutputFormat(rawValue: name) else {
+                throw ConfigurationError(description: "renditions.formats: unknown format \(name)")
+            }
+            return format
+        }
+        renditions = RenditionSettings(
+            thumbnailWidth: config.int(forKey: "renditions.thumbnailWidth", default: 320),
+            carouselWidths: config.intArray(forKey: "renditions.carouselWidths", default: [640, 1024, 1600, 2048]),
+            formats: outputs,
+            jpegQuality: config.int(forKey: "renditions.jpegQuality", default: 80),
+            webpQuality: config.int(forKey: "renditions.webpQuality", default: 78),
+            avifQuality: config.int(forKey: "renditions.avifQuality", default: 55))
+        let levelName = config.string(forKey: "log.level", default: "info")
+        guard let level = Logger.Level(rawValue: levelName) else {
+            throw ConfigurationError(description: "log.level \(levelName) is not a log level")
+        }
+        logLevel = level
+    }
+
+    static func absolute(_ path: String) -> String {
+        let url = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        return url.standardizedFileURL.path
+    }
+}
+
+/// The configuration cannot be used; galleryd stops with this message.
+struct ConfigurationError: Error, CustomStringConvertible {
+    var description: String
+}
