@@ -17,12 +17,34 @@ static inline VipsImage *gd_image_new_from_buffer(const void *buffer, size_t len
         "access", VIPS_ACCESS_SEQUENTIAL, "fail_on", failOn, NULL);
 }
 
+/// Random-access open of an encoded buffer (for reading pixels back in tests).
+static inline VipsImage *gd_image_new_from_buffer_random(const void *buffer, size_t length) {
+    return vips_image_new_from_buffer(buffer, length, "", NULL);
+}
+
+static inline int gd_jpegsave_buffer_plain(VipsImage *in, void **buffer, size_t *length, int quality) {
+    return vips_jpegsave_buffer(in, buffer, length, "Q", quality, "strip", TRUE, NULL);
+}
+
+static inline int gd_jpegsave_buffer_with_profile(VipsImage *in, void **buffer, size_t *length) {
+    return vips_jpegsave_buffer(in, buffer, length, "Q", 90, NULL);
+}
+
 /// Shrink-on-load thumbnail to `width` (height unconstrained), never upscaled, EXIF
 /// autorotated, colour-managed to sRGB from any embedded profile (CMYK included).
-static inline int gd_thumbnail_buffer(void *buffer, size_t length, VipsImage **out, int width, VipsFailOn failOn) {
+/// Loader options go in `option_string`: libvips 8.14 ignores thumbnail's own `fail_on`
+/// for buffers, and a truncated file would be published half grey.
+/// `toSRGB` converts from an embedded profile; it must stay off for untagged images, which
+/// are sRGB already and which the srgb→srgb transform would shift.
+static inline int gd_thumbnail_buffer(void *buffer, size_t length, VipsImage **out, int width,
+    const char *loaderOptions, int toSRGB) {
+    if (toSRGB) {
+        return vips_thumbnail_buffer(buffer, length, out, width,
+            "height", VIPS_MAX_COORD, "size", VIPS_SIZE_DOWN, "option_string", loaderOptions,
+            "export_profile", "srgb", "intent", VIPS_INTENT_RELATIVE, NULL);
+    }
     return vips_thumbnail_buffer(buffer, length, out, width,
-        "height", VIPS_MAX_COORD, "size", VIPS_SIZE_DOWN,
-        "export_profile", "srgb", "fail_on", failOn, NULL);
+        "height", VIPS_MAX_COORD, "size", VIPS_SIZE_DOWN, "option_string", loaderOptions, NULL);
 }
 
 /// Thumbnail of an image already in memory (already rotated and in sRGB).
@@ -107,8 +129,8 @@ static inline int gd_composite2_over(VipsImage *base, VipsImage *overlay, VipsIm
     return vips_composite2(base, overlay, out, VIPS_BLEND_MODE_OVER, "x", x, "y", y, NULL);
 }
 
-static inline int gd_icc_transform_cmyk(VipsImage *in, VipsImage **out) {
-    return vips_icc_transform(in, out, "cmyk", NULL);
+static inline int gd_icc_transform(VipsImage *in, VipsImage **out, const char *profile) {
+    return vips_icc_transform(in, out, profile, "input_profile", "srgb", "intent", VIPS_INTENT_RELATIVE, NULL);
 }
 
 static inline const char *gd_image_loader(VipsImage *image) {

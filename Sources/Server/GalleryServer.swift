@@ -36,6 +36,7 @@ public struct GalleryServer: Sendable {
     public func router() -> Router<GalleryRequestContext> {
         let router = Router(context: GalleryRequestContext.self)
         router.add(middleware: ProblemMiddleware())
+        router.add(middleware: HeadMiddleware())
         HealthRoutes(readiness: readiness).register(on: router)
         GalleryRoutes(cache: GalleryDocumentCache(catalog: catalog)).register(on: router)
         RenditionRoutes(renditionsRoot: settings.dataDirectory + "/renditions").register(on: router)

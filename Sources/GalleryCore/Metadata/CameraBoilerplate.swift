@@ -25,7 +25,13 @@ public enum CameraBoilerplate {
         {
             return true
         }
-        return looksLikeFileName(normalized)
+        return looksLikeFileName(normalized) || looksLikeIdentifier(normalized)
+    }
+
+    /// A long run of hex digits or a UUID: an ID some tool wrote, not words.
+    static func looksLikeIdentifier(_ normalized: String) -> Bool {
+        let compact = normalized.filter { $0 != "-" }
+        return compact.count >= 16 && compact.allSatisfy(\.isHexDigit)
     }
 
     /// `IMG_1234`, `DSC01234.JPG`, `P1010001`: a camera's file name, not a caption.

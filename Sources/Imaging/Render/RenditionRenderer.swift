@@ -37,10 +37,11 @@ public struct RenditionRenderer: Sendable {
     public func render(_ source: Data, plan: [RenditionSpec], credit: EmbeddedCredit) throws -> RenderedSet {
         guard let largest = plan.map(\.width).max() else { throw VipsError(operation: "render", message: "empty plan") }
         let decoded = try source.withUnsafeBytes { buffer throws(VipsError) in
+            let hasProfile = Self.hasEmbeddedProfile(buffer)
             let thumbnail = try VipsImageHandle.make("thumbnail") { out in
                 gd_thumbnail_buffer(
                     UnsafeMutableRawPointer(mutating: buffer.baseAddress), buffer.count, out, Int32(largest),
-                    VIPS_FAIL_ON_ERROR)
+                    "fail_on=error", hasProfile ? 1 : 0)
             }
             // Decode while the source bytes are still alive; later steps read memory only.
             return try Self.webReady(thumbnail).copyToMemory()
@@ -61,6 +62,15 @@ public struct RenditionRenderer: Sendable {
             return RenderedRendition(spec: spec, width: image.width, height: image.height, data: data)
         }
         return RenderedSet(renditions: renditions, placeholder: try Self.placeholder(from: scaled.last!))
+    }
+
+    /// Whether the source carries an ICC profile (header only, no pixels decoded).
+    static func hasEmbeddedProfile(_ buffer: UnsafeRawBufferPointer) -> Bool {
+        guard let header = gd_image_new_from_buffer(buffer.baseAddress, buffer.count, VIPS_FAIL_ON_NONE) else {
+            vips_error_clear()
+            return false
+        }
+        return VipsImageHandle(header).hasField("icc-profile-data")
     }
 
     /// 8-bit, 3-band sRGB without alpha: what JPEG needs and every browser shows alike.

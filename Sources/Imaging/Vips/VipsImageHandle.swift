@@ -29,6 +29,8 @@ final class VipsImageHandle: @unchecked Sendable {
     var interpretation: VipsInterpretation { vips_image_get_interpretation(pointer) }
     var hasAlpha: Bool { vips_image_hasalpha(pointer) != 0 }
 
+    func hasField(_ field: String) -> Bool { gd_image_has_field(pointer, field) != 0 }
+
     func int(_ field: String) -> Int? {
         guard gd_image_has_field(pointer, field) != 0 else { return nil }
         var value: Int32 = 0

@@ -9,10 +9,10 @@ struct GalleryRoutes {
     static let cacheControl = "public, max-age=60, must-revalidate"
 
     func register(on router: Router<GalleryRequestContext>) {
-        router.get("/api/v1/galleries") { request, _ in
+        router.getAndHead("/api/v1/galleries") { request, _ in
             try await cache.listBody().response(to: request, cacheControl: Self.cacheControl)
         }
-        router.get("/api/v1/galleries/:slug") { request, context in
+        router.getAndHead("/api/v1/galleries/:slug") { request, context in
             let slug = try context.parameters.require("slug")
             guard let document = try await cache.document(slug: slug) else {
                 throw ProblemDetails(.notFound, detail: "there is no published gallery \"\(slug)\"")

@@ -1,0 +1,133 @@
+import GalleryCore
+import Testing
+
+@Suite("Caption and credit binding")
+struct MetadataBinderTests {
+    let house = "© MWIDE NRW/E. Lichtenscheidt"
+    var binder: MetadataBinder { MetadataBinder(houseCredit: house) }
+
+    @Test("a file that names no one gets the house credit")
+    func houseCredit() {
+        let bound = binder.bind(embedded: EmbeddedMetadata(), sidecar: nil, admin: nil, galleryCredit: nil)
+        #expect(bound.credit == house)
+        #expect(bound.creditSource == .house)
+        #expect(bound.caption == nil)
+    }
+
+    @Test("the gallery's default credit beats the house credit")
+    func galleryCredit() {
+        let bound = binder.bind(embedded: EmbeddedMetadata(), sidecar: nil, admin: nil, galleryCredit: "Foto: Land NRW")
+        #expect(bound.credit == "Foto: Land NRW")
+        #expect(bound.creditSource == .gallery)
+    }
+
+    @Test("EXIF Copyright beats the gallery default; Artist stands in when Copyright is missing")
+    func exifCredit() {
+        var metadata = EmbeddedMetadata()
+        metadata.exif.artist = "E. Lichtenscheidt"
+        var bound = binder.bind(embedded: metadata, sidecar: nil, admin: nil, galleryCredit: "Foto: Land NRW")
+        #expect(bound.credit == "E. Lichtenscheidt")
+        #expect(bound.creditSource == .exif)
+        metadata.exif.copyright = "© E. Lichtenscheidt"
+        bound = binder.bind(embedded: metadata, sidecar: nil, admin: nil, galleryCredit: "Foto: Land NRW")
+        #expect(bound.credit == "© E. Lichtenscheidt")
+        #expect(bound.creator == "E. Lichtenscheidt")
+    }
+
+    @Test("the IPTC/XMP credit line beats EXIF; sidecar beats the file; admin beats everything")
+    func precedenceTable() {
+        var metadata = EmbeddedMetadata()
+        metadata.exif.copyright = "EXIF"
+        metadata.iptc.credit = "IPTC"
+        #expect(binder.bind(embedded: metadata, sidecar: nil, admin: nil, galleryCredit: "G").creditSource == .iptc)
+        metadata.xmp.credit = "IPTC"
+        #expect(binder.bind(embedded: metadata, sidecar: nil, admin: nil, galleryCredit: "G").creditSource == .xmp)
+        let sidecar = TextOverrides(caption: "Sidecar caption", credit: "Sidecar")
+        let sidecarBound = binder.bind(embedded: metadata, sidecar: sidecar, admin: nil, galleryCredit: "G")
+        #expect(sidecarBound.credit == "Sidecar")
+        #expect(sidecarBound.creditSource == .sidecar)
+        #expect(sidecarBound.caption == "Sidecar caption")
+        let admin = TextOverrides(credit: "Admin")
+        let adminBound = binder.bind(embedded: metadata, sidecar: sidecar, admin: admin, galleryCredit: "G")
+        #expect(adminBound.credit == "Admin")
+        #expect(adminBound.creditSource == .admin)
+        // The admin set only the credit: the sidecar's caption still applies.
+        #expect(adminBound.caption == "Sidecar caption")
+        #expect(adminBound.captionSource == .sidecar)
+    }
+
+    @Test("camera boilerplate is not a caption; the XMP/IPTC description is used instead")
+    func boilerplateCaption() {
+        var metadata = EmbeddedMetadata()
+        metadata.exif.imageDescription = "OLYMPUS DIGITAL CAMERA         "
+        metadata.iptc.captionAbstract = "Minister Pinkwart in Düsseldorf"
+        let bound = binder.bind(embedded: metadata, sidecar: nil, admin: nil, galleryCredit: nil)
+        #expect(bound.caption == "Minister Pinkwart in Düsseldorf")
+        #expect(bound.captionSource == .iptc)
+    }
+
+    @Test("XMP wins when it agrees with IIM or extends a truncated IIM value; IIM wins when they disagree")
+    func metadataWorkingGroupReconciliation() {
+        var metadata = EmbeddedMetadata()
+        metadata.iptc.captionAbstract = "Von links: Andreas Mucke"
+        metadata.xmp.description = "Von links: Andreas Mucke, Oberbürgermeister Wuppertal"
+        var bound = binder.bind(embedded: metadata, sidecar: nil, admin: nil, galleryCredit: nil)
+        #expect(bound.caption == "Von links: Andreas Mucke, Oberbürgermeister Wuppertal")
+        #expect(bound.captionSource == .xmp)
+        metadata.iptc.captionAbstract = "Edited later in an IIM-only tool"
+        bound = binder.bind(embedded: metadata, sidecar: nil, admin: nil, galleryCredit: nil)
+        #expect(bound.caption == "Edited later in an IIM-only tool")
+        #expect(bound.captionSource == .iptc)
+    }
+
+    @Test("EXIF ImageDescription, when it is a real caption, comes first among embedded sources")
+    func exifCaptionFirst() {
+        var metadata = EmbeddedMetadata()
+        metadata.exif.imageDescription = "Von links: Manfred Müller"
+        metadata.xmp.description = "something else"
+        let bound = binder.bind(embedded: metadata, sidecar: nil, admin: nil, galleryCredit: nil)
+        #expect(bound.caption == "Von links: Manfred Müller")
+        #expect(bound.captionSource == .exif)
+    }
+
+    @Test("the credit written into renditions is the bound credit")
+    func embeddedCredit() {
+        var metadata = EmbeddedMetadata()
+        metadata.exif.artist = "E. Lichtenscheidt"
+        let bound = binder.bind(embedded: metadata, sidecar: nil, admin: nil, galleryCredit: nil)
+        #expect(bound.embeddedCredit == EmbeddedCredit(artist: "E. Lichtenscheidt", copyright: "E. Lichtenscheidt"))
+        let house = binder.bind(embedded: EmbeddedMetadata(), sidecar: nil, admin: nil, galleryCredit: nil)
+        #expect(house.embeddedCredit.copyright == self.house)
+    }
+}
+
+@Suite("Camera boilerplate")
+struct CameraBoilerplateTests {
+    @Test(
+        "what cameras write by default is recognised",
+        arguments: [
+            "OLYMPUS DIGITAL CAMERA", "SONY DSC", "  KONICA MINOLTA DIGITAL CAMERA ", "DSC01234.JPG", "IMG_1234",
+            "", "   ", "----", "a5cb01550dbb9a6bf732f87e413f6e231cc4581e6a5be800fb0871dce0760cd5",
+        ])
+    func boilerplate(text: String) {
+        #expect(CameraBoilerplate.matches(text))
+    }
+
+    @Test(
+        "captions written by people are kept",
+        arguments: [
+            "Von links: Andreas Mucke, Oberbürgermeister Wuppertal", "Minister Pinkwart", "IMG wall at the DSC",
+            "NRW-Delegation in Brüssel",
+        ])
+    func realCaption(text: String) {
+        #expect(!CameraBoilerplate.matches(text))
+    }
+
+    @Test("a description that repeats the camera model is boilerplate")
+    func modelName() {
+        #expect(
+            CameraBoilerplate.matches(
+                "<Digimax i50 MP3, Samsung #1 MP3>", make: "Samsung Techwin", model: "<Digimax i50 MP3, Samsung #1 MP3>"
+            ))
+    }
+}

@@ -1,0 +1,216 @@
+import Catalog
+import Foundation
+import GalleryCore
+import GalleryFixtures
+import Hummingbird
+import HummingbirdTesting
+import Ingest
+import Server
+import Testing
+
+@Suite("The public HTTP API")
+struct HTTPTests {
+    /// A published gallery behind a real HTTP server on 127.0.0.1.
+    func withServer(
+        _ body: @Sendable (TestEnvironment, any TestClientProtocol) async throws -> Void
+    ) async throws {
+        let env = try TestEnvironment()
+        try env.write(
+            "Auftakt Düsseldorf/eins.jpg",
+            photo(caption: Array("Von links: Birgitta Rademacher".utf8), takenAt: "2019:03:12 10:01:00"))
+        try env.write(
+            "Auftakt Düsseldorf/zwei.jpg",
+            photo(
+                caption: latin1("Staatssekretär Christoph Dammermann"), takenAt: "2019:03:12 10:02:00", width: 600,
+                height: 800))
+        _ = try await env.pass()
+        let readiness = Readiness()
+        readiness.set("startup", unmetBecause: nil)
+        let server = GalleryServer(
+            catalog: env.catalog, settings: ServerSettings(host: "127.0.0.1", port: 0, dataDirectory: env.data.path),
+            readiness: readiness)
+        let app = Application(router: server.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in try await body(env, client) }
+    }
+
+    func json<T: Decodable>(_ type: T.Type, _ buffer: ByteBuffer) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode(type, from: buffer.data)
+    }
+
+    @Test("the gallery list and the gallery JSON have the shape of API.md")
+    func galleryJSON() async throws {
+        try await withServer { _, client in
+            try await client.execute(uri: "/api/v1/galleries", method: .get) { response in
+                #expect(response.status == .ok)
+                let list = try json(GalleryList.self, response.body)
+                #expect(list.galleries.map(\.slug) == ["auftakt-duesseldorf"])
+                #expect(list.galleries[0].itemCount == 2)
+                #expect(list.galleries[0].cover?.caption == "Von links: Birgitta Rademacher")
+            }
+            try await client.execute(uri: "/api/v1/galleries/auftakt-duesseldorf", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
+                let object = try #require(try JSONSerialization.jsonObject(with: response.body.data) as? [String: Any])
+                #expect(
+                    Set(object.keys).isSuperset(of: [
+                        "slug", "title", "updatedAt", "items", "embeds", "share", "consent",
+                    ]))
+                let document = try json(GalleryDocument.self, response.body)
+                #expect(document.items.map(\.position) == [1, 2])
+                #expect(document.items.map(\.count) == [2, 2])
+                #expect(document.items[1].caption == "Staatssekretär Christoph Dammermann")
+                #expect(document.items[1].width == 600 && document.items[1].height == 800)
+                #expect(document.items[0].credit == "© MWIDE NRW/E. Lichtenscheidt")
+                #expect(document.items[0].creditSource == .house)
+                #expect(document.items[0].takenAt != nil)
+            }
+        }
+    }
+
+    @Test("every rendition URL serves an image of the stated size, immutable, with a strong ETag")
+    func renditions() async throws {
+        try await withServer { _, client in
+            let document = try await client.execute(uri: "/api/v1/galleries/auftakt-duesseldorf", method: .get) {
+                response in
+                try json(GalleryDocument.self, response.body)
+            }
+            for rendition in document.items.flatMap(\.renditions) {
+                try await client.execute(uri: rendition.url, method: .get) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.headers[.contentType] == rendition.mime)
+                    #expect(response.headers[.cacheControl] == "public, max-age=31536000, immutable")
+                    let etag = try #require(response.headers[.eTag])
+                    #expect(etag.hasPrefix("\"") && !etag.hasPrefix("W/"))
+                    #expect(response.body.readableBytes == rendition.bytes)
+                    let decoded = DecodedImage(response.body.data)
+                    #expect(decoded.width == rendition.width && decoded.height == rendition.height)
+                }
+            }
+            let first = document.items[0].renditions[0].url
+            try await client.execute(uri: first, method: .head) { response in
+                #expect(response.status == .ok)
+                #expect(response.body.readableBytes == 0)
+                #expect(response.headers[.cacheControl] == "public, max-age=31536000, immutable")
+            }
+        }
+    }
+
+    @Test("a repeated request with If-None-Match gets 304, for the JSON and for renditions")
+    func conditionalRequests() async throws {
+        try await withServer { _, client in
+            let (etag, url) = try await client.execute(uri: "/api/v1/galleries/auftakt-duesseldorf", method: .get) {
+                response in
+                (
+                    try #require(response.headers[.eTag]),
+                    try json(GalleryDocument.self, response.body).items[0].renditions[0].url
+                )
+            }
+            try await client.execute(
+                uri: "/api/v1/galleries/auftakt-duesseldorf", method: .get, headers: [.ifNoneMatch: etag]
+            ) { response in
+                #expect(response.status == .notModified)
+                #expect(response.body.readableBytes == 0)
+                #expect(response.headers[.eTag] == etag)
+            }
+            try await client.execute(
+                uri: "/api/v1/galleries/auftakt-duesseldorf", method: .get, headers: [.ifNoneMatch: "\"other\""]
+            ) { response in
+                #expect(response.status == .ok)
+            }
+            let renditionTag = try await client.execute(uri: url, method: .get) { try #require($0.headers[.eTag]) }
+            try await client.execute(uri: url, method: .get, headers: [.ifNoneMatch: renditionTag]) { response in
+                #expect(response.status == .notModified)
+            }
+        }
+    }
+
+    @Test("the gallery JSON changes its ETag when the gallery changes")
+    func etagFollowsChanges() async throws {
+        try await withServer { env, client in
+            let before = try await client.execute(uri: "/api/v1/galleries/auftakt-duesseldorf", method: .get) {
+                $0.headers[.eTag]
+            }
+            try env.write("Auftakt Düsseldorf/drei.jpg", photo(takenAt: "2019:03:12 10:03:00"))
+            _ = try await env.pass()
+            try await client.execute(uri: "/api/v1/galleries/auftakt-duesseldorf", method: .get) { response in
+                #expect(response.headers[.eTag] != before)
+                let document = try json(GalleryDocument.self, response.body)
+                #expect(document.items.count == 3)
+            }
+        }
+    }
+
+    @Test(
+        "no path outside the renditions can be served: traversal, encoded slashes, originals, symlinks",
+        arguments: [
+            "/renditions/../catalog.sqlite", "/renditions/%2e%2e/catalog.sqlite", "/renditions/..%2fcatalog.sqlite",
+            "/renditions/%2e%2e%2f%2e%2e%2fetc%2fpasswd", "/renditions//etc/passwd", "/renditions/catalog.sqlite",
+            "/media/Auftakt%20D%C3%BCsseldorf/eins.jpg",
+            "/renditions/0000000000000000000000000000000000000000000000000000000000000000/000000000000/carousel-320.jpg",
+        ])
+    func traversalRefused(path: String) async throws {
+        try await withServer { _, client in
+            try await client.execute(uri: path, method: .get) { response in
+                #expect(response.status == .notFound)
+                #expect(response.headers[.contentType] == "application/problem+json")
+                let problem = try #require(try JSONSerialization.jsonObject(with: response.body.data) as? [String: Any])
+                #expect(problem["status"] as? Int == 404)
+                #expect((problem["detail"] as? String)?.isEmpty == false)
+            }
+        }
+    }
+
+    @Test("a symlink planted inside the renditions folder is not followed")
+    func symlinkRefused() async throws {
+        try await withServer { env, client in
+            let document = try await client.execute(uri: "/api/v1/galleries/auftakt-duesseldorf", method: .get) {
+                response in
+                try json(GalleryDocument.self, response.body)
+            }
+            let url = document.items[0].renditions[0].url
+            let relative = try #require(
+                RenditionLayout.diskPath(forURLPath: String(url.dropFirst("/renditions/".count))))
+            let file = env.data.appendingPathComponent("renditions/" + relative)
+            let secret = env.root.appendingPathComponent("secret.txt")
+            try Data("secret".utf8).write(to: secret)
+            try FileManager.default.removeItem(at: file)
+            try FileManager.default.createSymbolicLink(at: file, withDestinationURL: secret)
+            try await client.execute(uri: url, method: .get) { response in
+                #expect(response.status == .notFound)
+                #expect(String(buffer: response.body).contains("secret") == false)
+            }
+        }
+    }
+
+    @Test("an unknown gallery is a 404 problem detail naming it")
+    func unknownGallery() async throws {
+        try await withServer { _, client in
+            try await client.execute(uri: "/api/v1/galleries/gibt-es-nicht", method: .get) { response in
+                #expect(response.status == .notFound)
+                #expect(response.headers[.contentType] == "application/problem+json")
+                #expect(String(buffer: response.body).contains("gibt-es-nicht"))
+            }
+        }
+    }
+
+    @Test("health answers at once; readiness waits for the first reconcile")
+    func health() async throws {
+        let env = try TestEnvironment()
+        let readiness = Readiness()
+        let server = GalleryServer(
+            catalog: env.catalog, settings: ServerSettings(host: "127.0.0.1", port: 0, dataDirectory: env.data.path),
+            readiness: readiness)
+        let app = Application(router: server.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/readyz", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(response.headers[.contentType] == "application/problem+json")
+            }
+            readiness.set("startup", unmetBecause: nil)
+            try await client.execute(uri: "/readyz", method: .get) { #expect($0.status == .ok) }
+        }
+    }
+}
