@@ -114,7 +114,7 @@ let package = Package(
         // so that tests never depend on files outside the repository.
         .target(
             name: "GalleryFixtures",
-            dependencies: ["CVips", "CExif", "GalleryCore"],
+            dependencies: ["CVips", "CExif", "GalleryCore", "Imaging"],
             path: "Tests/GalleryFixtures",
             swiftSettings: swiftSettings
         ),

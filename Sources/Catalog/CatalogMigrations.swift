@@ -59,6 +59,47 @@ extension Catalog {
                 table.column("quarantinedAt", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v2-jobs-retired-variants") { db in
+            // One row per kind and path: enqueueing again replaces the job (idempotent).
+            try db.create(table: "job") { table in
+                table.column("path", .text).notNull()
+                table.column("kind", .text).notNull()
+                table.column("enqueuedAt", .datetime).notNull()
+                table.column("notBefore", .double).notNull().defaults(to: 0)
+                table.column("attempts", .integer).notNull().defaults(to: 0)
+                table.column("lastError", .text)
+                // Changes on every enqueue, so finishing a job never drops a newer one.
+                table.column("generation", .integer).notNull()
+                table.primaryKey(["kind", "path"])
+            }
+            try db.create(index: "job_by_due", on: "job", columns: ["notBefore", "enqueuedAt"])
+            // Rendition folders no asset uses any more, kept for a grace period.
+            try db.create(table: "retiredVariant") { table in
+                table.column("sourceHash", .text).notNull()
+                table.column("variantKey", .text).notNull()
+                table.column("retiredAt", .datetime).notNull()
+                table.primaryKey(["sourceHash", "variantKey"])
+            }
+        }
+        migrator.registerMigration("v3-asset-overrides") { db in
+            // Keyed by asset id (derived from the path), so an override survives re-ingest.
+            try db.create(table: "assetOverride") { table in
+                table.primaryKey("assetId", .text)
+                table.column("caption", .text)
+                table.column("alt", .text)
+                table.column("headline", .text)
+                table.column("credit", .text)
+                table.column("creator", .text)
+                table.column("updatedAt", .datetime).notNull()
+                table.column("updatedBy", .text).notNull()
+            }
+        }
+        migrator.registerMigration("v4-settings") { db in
+            try db.create(table: "setting") { table in
+                table.primaryKey("key", .text)
+                table.column("value", .text).notNull()
+            }
+        }
         return migrator
     }
 }

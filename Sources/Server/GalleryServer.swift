@@ -26,18 +26,23 @@ public struct GalleryServer: Sendable {
     public let catalog: Catalog
     public let settings: ServerSettings
     public let readiness: Readiness
+    public let metrics: MetricsExporter?
 
-    public init(catalog: Catalog, settings: ServerSettings, readiness: Readiness) {
+    public init(catalog: Catalog, settings: ServerSettings, readiness: Readiness, metrics: MetricsExporter? = nil) {
         self.catalog = catalog
         self.settings = settings
         self.readiness = readiness
+        self.metrics = metrics
     }
 
     public func router() -> Router<GalleryRequestContext> {
         let router = Router(context: GalleryRequestContext.self)
+        // Outermost, so that it counts the status the client finally sees.
+        if metrics != nil { router.add(middleware: MetricsMiddleware()) }
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: HeadMiddleware())
         HealthRoutes(readiness: readiness).register(on: router)
+        if let metrics { MetricsRoutes(exporter: metrics).register(on: router) }
         GalleryRoutes(cache: GalleryDocumentCache(catalog: catalog)).register(on: router)
         RenditionRoutes(renditionsRoot: settings.dataDirectory + "/renditions").register(on: router)
         return router

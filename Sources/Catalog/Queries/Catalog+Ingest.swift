@@ -65,15 +65,14 @@ extension Catalog {
         }
     }
 
-    /// Creates or updates the gallery of a folder from its sidecar. When the sidecar
-    /// changed, every asset's texts are bound again (no image is re-rendered unless its
-    /// credit changed, which the caller sees in the returned assets).
+    /// Creates or updates the gallery of a folder from its sidecar. The items' texts are
+    /// bound again by the ingestor, which sees the new record's revision change.
     ///
     /// - Throws: ``QuarantineReason/slugCollision(slug:folder:)`` when another folder has
     ///   the slug already.
     @discardableResult
     public func syncGallery(
-        folder: String, sidecar: GallerySidecar?, sidecarError: String?, binder: MetadataBinder, now: Date = Date()
+        folder: String, sidecar: GallerySidecar?, sidecarError: String?, now: Date = Date()
     ) async throws -> GalleryRecord {
         try await pool.write { db in
             var fresh = GalleryRecord(folder: folder, sidecar: sidecar, sidecarError: sidecarError, now: now)
@@ -82,7 +81,7 @@ extension Catalog {
             {
                 throw QuarantineReason.slugCollision(slug: fresh.slug, folder: other.folder)
             }
-            guard var existing = try GalleryRecord.filter(Column("folder") == folder).fetchOne(db) else {
+            guard let existing = try GalleryRecord.filter(Column("folder") == folder).fetchOne(db) else {
                 try fresh.insert(db)
                 return fresh
             }
@@ -92,26 +91,22 @@ extension Catalog {
             if unchanged { return existing }
             fresh.id = existing.id
             fresh.revision = existing.revision + 1
-            existing = fresh
-            try existing.update(db)
-            try rebindTexts(db, galleryId: existing.id!, binder: binder, now: now)
-            return existing
+            try fresh.update(db)
+            return fresh
         }
     }
 
-    /// Binds the texts of every asset of a gallery again, from stored metadata, the
-    /// gallery's sidecar and admin overrides.
-    func rebindTexts(_ db: Database, galleryId: Int64, binder: MetadataBinder, now: Date) throws {
-        guard let gallery = try GalleryRecord.fetchOne(db, key: galleryId) else { return }
-        for var asset in try AssetRecord.filter(Column("galleryId") == galleryId).fetchAll(db) {
-            let text = binder.bind(
-                embedded: asset.metadata, sidecar: gallery.sidecar?.items?[asset.fileName], admin: nil,
-                galleryCredit: gallery.defaultCredit)
-            if text != asset.text {
-                asset.text = text
-                asset.updatedAt = now
-                try asset.update(db)
-            }
+    /// Replaces an asset's bound texts (JSON only; renditions unchanged).
+    public func updateText(of id: AssetID, to text: BoundText, galleryId: Int64, now: Date = Date()) async throws {
+        try await pool.write { db in
+            guard var asset = try AssetRecord.fetchOne(db, key: id.value) else { return }
+            let previousGallery = asset.galleryId
+            asset.text = text
+            asset.galleryId = galleryId
+            asset.updatedAt = now
+            try asset.update(db)
+            try bumpRevision(db, galleryId: galleryId, now: now)
+            if previousGallery != galleryId { try bumpRevision(db, galleryId: previousGallery, now: now) }
         }
     }
 
@@ -119,6 +114,11 @@ extension Catalog {
     /// renditions rows replaced, quarantine entry cleared, gallery revision bumped.
     public func commit(asset: AssetRecord, renditions: [RenditionRecord], now: Date = Date()) async throws {
         try await pool.write { db in
+            if let previous = try AssetRecord.fetchOne(db, key: asset.id.value),
+                previous.sourceHash != asset.sourceHash || previous.variantKey != asset.variantKey
+            {
+                try retire(db, previous, now: now)
+            }
             try RenditionRecord.filter(Column("assetId") == asset.id.value).deleteAll(db)
             try asset.upsert(db)
             for rendition in renditions { try rendition.insert(db) }
@@ -146,6 +146,7 @@ extension Catalog {
             try entry.upsert(db)
             if let asset = try AssetRecord.filter(Column("path") == entry.path).fetchOne(db) {
                 try asset.delete(db)
+                try retire(db, asset, now: now)
                 try bumpRevision(db, galleryId: asset.galleryId, now: now)
             }
         }
@@ -159,19 +160,33 @@ extension Catalog {
             let quarantined = try QuarantineRecord.deleteOne(db, key: path)
             guard let asset = try AssetRecord.filter(Column("path") == path).fetchOne(db) else { return quarantined }
             try asset.delete(db)
+            try retire(db, asset, now: now)
             try bumpRevision(db, galleryId: asset.galleryId, now: now)
             return true
         }
     }
 
     /// Forgets a gallery whose folder is gone, with all its assets.
-    public func removeGallery(folder: String) async throws {
+    public func removeGallery(folder: String, now: Date = Date()) async throws {
         try await pool.write { db in
-            _ = try GalleryRecord.filter(Column("folder") == folder).deleteAll(db)
+            if let gallery = try GalleryRecord.filter(Column("folder") == folder).fetchOne(db) {
+                for asset in try AssetRecord.filter(Column("galleryId") == gallery.id).fetchAll(db) {
+                    try retire(db, asset, now: now)
+                }
+                try gallery.delete(db)
+            }
             try db.execute(
                 sql: "DELETE FROM quarantine WHERE path LIKE ? ESCAPE '\\'",
                 arguments: [Self.likePrefix(folder + "/")])
         }
+    }
+
+    /// Notes that an asset's rendition folder may no longer be needed; it is collected after
+    /// the grace period unless an asset uses it again by then.
+    func retire(_ db: Database, _ asset: AssetRecord, now: Date) throws {
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO retiredVariant (sourceHash, variantKey, retiredAt) VALUES (?, ?, ?)",
+            arguments: [asset.sourceHash, asset.variantKey, now])
     }
 
     func bumpRevision(_ db: Database, galleryId: Int64, now: Date) throws {

@@ -24,7 +24,8 @@ public struct AtomicFile: Sendable {
     public static let temporarySuffix = ".partial"
 
     public func write(_ data: Data, to destination: String) throws(WriteError) {
-        let temporary = "\(temporaryDirectory)/\(UUID().uuidString)\(Self.temporarySuffix)"
+        // The writer's PID in the name tells start-up which temp files a crash left behind.
+        let temporary = "\(temporaryDirectory)/\(getpid())-\(UUID().uuidString)\(Self.temporarySuffix)"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw Self.failure("create \(temporary)") }
         var written = 0

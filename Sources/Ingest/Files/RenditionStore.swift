@@ -2,6 +2,10 @@ public import Foundation
 public import GalleryCore
 public import Imaging
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The rendition files under `<data>/renditions`, written atomically, never changed once
 /// written (their paths are content-addressed), and collected when no asset uses them.
 public struct RenditionStore: Sendable {
@@ -35,42 +39,34 @@ public struct RenditionStore: Sendable {
         }
     }
 
-    /// Removes temp files a crash left behind (they were never visible under a URL).
+    /// Removes temp files a crash left behind (they were never visible under a URL): those
+    /// of processes that are gone, and this process's own (none is in flight at start-up,
+    /// and a restarted galleryd may have its crashed predecessor's PID). Files of another
+    /// running galleryd (an `ingest` beside `serve`) are left alone.
     @discardableResult
     public func removeOrphanedTemporaryFiles() -> Int {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: writer.temporaryDirectory)) ?? []
         var removed = 0
         for name in names where name.hasSuffix(AtomicFile.temporarySuffix) {
-            if (try? FileManager.default.removeItem(atPath: writer.temporaryDirectory + "/" + name)) != nil {
+            let writer = name.split(separator: "-").first.flatMap { pid_t($0) }
+            if let writer, writer != getpid(), kill(writer, 0) == 0 || errno == EPERM { continue }
+            if (try? FileManager.default.removeItem(atPath: self.writer.temporaryDirectory + "/" + name)) != nil {
                 removed += 1
             }
         }
         return removed
     }
 
-    /// Deletes variant folders that no asset references and that were last written more
-    /// than `gracePeriod` ago (a portal may still hold their URLs for a while).
-    @discardableResult
-    public func collectGarbage(referenced: Set<String>, gracePeriod: TimeInterval, now: Date = Date()) -> Int {
-        var removed = 0
-        let manager = FileManager.default
-        for fan in (try? manager.contentsOfDirectory(atPath: root)) ?? [] {
-            let fanPath = root + "/" + fan
-            for hash in (try? manager.contentsOfDirectory(atPath: fanPath)) ?? [] {
-                let hashPath = fanPath + "/" + hash
-                let keys = (try? manager.contentsOfDirectory(atPath: hashPath)) ?? []
-                for key in keys where !referenced.contains("\(hash)/\(key)") {
-                    let keyPath = hashPath + "/" + key
-                    guard let status = FileStatus.of(keyPath),
-                        now.timeIntervalSince1970 - status.modifiedAt > gracePeriod
-                    else { continue }
-                    if (try? manager.removeItem(atPath: keyPath)) != nil { removed += 1 }
-                }
-                if ((try? manager.contentsOfDirectory(atPath: hashPath)) ?? []).isEmpty {
-                    try? manager.removeItem(atPath: hashPath)
-                }
-            }
+    /// Deletes one rendition folder (a retired variant past its grace period).
+    public func remove(sourceHash: String, variantKey: String) {
+        guard let variant = RenditionVariant(sourceHash: sourceHash, key: variantKey) else { return }
+        let components = variant.directoryComponents
+        let folder = root + "/" + components.joined(separator: "/")
+        try? FileManager.default.removeItem(atPath: folder)
+        // Drop the hash folder too once its last variant is gone.
+        let hashFolder = root + "/" + components.dropLast().joined(separator: "/")
+        if (try? FileManager.default.contentsOfDirectory(atPath: hashFolder))?.isEmpty == true {
+            try? FileManager.default.removeItem(atPath: hashFolder)
         }
-        return removed
     }
 }

@@ -6,6 +6,10 @@ public enum IngestOutcome: Sendable, Equatable {
     case ingested(AssetID, renditions: Int)
     /// Already in the catalog with the same bytes; nothing was done.
     case unchanged
+    /// Same bytes, but its texts changed (sidecar, admin, configuration): JSON only.
+    case updated(AssetID)
+    /// Looks incomplete and was modified moments ago: probably still being written.
+    case deferred
     /// Held back; the reason is in the catalog and the log.
     case quarantined(QuarantineReason)
     /// No longer in the media folder; removed from the catalog.
@@ -20,6 +24,8 @@ public enum IngestOutcome: Sendable, Equatable {
 public struct IngestSummary: Sendable {
     public var ingested: [String] = []
     public var unchanged = 0
+    public var updated: [String] = []
+    public var deferred: [String] = []
     public var quarantined: [(path: String, reason: QuarantineReason)] = []
     public var removed: [String] = []
     public var failed: [(path: String, message: String)] = []
@@ -30,6 +36,8 @@ public struct IngestSummary: Sendable {
         switch outcome {
         case .ingested: ingested.append(path)
         case .unchanged: unchanged += 1
+        case .updated: updated.append(path)
+        case .deferred: deferred.append(path)
         case .quarantined(let reason): quarantined.append((path, reason))
         case .removed: removed.append(path)
         case .ignored: break

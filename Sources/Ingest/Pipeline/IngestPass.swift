@@ -1,6 +1,6 @@
-import Catalog
+public import Catalog
 public import Foundation
-import GalleryCore
+public import GalleryCore
 import Logging
 
 /// Progress of a pass, reported after each file.
@@ -25,46 +25,116 @@ public struct MediaRootError: Error, CustomStringConvertible {
     public var description: String
 }
 
+/// What a comparison of (part of) the media folder with the catalog found to do.
+public struct ReconcilePlan: Sendable {
+    /// Galleries by folder, synced with their sidecars.
+    public var galleries: [String: GalleryRecord] = [:]
+    /// Folders whose files cannot be published (a slug collision), with the reason.
+    public var blocked: [String: QuarantineReason] = [:]
+    /// Files that are new, changed, or must be bound again.
+    public var toIngest: [String] = []
+    /// Every file on disk in the compared part (for a full pass).
+    public var onDisk: [String] = []
+    /// Files that failed before and have not changed since (not retried).
+    public var stillQuarantined: [String] = []
+    /// Files the catalog holds that are gone from disk.
+    public var vanished: [String] = []
+    /// Gallery folders that are gone.
+    public var vanishedGalleries: [String] = []
+}
+
 extension Ingestor {
-    /// One pass over the whole media folder: galleries synced with their sidecars, files
-    /// that vanished removed, every other file ingested (unchanged ones cost a `stat`).
-    public func runPass(progress: @Sendable (IngestProgress) -> Void = { _ in }) async throws -> IngestSummary {
-        let snapshot = try scanMediaRoot()
-        var summary = IngestSummary()
-        var galleries: [String: GalleryRecord] = [:]
-        var blocked: [String: QuarantineReason] = [:]
+    /// Compares the media folder (or one folder of it) with the catalog: galleries synced
+    /// with their sidecars, then every file whose size or mtime differs from the catalog,
+    /// every file of a gallery whose sidecar changed, and every file when the rendition or
+    /// credit settings changed since the last run.
+    public func plan(folder: String? = nil) async throws -> ReconcilePlan {
+        let snapshot = try scanMediaRoot(folder: folder)
+        var plan = ReconcilePlan()
+        var changedGalleries: Set<String> = []
+        let knownGalleries = Dictionary(
+            try await catalog.galleries().map { ($0.folder, $0) }, uniquingKeysWith: { first, _ in first })
         for folder in snapshot.galleryFolders {
             do {
-                galleries[folder] = try await syncGallery(folder: folder)
+                let gallery = try await syncGallery(folder: folder)
+                plan.galleries[folder] = gallery
+                if let known = knownGalleries[folder], known.revision != gallery.revision || known.slug != gallery.slug
+                {
+                    changedGalleries.insert(folder)
+                }
             } catch let reason as QuarantineReason {
-                blocked[folder] = reason
+                plan.blocked[folder] = reason
             }
         }
         for path in snapshot.unnamable {
             logger.warning("file name is not valid UTF-8; rename it", metadata: ["path": "\(path)"])
         }
 
-        // Forget what left the media folder.
+        let settingsChanged = try await settingsFingerprintChanged()
+        let known = try await catalog.knownFiles()
+        let inScope: (String) -> Bool = { path in folder.map { path.hasPrefix($0 + "/") } ?? true }
         let onDisk = Set(snapshot.files)
-        let folders = Set(snapshot.galleryFolders)
-        for gallery in try await catalog.galleries() where !folders.contains(gallery.folder) {
-            try await catalog.removeGallery(folder: gallery.folder)
+        plan.onDisk = snapshot.files
+        plan.vanished = known.keys.filter { inScope($0) && !onDisk.contains($0) }.sorted()
+        if folder == nil || !(folder!.contains("/")) {
+            let scannedFolders = Set(snapshot.galleryFolders)
+            plan.vanishedGalleries = knownGalleries.keys.filter { gallery in
+                !scannedFolders.contains(gallery) && (folder == nil || gallery == folder)
+            }.sorted()
         }
-        for path in try await catalog.knownFiles().keys where !onDisk.contains(path) {
-            if try await catalog.removeFile(path: path) { summary.record(.removed, path: path) }
+        for path in snapshot.files {
+            let galleryFolder = path.split(separator: "/", maxSplits: 1).first.map(String.init) ?? ""
+            guard let entry = known[path], !settingsChanged, !changedGalleries.contains(galleryFolder),
+                let status = FileStatus.following(settings.mediaRoot + "/" + path),
+                status.size == entry.fileSize, status.modifiedAt == entry.modifiedAt
+            else {
+                plan.toIngest.append(path)
+                continue
+            }
+            if entry.isQuarantined { plan.stillQuarantined.append(path) }
+        }
+        return plan
+    }
+
+    /// Remembers the settings the catalog was built with; true when they differ from the
+    /// last run's (so every asset must be bound again).
+    func settingsFingerprintChanged() async throws -> Bool {
+        let settings = self.settings
+        let fingerprint = [settings.renditions.fingerprint, settings.houseCredit, settings.timeZone.identifier]
+            .joined(separator: "|")
+        let previous = try await catalog.storedValue("settings-fingerprint")
+        if previous != fingerprint { try await catalog.store(fingerprint, for: "settings-fingerprint") }
+        return previous != nil && previous != fingerprint
+    }
+
+    /// One pass over the whole media folder, processed here and now (`galleryd ingest`):
+    /// galleries synced, vanished files removed, every new or changed file ingested.
+    public func runPass(progress: @Sendable (IngestProgress) -> Void = { _ in }) async throws -> IngestSummary {
+        let plan = try await plan()
+        var summary = IngestSummary()
+        for folder in plan.vanishedGalleries { try await catalog.removeGallery(folder: folder) }
+        for path in plan.vanished where try await catalog.removeFile(path: path) {
+            summary.record(.removed, path: path)
+        }
+        summary.unchanged = plan.onDisk.count - plan.toIngest.count - plan.stillQuarantined.count
+        let held = Dictionary(
+            try await catalog.quarantined().map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        for path in plan.stillQuarantined {
+            guard let entry = held[path] else { continue }
+            summary.record(.quarantined(.recorded(code: entry.code, message: entry.reason)), path: path)
         }
 
-        let total = snapshot.files.count
+        let total = plan.toIngest.count
         var done = 0
         await withTaskGroup(of: (String, IngestOutcome).self) { group in
-            var pending = snapshot.files.makeIterator()
+            var pending = plan.toIngest.makeIterator()
             func startNext() -> Bool {
                 guard let path = pending.next() else { return false }
                 let folder = path.split(separator: "/", maxSplits: 1).first.map(String.init) ?? ""
-                if let reason = blocked[folder] {
+                if let reason = plan.blocked[folder] {
                     group.addTask { (path, await self.hold(path, reason: reason)) }
                 } else {
-                    let gallery = galleries[folder]
+                    let gallery = plan.galleries[folder]
                     group.addTask { (path, await self.ingest(relativePath: path, gallery: gallery)) }
                 }
                 return true
@@ -77,19 +147,45 @@ extension Ingestor {
                 _ = startNext()
             }
         }
-        return summary
+        return try await settle(summary, galleries: plan.galleries, progress: progress)
     }
 
-    /// Lists gallery folders and their files (recursively; hidden entries skipped).
-    func scanMediaRoot() throws -> MediaSnapshot {
+    /// Files that looked incomplete were modified moments ago; once the settle interval has
+    /// passed they are taken as they are (a one-shot pass must decide).
+    private func settle(
+        _ summary: IngestSummary, galleries: [String: GalleryRecord], progress: @Sendable (IngestProgress) -> Void
+    ) async throws -> IngestSummary {
+        guard !summary.deferred.isEmpty else { return summary }
+        try await Task.sleep(for: settings.settleInterval)
+        var settled = summary
+        settled.deferred = []
+        for (index, path) in summary.deferred.enumerated() {
+            let folder = path.split(separator: "/", maxSplits: 1).first.map(String.init) ?? ""
+            let outcome = await ingest(relativePath: path, gallery: galleries[folder], settled: true)
+            settled.record(outcome, path: path)
+            progress(IngestProgress(done: index + 1, total: summary.deferred.count, path: path, outcome: outcome))
+        }
+        return settled
+    }
+
+    /// Lists gallery folders and their files (recursively; hidden entries skipped), of the
+    /// whole media folder or of one folder in it.
+    func scanMediaRoot(folder: String? = nil) throws -> MediaSnapshot {
         let root = settings.mediaRoot
         guard let status = FileStatus.following(root), status.kind == .directory else {
             throw MediaRootError(description: "media folder \(root) does not exist or is not a folder")
         }
+        var snapshot = MediaSnapshot()
+        if let folder {
+            if !folder.contains("/"), FileStatus.following(root + "/" + folder)?.kind == .directory {
+                snapshot.galleryFolders.append(folder)
+            }
+            collectFiles(in: folder, into: &snapshot, depth: folder.split(separator: "/").count - 1)
+            return snapshot
+        }
         guard let top = directoryEntries(root) else {
             throw MediaRootError(description: "media folder \(root) cannot be read")
         }
-        var snapshot = MediaSnapshot()
         for (name, valid) in top.sorted(by: { $0.name < $1.name }) {
             guard valid else {
                 snapshot.unnamable.append(name)

@@ -12,13 +12,16 @@ public struct IngestSettings: Sendable {
     public var timeZone: TimeZone
     /// Images processed at once.
     public var workers: Int
+    /// A file that does not decode and was modified more recently than this is taken to
+    /// be still in transfer: it is tried again later rather than quarantined.
+    public var settleInterval: Duration
 
     public init(
         mediaRoot: String, dataDirectory: String, limits: IngestLimits = IngestLimits(),
         renditions: RenditionSettings = RenditionSettings(),
         houseCredit: String = "© MWIDE NRW/E. Lichtenscheidt",
         timeZone: TimeZone = TimeZone(identifier: "Europe/Berlin") ?? .gmt,
-        workers: Int = ProcessInfo.processInfo.activeProcessorCount
+        workers: Int = ProcessInfo.processInfo.activeProcessorCount, settleInterval: Duration = .seconds(2)
     ) {
         self.mediaRoot = mediaRoot
         self.dataDirectory = dataDirectory
@@ -27,6 +30,7 @@ public struct IngestSettings: Sendable {
         self.houseCredit = houseCredit
         self.timeZone = timeZone
         self.workers = max(1, workers)
+        self.settleInterval = settleInterval
     }
 
     public var binder: MetadataBinder { MetadataBinder(houseCredit: houseCredit) }

@@ -5,6 +5,7 @@ public import GalleryCore
 import Imaging
 public import Logging
 import NIOPosix
+import Synchronization
 
 /// Turns one file of the media folder into a published asset, or a quarantine entry, or
 /// nothing when it is unchanged.
@@ -17,26 +18,38 @@ import NIOPosix
 /// let outcome = await ingestor.ingest(relativePath: "Konferenz/bild-1.jpg")
 /// ```
 public final class Ingestor: Sendable {
-    public let settings: IngestSettings
     public let catalog: Catalog
     public let store: RenditionStore
-    let probe: ImageProbe
-    let renderer: RenditionRenderer
     let pool: NIOThreadPool
     let logger: Logger
     /// The media root with symlinks resolved, to tell whether a link points inside it.
     let resolvedMediaRoot: String
+    private let currentSettings: Mutex<IngestSettings>
 
     public init(settings: IngestSettings, catalog: Catalog, logger: Logger) throws {
-        self.settings = settings
+        self.currentSettings = Mutex(settings)
         self.catalog = catalog
         self.logger = logger
         self.store = try RenditionStore(dataDirectory: settings.dataDirectory)
-        self.probe = ImageProbe(limits: settings.limits)
-        self.renderer = RenditionRenderer(settings: settings.renditions)
         self.resolvedMediaRoot = resolvedPath(settings.mediaRoot) ?? settings.mediaRoot
         self.pool = NIOThreadPool(numberOfThreads: settings.workers)
         pool.start()
+        VipsRuntime.start()
+    }
+
+    /// The settings in force; ``reload(_:)`` may change them between jobs.
+    public var settings: IngestSettings { currentSettings.withLock { $0 } }
+
+    /// Takes new limits, renditions, credit and time zone (SIGHUP). The media and data
+    /// folders and the number of workers stay as they were started.
+    public func reload(_ settings: IngestSettings) {
+        currentSettings.withLock { current in
+            current.limits = settings.limits
+            current.renditions = settings.renditions
+            current.houseCredit = settings.houseCredit
+            current.timeZone = settings.timeZone
+            current.settleInterval = settings.settleInterval
+        }
     }
 
     public func shutdown() async {
@@ -49,26 +62,36 @@ public final class Ingestor: Sendable {
         if let error = loaded.error {
             logger.warning("sidecar unreadable", metadata: ["folder": "\(folder)", "error": "\(error)"])
         }
-        return try await catalog.syncGallery(
-            folder: folder, sidecar: loaded.sidecar, sidecarError: loaded.error, binder: settings.binder)
+        return try await catalog.syncGallery(folder: folder, sidecar: loaded.sidecar, sidecarError: loaded.error)
     }
 
     /// Ingests one file, given by its path relative to the media root.
-    public func ingest(relativePath: String, gallery knownGallery: GalleryRecord? = nil) async -> IngestOutcome {
+    ///
+    /// - Parameter settled: the file is known to be complete. Otherwise a file modified
+    ///   within the settle interval that does not decode is deferred, not quarantined:
+    ///   it may still be being written.
+    public func ingest(
+        relativePath: String, gallery knownGallery: GalleryRecord? = nil, settled: Bool = false
+    ) async -> IngestOutcome {
         let started = ContinuousClock.now
         let outcome: IngestOutcome
         do {
-            outcome = try await process(relativePath, knownGallery: knownGallery)
+            outcome = try await process(relativePath, knownGallery: knownGallery, settled: settled)
         } catch let reason as QuarantineReason {
             outcome = await hold(relativePath, reason: reason)
         } catch {
             outcome = .failed(String(describing: error))
         }
-        log(outcome, path: relativePath, duration: ContinuousClock.now - started)
+        let duration = ContinuousClock.now - started
+        log(outcome, path: relativePath, duration: duration)
+        IngestMetrics.record(outcome, duration: duration)
         return outcome
     }
 
-    private func process(_ relativePath: String, knownGallery: GalleryRecord?) async throws -> IngestOutcome {
+    private func process(_ relativePath: String, knownGallery: GalleryRecord?, settled: Bool) async throws
+        -> IngestOutcome
+    {
+        let settings = self.settings
         let location = try MediaLocation(relativePath: relativePath)
         if location.isIgnored { return .ignored }
         let absolute = settings.mediaRoot + "/" + relativePath
@@ -92,16 +115,21 @@ public final class Ingestor: Sendable {
         }
 
         let existing = try await catalog.asset(atPath: relativePath)
-        if let existing, existing.fileSize == status.size, existing.modifiedAt == status.modifiedAt {
-            return .unchanged
-        }
         if existing == nil, let held = try await catalog.quarantineEntry(atPath: relativePath),
             held.fileSize == status.size, held.modifiedAt == status.modifiedAt
         {
             // Same version that failed before: not retried until it changes.
             return .quarantined(.recorded(code: held.code, message: held.reason))
         }
-        if let reason = settings.limits.check(fileSize: status.size) { throw reason }
+        let gallery: GalleryRecord
+        if let knownGallery { gallery = knownGallery } else { gallery = try await syncGallery(folder: location.folder) }
+        if let existing, existing.fileSize == status.size, existing.modifiedAt == status.modifiedAt {
+            return try await refresh(existing, in: gallery, readPath: readPath, status: status, settings: settings)
+        }
+        if let reason = settings.limits.check(fileSize: status.size) {
+            if !settled, status.isRecent(within: settings.settleInterval) { return .deferred }
+            throw reason
+        }
 
         let bytes: Data
         do {
@@ -112,24 +140,37 @@ public final class Ingestor: Sendable {
         let sourceHash = SHA256.hash(data: bytes).hexString
         if let existing, existing.sourceHash == sourceHash {
             try await catalog.touch(path: relativePath, fileSize: status.size, modifiedAt: status.modifiedAt)
-            return .unchanged
+            return try await refresh(existing, in: gallery, readPath: readPath, status: status, settings: settings)
         }
+        do {
+            return try await publish(
+                bytes, sourceHash: sourceHash, location: location, relativePath: relativePath, status: status,
+                gallery: gallery, existing: existing, settings: settings)
+        } catch let reason as QuarantineReason where !settled && reason.mayBeIncomplete {
+            // A file still being copied looks truncated; wait until it settles.
+            if status.isRecent(within: settings.settleInterval) || FileStatus.of(readPath) != status {
+                return .deferred
+            }
+            throw reason
+        }
+    }
 
-        let gallery: GalleryRecord
-        if let knownGallery { gallery = knownGallery } else { gallery = try await syncGallery(folder: location.folder) }
-        let probe = self.probe
+    /// Probes, binds, renders (or reuses) and commits one version of a file.
+    private func publish(
+        _ bytes: Data, sourceHash: String, location: MediaLocation, relativePath: String, status: FileStatus,
+        gallery: GalleryRecord, existing: AssetRecord?, settings: IngestSettings
+    ) async throws -> IngestOutcome {
+        let probe = ImageProbe(limits: settings.limits)
         let probed = try await pool.runIfActive { () throws(QuarantineReason) -> ProbedImage in try probe.probe(bytes) }
-
-        let text = settings.binder.bind(
-            embedded: probed.metadata, sidecar: gallery.sidecar?.items?[location.nameInGallery], admin: nil,
-            galleryCredit: gallery.defaultCredit)
+        let assetID = AssetID(relativePath: relativePath)
+        let text = try await bind(
+            probed.metadata, assetID: assetID, nameInGallery: location.nameInGallery, gallery: gallery,
+            settings: settings)
         let variant = RenditionVariant(
             sourceHash: sourceHash, settings: settings.renditions, credit: text.embeddedCredit)
         let plan = settings.renditions.plan(sourceWidth: probed.width)
-        let assetID = AssetID(relativePath: relativePath)
-
         let (renditions, placeholder) = try await renditions(
-            for: bytes, plan: plan, variant: variant, credit: text.embeddedCredit, assetID: assetID)
+            for: bytes, plan: plan, variant: variant, credit: text.embeddedCredit, assetID: assetID, settings: settings)
         let now = Date()
         let asset = AssetRecord(
             id: assetID, galleryId: gallery.id!, path: relativePath, fileName: location.nameInGallery,
@@ -144,10 +185,48 @@ public final class Ingestor: Sendable {
         return .ingested(assetID, renditions: renditions.count)
     }
 
+    /// An unchanged file whose texts may have changed (sidecar edited, admin override,
+    /// house credit reconfigured): texts are bound again from the stored metadata; only a
+    /// changed credit or rendition setting makes new renditions, from the same bytes.
+    private func refresh(
+        _ asset: AssetRecord, in gallery: GalleryRecord, readPath: String, status: FileStatus,
+        settings: IngestSettings
+    ) async throws -> IngestOutcome {
+        let text = try await bind(
+            asset.metadata, assetID: asset.id, nameInGallery: asset.fileName, gallery: gallery, settings: settings)
+        let variant = RenditionVariant(
+            sourceHash: asset.sourceHash, settings: settings.renditions, credit: text.embeddedCredit)
+        if variant.key == asset.variantKey {
+            guard text != asset.text || asset.galleryId != gallery.id else { return .unchanged }
+            try await catalog.updateText(of: asset.id, to: text, galleryId: gallery.id!)
+            return .updated(asset.id)
+        }
+        let bytes: Data
+        do {
+            bytes = try SourceFile.read(readPath, maximumBytes: settings.limits.maxBytes)
+        } catch {
+            throw QuarantineReason.unreadable(detail: error.description)
+        }
+        return try await publish(
+            bytes, sourceHash: SHA256.hash(data: bytes).hexString,
+            location: try MediaLocation(relativePath: asset.path), relativePath: asset.path, status: status,
+            gallery: gallery, existing: asset, settings: settings)
+    }
+
+    private func bind(
+        _ metadata: EmbeddedMetadata, assetID: AssetID, nameInGallery: String, gallery: GalleryRecord,
+        settings: IngestSettings
+    ) async throws -> BoundText {
+        settings.binder.bind(
+            embedded: metadata, sidecar: gallery.sidecar?.items?[nameInGallery],
+            admin: try await catalog.overrides(for: assetID), galleryCredit: gallery.defaultCredit)
+    }
+
     /// The rendition rows for a variant: reused when the same bytes and credit were
     /// rendered before (same file in two galleries), else rendered and written now.
     private func renditions(
-        for bytes: Data, plan: [RenditionSpec], variant: RenditionVariant, credit: EmbeddedCredit, assetID: AssetID
+        for bytes: Data, plan: [RenditionSpec], variant: RenditionVariant, credit: EmbeddedCredit, assetID: AssetID,
+        settings: IngestSettings
     ) async throws -> ([RenditionRecord], Placeholder?) {
         if store.hasAll(plan, of: variant),
             let (twin, rows) = try await catalog.assetSharingRenditions(
@@ -161,7 +240,7 @@ public final class Ingestor: Sendable {
             }
             return (reused, twin.placeholder)
         }
-        let renderer = self.renderer
+        let renderer = RenditionRenderer(settings: settings.renditions)
         let rendered: RenderedSet
         do {
             rendered = try await pool.runIfActive { try renderer.render(bytes, plan: plan, credit: credit) }
@@ -192,13 +271,15 @@ public final class Ingestor: Sendable {
     }
 
     private func log(_ outcome: IngestOutcome, path: String, duration: Duration) {
-        let milliseconds =
-            "\(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)"
+        let milliseconds = String(
+            Int((Double(duration.components.attoseconds) / 1e15).rounded()) + Int(duration.components.seconds) * 1000)
         switch outcome {
         case .ingested(let id, let count):
             logger.info(
                 "ingested",
                 metadata: ["path": "\(path)", "asset": "\(id)", "renditions": "\(count)", "ms": "\(milliseconds)"])
+        case .updated(let id):
+            logger.info("texts updated", metadata: ["path": "\(path)", "asset": "\(id)"])
         case .quarantined(.recorded):
             logger.debug("still quarantined", metadata: ["path": "\(path)"])
         case .quarantined(let reason):
@@ -206,11 +287,30 @@ public final class Ingestor: Sendable {
                 "quarantined", metadata: ["path": "\(path)", "code": "\(reason.code)", "reason": "\(reason.message)"])
         case .removed:
             logger.info("removed", metadata: ["path": "\(path)"])
+        case .deferred:
+            logger.info("deferred: still being written", metadata: ["path": "\(path)"])
         case .failed(let message):
             logger.error("ingest failed", metadata: ["path": "\(path)", "error": "\(message)"])
         case .unchanged, .ignored:
             logger.debug("unchanged", metadata: ["path": "\(path)"])
         }
+    }
+}
+
+extension QuarantineReason {
+    /// Failures a file still being written would also show.
+    var mayBeIncomplete: Bool {
+        switch self {
+        case .emptyFile, .undecodable, .unsupportedFormat: true
+        default: false
+        }
+    }
+}
+
+extension FileStatus {
+    func isRecent(within interval: Duration, now: Date = Date()) -> Bool {
+        let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
+        return now.timeIntervalSince1970 - modifiedAt < seconds
     }
 }
 

@@ -59,7 +59,8 @@ extension IngestSummary {
     func report() -> String {
         var lines = [
             "ingested: \(ingested.count), unchanged: \(unchanged), quarantined: \(quarantined.count), "
-                + "removed: \(removed.count)" + (failed.isEmpty ? "" : ", failed: \(failed.count)")
+                + "removed: \(removed.count)" + (updated.isEmpty ? "" : ", texts updated: \(updated.count)")
+                + (failed.isEmpty ? "" : ", failed: \(failed.count)")
         ]
         if !quarantined.isEmpty {
             lines.append("quarantined:")
@@ -111,6 +112,8 @@ extension IngestOutcome {
         switch self {
         case .ingested: "ingested"
         case .unchanged: "unchanged"
+        case .updated: "updated"
+        case .deferred: "deferred"
         case .quarantined: "quarantined"
         case .removed: "removed"
         case .failed: "failed"

@@ -3,17 +3,21 @@ import Catalog
 import Configuration
 import Foundation
 import Hummingbird
+import Imaging
 import Ingest
 import Logging
+import Metrics
+import Prometheus
 import Server
 import ServiceLifecycle
+import Synchronization
 import UnixSignals
 
-/// `galleryd serve`: reconcile the media folder with the catalog, then serve HTTP until
-/// SIGTERM or SIGINT.
+/// `galleryd serve`: reconcile the media folder with the catalog, watch it, and serve HTTP
+/// until SIGTERM or SIGINT. SIGHUP reloads the configuration.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Ingest what is in the media folder, then serve the gallery API over HTTP.")
+        abstract: "Ingest what is in the media folder, watch it, and serve the gallery API over HTTP.")
 
     @OptionGroup var common: CommonOptions
 
@@ -23,52 +27,176 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on (default 8080).")
     var port: Int?
 
-    func run() async throws {
+    var extraFlags: [AbsoluteConfigKey: ConfigValue] {
         var extra: [AbsoluteConfigKey: ConfigValue] = [:]
         if let host { extra["http.host"] = .init(.string(host), isSecret: false) }
         if let port { extra["http.port"] = .init(.int(port), isSecret: false) }
-        let configuration = try await common.load(extra: extra)
+        return extra
+    }
+
+    func run() async throws {
+        let configuration = try await common.load(extra: extraFlags)
         let logger = bootstrapLogging(level: configuration.logLevel)
-        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-        let catalog = try Catalog(path: configuration.catalogPath, logger: logger)
+        guard FileStatus.following(configuration.mediaRoot)?.kind == .directory else {
+            printError("galleryd: media folder \(configuration.mediaRoot) does not exist or is not a folder")
+            throw ExitCode.failure
+        }
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+
+        let catalog: Catalog
+        do {
+            try FileManager.default.createDirectory(
+                atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+            catalog = try Catalog(path: configuration.catalogPath, logger: logger)
+        } catch {
+            printError("galleryd: cannot open the catalog at \(configuration.catalogPath): \(error)")
+            throw ExitCode.failure
+        }
         let ingestor = try Ingestor(settings: configuration.ingestSettings, catalog: catalog, logger: logger)
+        let queue = JobQueue(catalog: catalog)
+        let reconciler = Reconciler(ingestor: ingestor, queue: queue, logger: logger)
         let readiness = Readiness()
-        let server = GalleryServer(catalog: catalog, settings: configuration.serverSettings, readiness: readiness)
+        let notifier = SystemdNotifier()
+        let startup = StartupProgress(notifier: notifier)
+
+        let queueDepth = Gauge(label: "galleryd_queue_depth")
+        let vipsMemory = Gauge(label: "galleryd_vips_tracked_bytes")
+        let metrics = MetricsExporter(registry: registry) {
+            queueDepth.record(await queue.depth)
+            vipsMemory.record(VipsRuntime.trackedMemory)
+        }
+        let server = GalleryServer(
+            catalog: catalog, settings: configuration.serverSettings, readiness: readiness, metrics: metrics)
         let app = server.application(logger: logger) { channel in
             logger.info("listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
+            startup.serverBound()
         }
-        let reconcile = ReconcileService(ingestor: ingestor, readiness: readiness, logger: logger)
+        let watch = MediaWatchService(
+            ingestor: ingestor, queue: queue, reconciler: reconciler,
+            rescanInterval: configuration.rescanInterval ?? .seconds(365 * 24 * 3600),
+            pollInterval: configuration.pollInterval, logger: logger,
+            readiness: { readiness.set("media", unmetBecause: $0) },
+            onFirstReconcile: {
+                readiness.set("startup", unmetBecause: nil)
+                startup.reconcileQueued()
+            })
+        let services: [any Service] = [
+            app,
+            JobWorkers(
+                ingestor: ingestor, queue: queue, reconciler: reconciler, count: configuration.workers, logger: logger),
+            watch,
+            RenditionCollector(
+                catalog: catalog, store: ingestor.store, gracePeriod: configuration.gracePeriod, logger: logger),
+            ConfigurationReloader(
+                common: common, extraFlags: extraFlags, ingestor: ingestor, reconciler: reconciler, logger: logger),
+            SystemdLifecycle(notifier: notifier),
+        ]
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: app), .init(service: reconcile)],
-                gracefulShutdownSignals: [.sigterm, .sigint],
+                services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()
         await ingestor.shutdown()
         try catalog.checkpoint()
+        try catalog.close()
+        logger.info("stopped")
     }
 }
 
-/// Runs one ingest pass at start-up, marks the daemon ready, then waits for shutdown.
-struct ReconcileService: Service {
-    let ingestor: Ingestor
-    let readiness: Readiness
+/// Sends READY=1 once both the HTTP port is bound and the first reconcile has queued its
+/// work, in whichever order they happen.
+final class StartupProgress: Sendable {
+    private let state = Mutex<(bound: Bool, reconciled: Bool, announced: Bool)>((false, false, false))
+    let notifier: SystemdNotifier
+
+    init(notifier: SystemdNotifier) {
+        self.notifier = notifier
+    }
+
+    func serverBound() { update { $0.bound = true } }
+    func reconcileQueued() { update { $0.reconciled = true } }
+
+    private func update(_ change: (inout (bound: Bool, reconciled: Bool, announced: Bool)) -> Void) {
+        let announce = state.withLock { state in
+            change(&state)
+            guard state.bound && state.reconciled && !state.announced else { return false }
+            state.announced = true
+            return true
+        }
+        if announce { notifier.notify("READY=1") }
+    }
+}
+
+/// Pets the systemd watchdog while running; says STOPPING=1 when shutdown begins.
+struct SystemdLifecycle: Service {
+    let notifier: SystemdNotifier
+
+    func run() async throws {
+        if let interval = notifier.watchdogInterval {
+            do {
+                try await cancelWhenGracefulShutdown {
+                    while true {
+                        notifier.notify("WATCHDOG=1")
+                        try await Task.sleep(for: interval)
+                    }
+                }
+            } catch is CancellationError {}
+        } else {
+            try? await gracefulShutdown()
+        }
+        notifier.notify("STOPPING=1")
+    }
+}
+
+/// Deletes rendition folders retired longer than the grace period, every ten minutes.
+struct RenditionCollector: Service {
+    let catalog: Catalog
+    let store: RenditionStore
+    let gracePeriod: Duration
     let logger: Logger
 
     func run() async throws {
         do {
-            let summary = try await ingestor.runPass()
-            logger.info(
-                "reconciled",
-                metadata: [
-                    "ingested": "\(summary.ingested.count)", "unchanged": "\(summary.unchanged)",
-                    "quarantined": "\(summary.quarantined.count)", "removed": "\(summary.removed.count)",
-                ])
-            readiness.set("startup", unmetBecause: nil)
-        } catch {
-            logger.error("reconcile failed", metadata: ["error": "\(error)"])
-            readiness.set("startup", unmetBecause: "\(error)")
+            try await cancelWhenGracefulShutdown {
+                while true {
+                    try await collect()
+                    try await Task.sleep(for: .seconds(600))
+                }
+            }
+        } catch is CancellationError {}
+    }
+
+    func collect() async throws {
+        let cutoff = Date().addingTimeInterval(-Double(gracePeriod.components.seconds))
+        let variants = try await catalog.collectableVariants(retiredBefore: cutoff)
+        for variant in variants { store.remove(sourceHash: variant.sourceHash, variantKey: variant.variantKey) }
+        try await catalog.forgetRetired(variants)
+        if !variants.isEmpty { logger.info("renditions collected", metadata: ["folders": "\(variants.count)"]) }
+    }
+}
+
+/// On SIGHUP: reads the configuration again and applies what can change while running
+/// (limits, renditions, credit, time zone, settle time), then reconciles so that the
+/// catalog follows. Folders, address and workers need a restart.
+struct ConfigurationReloader: Service {
+    let common: CommonOptions
+    let extraFlags: [AbsoluteConfigKey: ConfigValue]
+    let ingestor: Ingestor
+    let reconciler: Reconciler
+    let logger: Logger
+
+    func run() async throws {
+        for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
+            do {
+                let configuration = try await GallerydConfiguration.load(
+                    file: common.config, flags: common.flags.merging(extraFlags) { _, new in new })
+                ingestor.reload(configuration.ingestSettings)
+                logger.info("configuration reloaded")
+                try await reconciler.reconcile()
+            } catch {
+                logger.error("configuration not reloaded", metadata: ["error": "\(error)"])
+            }
         }
-        try await gracefulShutdown()
     }
 }

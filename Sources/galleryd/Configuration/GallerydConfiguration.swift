@@ -19,13 +19,17 @@ struct GallerydConfiguration: Sendable {
     var limits: IngestLimits
     var renditions: RenditionSettings
     var logLevel: Logger.Level
+    var settleInterval: Duration
+    var rescanInterval: Duration?
+    var pollInterval: Duration
+    var gracePeriod: Duration
 
     var catalogPath: String { dataDirectory + "/catalog.sqlite" }
 
     var ingestSettings: IngestSettings {
         IngestSettings(
             mediaRoot: mediaRoot, dataDirectory: dataDirectory, limits: limits, renditions: renditions,
-            houseCredit: houseCredit, timeZone: timeZone, workers: workers)
+            houseCredit: houseCredit, timeZone: timeZone, workers: workers, settleInterval: settleInterval)
     }
 
     var serverSettings: ServerSettings {
@@ -106,6 +110,11 @@ struct GallerydConfiguration: Sendable {
             throw ConfigurationError(description: "log.level \(levelName) is not a log level")
         }
         logLevel = level
+        settleInterval = .milliseconds(Int(config.double(forKey: "watch.settleSeconds", default: 2) * 1000))
+        let rescan = config.int(forKey: "watch.rescanSeconds", default: 900)
+        rescanInterval = rescan > 0 ? .seconds(rescan) : nil
+        pollInterval = .seconds(max(1, config.int(forKey: "watch.pollSeconds", default: 10)))
+        gracePeriod = .seconds(Int(config.double(forKey: "collect.graceHours", default: 24) * 3600))
     }
 
     static func absolute(_ path: String) -> String {

@@ -28,7 +28,8 @@ final class TestEnvironment: @unchecked Sendable {
         try FileManager.default.createDirectory(at: media, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         settings = IngestSettings(
-            mediaRoot: media.path, dataDirectory: data.path, limits: limits, renditions: renditions, workers: 2)
+            mediaRoot: media.path, dataDirectory: data.path, limits: limits, renditions: renditions, workers: 2,
+            settleInterval: .milliseconds(300))
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         catalog = try Catalog(path: data.appendingPathComponent("catalog.sqlite").path, logger: logger)

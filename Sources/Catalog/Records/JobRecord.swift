@@ -1,0 +1,27 @@
+public import Foundation
+public import GRDB
+
+/// A unit of work for the ingest workers, kept in the catalog so that a crash loses none.
+/// One job per path: a second change of a path before it is processed replaces the job.
+public struct JobRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "job"
+
+    public enum Kind: String, Codable, Sendable, DatabaseValueConvertible {
+        /// Ingest (or remove, if gone) one file.
+        case file
+        /// Compare a folder (and below) with the catalog; queue what differs.
+        case folder
+        /// Re-read a gallery's sidecar and refresh its items.
+        case gallery
+    }
+
+    /// Path relative to the media root (a file, a folder or a gallery folder).
+    public var path: String
+    public var kind: Kind
+    public var enqueuedAt: Date
+    /// Seconds since 1970 before which the job is not taken (retry back-off).
+    public var notBefore: Double
+    public var attempts: Int
+    public var lastError: String?
+    public var generation: Int
+}

@@ -1,0 +1,221 @@
+import Catalog
+public import Foundation
+public import Logging
+import NIOCore
+public import ServiceLifecycle
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Keeps the catalog in step with the media folder while the daemon runs:
+///
+/// - at start-up, removes temp files a crash left behind and reconciles the whole folder;
+/// - watches it with inotify (recursively) and turns events into jobs, waiting for files
+///   that are still being written to settle;
+/// - rescans after lost events, periodically, and when the media folder is on a file
+///   system that sends no events (network mounts); readiness drops while the folder is
+///   gone and returns when it is back.
+public struct MediaWatchService: Service {
+    /// Called when readiness changes: `nil` when ready, else why not.
+    public typealias ReadinessHandler = @Sendable (_ unmetBecause: String?) -> Void
+
+    let ingestor: Ingestor
+    let queue: JobQueue
+    let reconciler: Reconciler
+    let rescanInterval: Duration
+    let pollInterval: Duration
+    let logger: Logger
+    let readiness: ReadinessHandler
+    let onFirstReconcile: @Sendable () -> Void
+
+    public init(
+        ingestor: Ingestor, queue: JobQueue, reconciler: Reconciler, rescanInterval: Duration = .seconds(900),
+        pollInterval: Duration = .seconds(10), logger: Logger, readiness: @escaping ReadinessHandler,
+        onFirstReconcile: @escaping @Sendable () -> Void = {}
+    ) {
+        self.ingestor = ingestor
+        self.queue = queue
+        self.reconciler = reconciler
+        self.rescanInterval = rescanInterval
+        self.pollInterval = pollInterval
+        self.logger = logger
+        self.readiness = readiness
+        self.onFirstReconcile = onFirstReconcile
+    }
+
+    public func run() async throws {
+        // Shutdown cancels the watch; every loop below ends on cancellation.
+        do {
+            try await cancelWhenGracefulShutdown { try await watchUntilCancelled() }
+        } catch is CancellationError {}
+    }
+
+    private func watchUntilCancelled() async throws {
+        let removed = ingestor.store.removeOrphanedTemporaryFiles()
+        if removed > 0 { logger.info("removed orphaned temp files", metadata: ["count": "\(removed)"]) }
+        var first = true
+        // Each round watches the folder until it disappears or events are lost.
+        while !Task.isCancelled {
+            guard await waitForMediaRoot() else { return }
+            let mode = WatchMode(mediaRoot: ingestor.settings.mediaRoot)
+            let watcher: InotifyWatcher?
+            do {
+                watcher = mode == .inotify ? try InotifyWatcher(root: ingestor.settings.mediaRoot, logger: logger) : nil
+            } catch {
+                logger.warning("inotify unavailable; polling", metadata: ["error": "\(error)"])
+                watcher = nil
+            }
+            watcher?.watch(folder: "")
+            do {
+                try await reconciler.reconcile()
+            } catch {
+                logger.error("reconcile failed", metadata: ["error": "\(error)"])
+            }
+            readiness(nil)
+            if first {
+                first = false
+                onFirstReconcile()
+            }
+            if let watcher {
+                logger.info("watching media folder", metadata: ["folders": "\(watcher.watchedFolderCount)"])
+                try await watch(with: watcher)
+            } else {
+                logger.info("polling media folder", metadata: ["every": "\(pollInterval)"])
+                try await poll()
+            }
+        }
+    }
+
+    /// Waits (readiness down) until the media folder exists; false on shutdown.
+    private func waitForMediaRoot() async -> Bool {
+        var reported = false
+        while !Task.isCancelled {
+            if FileStatus.following(ingestor.settings.mediaRoot)?.kind == .directory { return true }
+            if !reported {
+                logger.error("media folder is missing", metadata: ["path": "\(ingestor.settings.mediaRoot)"])
+                readiness("media folder \(ingestor.settings.mediaRoot) is missing")
+                reported = true
+            }
+            try? await Task.sleep(for: .seconds(1))
+        }
+        return false
+    }
+
+    /// Reads inotify events until the media root goes away or events are lost.
+    private func watch(with watcher: InotifyWatcher) async throws {
+        let channel = try await watcher.changes()
+        let settler = Settler(ingestor: ingestor, queue: queue, logger: logger)
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { try await settler.run() }
+            group.addTask {
+                // Periodic safety rescan; inotify is reliable, but not across every mishap.
+                while !Task.isCancelled {
+                    try await Task.sleep(for: rescanInterval)
+                    try await reconciler.reconcile()
+                }
+            }
+            try await withTaskCancellationHandler {
+                try await channel.executeThenClose { inbound in
+                    for try await var buffer in inbound {
+                        for change in watcher.decode(&buffer) {
+                            if try await handle(change, watcher: watcher, settler: settler) == .restart {
+                                return
+                            }
+                        }
+                    }
+                }
+            } onCancel: {
+                channel.channel.close(promise: nil)
+            }
+            group.cancelAll()
+        }
+    }
+
+    private enum Next { case proceed, restart }
+
+    private func handle(_ change: MediaChange, watcher: InotifyWatcher, settler: Settler) async throws -> Next {
+        switch change {
+        case .fileCompleted(let path, let renamed):
+            if Self.isSidecar(path) {
+                try await queue.enqueue([Self.galleryFolder(of: path)], kind: .gallery)
+            } else {
+                await settler.completed(path, debounce: !renamed)
+            }
+        case .fileTouched(let path):
+            if !Self.isSidecar(path) { await settler.touched(path) }
+        case .fileRemoved(let path):
+            await settler.forget(path)
+            if Self.isSidecar(path) {
+                try await queue.enqueue([Self.galleryFolder(of: path)], kind: .gallery)
+            } else {
+                try await queue.enqueue([path], kind: .file)
+            }
+        case .folderAdded(let path):
+            // Files may have arrived before the watch did: queue all of them.
+            let files = watcher.watch(folder: path)
+            try await queue.enqueue([path], kind: .folder)
+            logger.info("folder appeared", metadata: ["folder": "\(path)", "files": "\(files.count)"])
+        case .folderRemoved(let path):
+            watcher.unwatch(folder: path)
+            try await queue.enqueue([path], kind: .folder)
+        case .overflow:
+            logger.warning("inotify queue overflowed; rescanning")
+            try await reconciler.reconcile()
+        case .rootRemoved:
+            logger.error("media folder removed while running")
+            readiness("media folder \(ingestor.settings.mediaRoot) is missing")
+            return .restart
+        }
+        return .proceed
+    }
+
+    /// Without events, compare the whole folder with the catalog every poll interval.
+    private func poll() async throws {
+        while !Task.isCancelled {
+            try await Task.sleep(for: pollInterval)
+            guard FileStatus.following(ingestor.settings.mediaRoot)?.kind == .directory else { return }
+            try await reconciler.reconcile()
+        }
+    }
+
+    static func isSidecar(_ path: String) -> Bool {
+        path.split(separator: "/").count == 2 && path.hasSuffix("/" + "gallery.yaml")
+    }
+
+    static func galleryFolder(of path: String) -> String {
+        String(path.split(separator: "/", maxSplits: 1).first ?? "")
+    }
+}
+
+/// How changes in the media folder can be noticed.
+enum WatchMode: Equatable {
+    case inotify
+    /// Network and FUSE file systems deliver no inotify events for changes made elsewhere.
+    case poll
+
+    init(mediaRoot: String) {
+        let type = Self.fileSystemType(of: resolvedPath(mediaRoot) ?? mediaRoot)
+        let noEvents = ["nfs", "nfs4", "cifs", "smb3", "smbfs", "9p", "sshfs", "davfs", "ceph", "glusterfs"]
+        self = noEvents.contains(type) || type.hasPrefix("fuse") ? .poll : .inotify
+    }
+
+    /// The type of the file system holding `path`, from the longest matching mount point
+    /// in /proc/mounts.
+    static func fileSystemType(of path: String) -> String {
+        guard let mounts = try? String(contentsOfFile: "/proc/mounts", encoding: .utf8) else { return "" }
+        var best: (mountPoint: String, type: String) = ("", "")
+        for line in mounts.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard fields.count >= 3 else { continue }
+            // Mount points escape spaces as \040.
+            let mountPoint = fields[1].replacing("\\040", with: " ")
+            let matches = path == mountPoint || path.hasPrefix(mountPoint == "/" ? "/" : mountPoint + "/")
+            if matches && mountPoint.count >= best.mountPoint.count {
+                best = (String(mountPoint), String(fields[2]))
+            }
+        }
+        return best.type
+    }
+}
