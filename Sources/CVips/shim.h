@@ -109,6 +109,11 @@ static inline int gd_gifsave_buffer(VipsImage *in, void **buffer, size_t *length
     return vips_gifsave_buffer(in, buffer, length, NULL);
 }
 
+/// Mean of all pixels; decodes every pixel, so it fails on truncated data.
+static inline int gd_avg(VipsImage *in, double *out) {
+    return vips_avg(in, out, NULL);
+}
+
 static inline int gd_getpoint(VipsImage *in, double **vector, int *n, int x, int y) {
     return vips_getpoint(in, vector, n, x, y, NULL);
 }

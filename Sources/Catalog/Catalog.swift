@@ -41,6 +41,16 @@ public final class Catalog: Sendable {
         try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
     }
 
+    /// Checkpoints, logging rather than failing when it cannot (a full disk): the WAL
+    /// stays valid and SQLite checkpoints it next time.
+    public func checkpointIfPossible() {
+        do {
+            try checkpoint()
+        } catch {
+            logger.warning("catalog checkpoint postponed", metadata: ["error": "\(error)"])
+        }
+    }
+
     public func close() throws {
         try pool.close()
     }

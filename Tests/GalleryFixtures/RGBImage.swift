@@ -223,3 +223,32 @@ public struct DecodedImage {
         return "grey"
     }
 }
+
+extension RGBImage {
+    /// Deterministic noise over a gradient: compresses like a detailed photo (large files).
+    public static func noisy(width: Int, height: Int, seed: UInt64) -> RGBImage {
+        var image = RGBImage.gradient(width: width, height: height)
+        var state = seed &+ 0x9E37_79B9_7F4A_7C15
+        for index in image.pixels.indices {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let noise = Int(state >> 58) - 32
+            image.pixels[index] = UInt8(clamping: Int(image.pixels[index]) + noise)
+        }
+        return image
+    }
+}
+
+/// Whether bytes are a complete image: every pixel decodes without a truncation error.
+public func isCompleteImage(_ bytes: Data) -> Bool {
+    VipsRuntime.start()
+    let image = bytes.withUnsafeBytes { gd_image_new_from_buffer($0.baseAddress, $0.count, VIPS_FAIL_ON_TRUNCATED) }
+    guard let image else {
+        vips_error_clear()
+        return false
+    }
+    defer { gd_object_unref(image) }
+    var mean = 0.0
+    let decoded = gd_avg(image, &mean) == 0
+    if !decoded { vips_error_clear() }
+    return decoded
+}

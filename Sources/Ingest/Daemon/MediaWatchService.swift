@@ -78,12 +78,17 @@ public struct MediaWatchService: Service {
                 first = false
                 onFirstReconcile()
             }
-            if let watcher {
-                logger.info("watching media folder", metadata: ["folders": "\(watcher.watchedFolderCount)"])
-                try await watch(with: watcher)
-            } else {
-                logger.info("polling media folder", metadata: ["every": "\(pollInterval)"])
-                try await poll()
+            do {
+                if let watcher {
+                    logger.info("watching media folder", metadata: ["folders": "\(watcher.watchedFolderCount)"])
+                    try await watch(with: watcher)
+                } else {
+                    logger.info("polling media folder", metadata: ["every": "\(pollInterval)"])
+                    try await poll()
+                }
+            } catch  where !Task.isCancelled && !(error is CancellationError) {
+                logger.error("watching failed; starting over", metadata: ["error": "\(error)"])
+                try await Task.sleep(for: .seconds(1))
             }
         }
     }
@@ -107,15 +112,22 @@ public struct MediaWatchService: Service {
     private func watch(with watcher: InotifyWatcher) async throws {
         let channel = try await watcher.changes()
         let settler = Settler(ingestor: ingestor, queue: queue, logger: logger)
+        // The helpers end with the watch (cancelled); only the event stream's own failure
+        // is an error, logged before the caller starts a new round.
         try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { try await settler.run() }
+            group.addTask { try? await settler.run() }
             group.addTask {
                 // Periodic safety rescan; inotify is reliable, but not across every mishap.
                 while !Task.isCancelled {
-                    try await Task.sleep(for: rescanInterval)
-                    try await reconciler.reconcile()
+                    guard (try? await Task.sleep(for: rescanInterval)) != nil else { return }
+                    do {
+                        try await reconciler.reconcile()
+                    } catch {
+                        logger.error("rescan failed", metadata: ["error": "\(error)"])
+                    }
                 }
             }
+            defer { group.cancelAll() }
             try await withTaskCancellationHandler {
                 try await channel.executeThenClose { inbound in
                     for try await var buffer in inbound {
@@ -129,7 +141,6 @@ public struct MediaWatchService: Service {
             } onCancel: {
                 channel.channel.close(promise: nil)
             }
-            group.cancelAll()
         }
     }
 

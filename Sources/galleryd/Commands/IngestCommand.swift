@@ -49,7 +49,7 @@ struct IngestCommand: AsyncParsableCommand {
         }
         display.finish()
         await ingestor.shutdown()
-        try catalog.checkpoint()
+        catalog.checkpointIfPossible()
         print(summary.report())
     }
 }

@@ -98,7 +98,7 @@ struct Serve: AsyncParsableCommand {
                 logger: logger))
         try await group.run()
         await ingestor.shutdown()
-        try catalog.checkpoint()
+        catalog.checkpointIfPossible()
         try catalog.close()
         logger.info("stopped")
     }
