@@ -45,6 +45,7 @@ public struct GalleryServer: Sendable {
         if let metrics { MetricsRoutes(exporter: metrics).register(on: router) }
         GalleryRoutes(cache: GalleryDocumentCache(catalog: catalog)).register(on: router)
         RenditionRoutes(renditionsRoot: settings.dataDirectory + "/renditions").register(on: router)
+        PortalRoutes(catalog: catalog).register(on: router)
         return router
     }
 
