@@ -40,7 +40,7 @@ struct PortalStrings: Sendable {
     }
 
     // swift-format-ignore
-    private static let table: [Key: (de: String, en: String)] = [
+    static let table: [Key: (de: String, en: String)] = [
         .siteName: ("Pressefotos", "Press photos"),
         .skipToContent: ("Zum Inhalt springen", "Skip to content"),
         .galleries: ("Galerien", "Galleries"),
