@@ -100,6 +100,44 @@ extension Catalog {
                 table.column("value", .text).notNull()
             }
         }
+        migrator.registerMigration("v5-admin") { db in
+            try db.alter(table: "gallery") { table in
+                table.add(column: "displayOrder", .jsonText)
+            }
+            try db.alter(table: "assetOverride") { table in
+                table.add(column: "hidden", .boolean)
+            }
+            // The secret part of a token is stored only as its SHA-256.
+            try db.create(table: "adminToken") { table in
+                table.primaryKey("id", .text)
+                table.column("name", .text).notNull()
+                table.column("scope", .text).notNull()
+                table.column("secretHash", .text).notNull()
+                table.column("createdAt", .datetime).notNull()
+                table.column("lastUsedAt", .datetime)
+                table.column("revokedAt", .datetime)
+            }
+            try db.create(table: "audit") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("at", .datetime).notNull().indexed()
+                table.column("actor", .text).notNull()
+                table.column("action", .text).notNull()
+                table.column("target", .text).notNull()
+                table.column("field", .text)
+                table.column("oldValue", .text)
+                table.column("newValue", .text)
+            }
+            try db.create(table: "galleryOverride") { table in
+                table.primaryKey("folder", .text)
+                table.column("title", .text)
+                table.column("summary", .text)
+                table.column("defaultCredit", .text)
+                table.column("order", .jsonText)
+                table.column("published", .boolean)
+                table.column("updatedAt", .datetime).notNull()
+                table.column("updatedBy", .text).notNull()
+            }
+        }
         return migrator
     }
 }

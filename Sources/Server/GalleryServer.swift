@@ -27,12 +27,17 @@ public struct GalleryServer: Sendable {
     public let settings: ServerSettings
     public let readiness: Readiness
     public let metrics: MetricsExporter?
+    public let actions: AdminActions
 
-    public init(catalog: Catalog, settings: ServerSettings, readiness: Readiness, metrics: MetricsExporter? = nil) {
+    public init(
+        catalog: Catalog, settings: ServerSettings, readiness: Readiness, metrics: MetricsExporter? = nil,
+        actions: AdminActions = .none
+    ) {
         self.catalog = catalog
         self.settings = settings
         self.readiness = readiness
         self.metrics = metrics
+        self.actions = actions
     }
 
     public func router() -> Router<GalleryRequestContext> {
@@ -45,6 +50,8 @@ public struct GalleryServer: Sendable {
         if let metrics { MetricsRoutes(exporter: metrics).register(on: router) }
         GalleryRoutes(cache: GalleryDocumentCache(catalog: catalog)).register(on: router)
         RenditionRoutes(renditionsRoot: settings.dataDirectory + "/renditions").register(on: router)
+        AdminRoutes(catalog: catalog, actions: actions).register(on: router)
+        OpenAPIRoutes().register(on: router)
         PortalRoutes(catalog: catalog).register(on: router)
         return router
     }

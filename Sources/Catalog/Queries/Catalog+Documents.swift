@@ -54,12 +54,14 @@ extension Catalog {
 
     /// The visible items of a gallery in display order, numbered.
     static func items(_ db: Database, of gallery: GalleryRecord) throws -> [GalleryItem] {
-        let assets = try AssetRecord.filter(Column("galleryId") == gallery.id && !Column("hidden")).fetchAll(db)
+        let assets = try AssetRecord.filter(Column("galleryId") == gallery.id)
+            .filter(sql: "id NOT IN (SELECT assetId FROM assetOverride WHERE hidden)")
+            .fetchAll(db)
         let renditions = try RenditionRecord.filter(assets.map(\.id.value).contains(Column("assetId")))
             .fetchAll(db)
         let renditionsByAsset = Dictionary(grouping: renditions, by: \.assetId)
         let byName = Dictionary(assets.map { ($0.fileName, $0) }, uniquingKeysWith: { first, _ in first })
-        let order = GalleryOrder(explicitOrder: gallery.sidecar?.order)
+        let order = GalleryOrder(explicitOrder: gallery.displayOrder)
             .sorted(assets.map { GalleryOrder.Entry(fileName: $0.fileName, takenAt: $0.takenAt) })
         return order.enumerated().compactMap { index, entry in
             guard let asset = byName[entry.fileName] else { return nil }

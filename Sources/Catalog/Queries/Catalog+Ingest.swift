@@ -75,7 +75,9 @@ extension Catalog {
         folder: String, sidecar: GallerySidecar?, sidecarError: String?, now: Date = Date()
     ) async throws -> GalleryRecord {
         try await pool.write { db in
-            var fresh = GalleryRecord(folder: folder, sidecar: sidecar, sidecarError: sidecarError, now: now)
+            let override = try GalleryOverrideRecord.fetchOne(db, key: folder)
+            var fresh = GalleryRecord(
+                folder: folder, sidecar: sidecar, sidecarError: sidecarError, override: override, now: now)
             if let other = try GalleryRecord.filter(Column("slug") == fresh.slug && Column("folder") != folder)
                 .fetchOne(db)
             {
@@ -85,9 +87,11 @@ extension Catalog {
                 try fresh.insert(db)
                 return fresh
             }
-            let unchanged =
-                existing.sidecar == fresh.sidecar && existing.sidecarError == fresh.sidecarError
-                && existing.slug == fresh.slug
+            var comparable = fresh
+            (comparable.id, comparable.revision, comparable.updatedAt) = (
+                existing.id, existing.revision, existing.updatedAt
+            )
+            let unchanged = comparable == existing
             if unchanged { return existing }
             fresh.id = existing.id
             fresh.revision = existing.revision + 1

@@ -8,7 +8,8 @@ extension Catalog {
         try await pool.read { db in
             guard
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT caption, alt, headline, credit, creator FROM assetOverride WHERE assetId = ?",
+                    db,
+                    sql: "SELECT caption, alt, headline, credit, creator FROM assetOverride WHERE assetId = ?",
                     arguments: [id.value])
             else { return nil }
             return TextOverrides(

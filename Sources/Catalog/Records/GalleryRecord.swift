@@ -17,6 +17,8 @@ public struct GalleryRecord: Codable, Sendable, Equatable, FetchableRecord, Muta
     /// Why the sidecar could not be read, when it could not.
     public var sidecarError: String?
     public var published: Bool
+    /// File names in display order (the admin's, else the sidecar's).
+    public var displayOrder: [String]?
     /// Increases with every change that alters the gallery's JSON; the JSON cache key.
     public var revision: Int
     public var updatedAt: Date
@@ -29,17 +31,21 @@ public struct GalleryRecord: Codable, Sendable, Equatable, FetchableRecord, Muta
 }
 
 extension GalleryRecord {
-    /// Builds the record for a folder from its sidecar (title and credit fall back to the
-    /// folder name and nothing).
-    public init(folder: String, sidecar: GallerySidecar?, sidecarError: String?, now: Date) {
+    /// Builds the record for a folder: the admin's settings › the sidecar › the folder's
+    /// name (title) and nothing (summary, credit).
+    public init(
+        folder: String, sidecar: GallerySidecar?, sidecarError: String?, override: GalleryOverrideRecord? = nil,
+        now: Date
+    ) {
         self.folder = folder
         self.slug = sidecar?.slug.flatMap(Slug.init(validating:))?.value ?? Slug(folderName: folder).value
-        self.title = sidecar?.title.flatMap(TextNormalizer.clean) ?? folder
-        self.summary = sidecar?.summary.flatMap(TextNormalizer.clean)
-        self.defaultCredit = sidecar?.credit.flatMap(TextNormalizer.clean)
+        self.title = (override?.title ?? sidecar?.title).flatMap(TextNormalizer.clean) ?? folder
+        self.summary = (override?.summary ?? sidecar?.summary).flatMap(TextNormalizer.clean)
+        self.defaultCredit = (override?.defaultCredit ?? sidecar?.credit).flatMap(TextNormalizer.clean)
         self.sidecar = sidecar
         self.sidecarError = sidecarError
-        self.published = sidecar?.published ?? true
+        self.published = override?.published ?? sidecar?.published ?? true
+        self.displayOrder = override?.order ?? sidecar?.order
         self.revision = 1
         self.updatedAt = now
     }

@@ -22,6 +22,14 @@ struct JSONBody: Sendable {
         return encoder
     }()
 
+    /// 200 with the body, no validators (admin answers).
+    func response(status: HTTPResponse.Status = .ok, cacheControl: String) -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: "application/json; charset=utf-8", .cacheControl: cacheControl],
+            body: .init(byteBuffer: bytes))
+    }
+
     /// 200 with the body, or 304 when the request already holds this version.
     func response(to request: Request, cacheControl: String, vary: String? = nil) -> Response {
         if EntityTag.matches(request.headers[.ifNoneMatch], etag) {

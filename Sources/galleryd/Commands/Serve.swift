@@ -66,8 +66,15 @@ struct Serve: AsyncParsableCommand {
             queueDepth.record(await queue.depth)
             vipsMemory.record(VipsRuntime.trackedMemory)
         }
+        let actions = AdminActions(
+            refreshAsset: { path in _ = await ingestor.ingest(relativePath: path, settled: true) },
+            refreshGallery: { folder in
+                try? await queue.enqueue(try await catalog.assetPaths(under: folder), kind: .file)
+            },
+            retryFile: { path in try? await queue.enqueue([path], kind: .file) })
         let server = GalleryServer(
-            catalog: catalog, settings: configuration.serverSettings, readiness: readiness, metrics: metrics)
+            catalog: catalog, settings: configuration.serverSettings, readiness: readiness, metrics: metrics,
+            actions: actions)
         let app = server.application(logger: logger) { channel in
             logger.info("listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
             startup.serverBound()

@@ -1,0 +1,151 @@
+import Catalog
+import Foundation
+import GalleryCore
+import Hummingbird
+
+/// What the admin API needs from the ingest side when something changed: the executable
+/// wires these to the ingestor and its job queue.
+public struct AdminActions: Sendable {
+    /// Binds an asset's texts again now (and renders it again if its credit changed).
+    public var refreshAsset: @Sendable (_ path: String) async -> Void
+    /// Binds every asset of a gallery folder again (in the background).
+    public var refreshGallery: @Sendable (_ folder: String) async -> Void
+    /// Tries a file again (after its quarantine entry was released).
+    public var retryFile: @Sendable (_ path: String) async -> Void
+
+    public init(
+        refreshAsset: @escaping @Sendable (String) async -> Void,
+        refreshGallery: @escaping @Sendable (String) async -> Void,
+        retryFile: @escaping @Sendable (String) async -> Void
+    ) {
+        self.refreshAsset = refreshAsset
+        self.refreshGallery = refreshGallery
+        self.retryFile = retryFile
+    }
+
+    /// No ingest side (tests of the HTTP layer alone).
+    public static let none = AdminActions(refreshAsset: { _ in }, refreshGallery: { _ in }, retryFile: { _ in })
+}
+
+/// The admin API: assets, galleries, quarantine, audit (API.md "Admin API").
+struct AdminRoutes {
+    let catalog: Catalog
+    let actions: AdminActions
+    static let maximumTextLength = TextNormalizer.maximumLength
+
+    func register(on router: Router<GalleryRequestContext>) {
+        let admin = router.group("/api/v1/admin").add(middleware: AdminAuthenticationMiddleware(catalog: catalog))
+        admin.get("/galleries") { _, context in
+            _ = try context.requireScope(.editor)
+            let galleries = try await catalog.adminGalleries().map(AdminGalleryDocument.init)
+            return try JSONBody(["galleries": galleries]).response(cacheControl: "no-store")
+        }
+        admin.get("/galleries/:slug") { _, context in
+            _ = try context.requireScope(.editor)
+            return try JSONBody(AdminGalleryDocument(try await gallery(context))).response(cacheControl: "no-store")
+        }
+        admin.put("/galleries/:slug") { request, context in
+            let actor = try context.requireScope(.admin)
+            let slug = try context.parameters.require("slug")
+            let patch = try await Self.galleryPatch(request)
+            guard let updated = try await catalog.patchGallery(slug: slug, patch, actor: actor) else {
+                throw ProblemDetails(.notFound, detail: "there is no gallery \"\(slug)\"")
+            }
+            // A new default credit changes items' credits (and their renditions' EXIF).
+            await actions.refreshGallery(updated.folder)
+            return try JSONBody(AdminGalleryDocument(try await gallery(context))).response(cacheControl: "no-store")
+        }
+        admin.get("/assets/:id") { _, context in
+            _ = try context.requireScope(.editor)
+            return try JSONBody(AdminAssetDocument(try await asset(context))).response(cacheControl: "no-store")
+        }
+        admin.patch("/assets/:id") { request, context in
+            let actor = try context.requireScope(.editor)
+            let id = try assetID(context)
+            let patch = try await Self.assetPatch(request)
+            guard let updated = try await catalog.patchAsset(id: id, patch, actor: actor) else {
+                throw ProblemDetails(.notFound, detail: "there is no asset \(id.value)")
+            }
+            await actions.refreshAsset(updated.path)
+            return try JSONBody(AdminAssetDocument(try await asset(context))).response(cacheControl: "no-store")
+        }
+        admin.get("/quarantine") { _, context in
+            _ = try context.requireScope(.admin)
+            return try JSONBody(QuarantineDocument(quarantine: try await catalog.quarantined()))
+                .response(cacheControl: "no-store")
+        }
+        admin.post("/quarantine/retry") { request, context in
+            let actor = try context.requireScope(.admin)
+            let body = try await JSONRequest(request, allowedFields: ["path"])
+            let path = try body.requiredString("path", maximumLength: 4096)
+            guard try await catalog.releaseFromQuarantine(path: path, actor: actor) else {
+                throw ProblemDetails(.notFound, detail: "\"\(path)\" is not in quarantine")
+            }
+            await actions.retryFile(path)
+            return Response(status: .accepted)
+        }
+        admin.get("/audit") { request, context in
+            _ = try context.requireScope(.admin)
+            let since = request.uri.queryParameters.get("since").flatMap { try? Date($0, strategy: .iso8601) }
+            let limit = request.uri.queryParameters.get("limit").flatMap(Int.init) ?? 200
+            return try JSONBody(AuditDocument(entries: try await catalog.audit(since: since, limit: limit)))
+                .response(cacheControl: "no-store")
+        }
+    }
+
+    private func assetID(_ context: GalleryRequestContext) throws -> AssetID {
+        let raw = try context.parameters.require("id")
+        guard let id = AssetID(validating: raw) else {
+            throw ProblemDetails(.notFound, detail: "there is no asset \(raw)")
+        }
+        return id
+    }
+
+    private func asset(_ context: GalleryRequestContext) async throws -> AdminAssetView {
+        let id = try assetID(context)
+        guard let view = try await catalog.adminAsset(id: id) else {
+            throw ProblemDetails(.notFound, detail: "there is no asset \(id.value)")
+        }
+        return view
+    }
+
+    private func gallery(_ context: GalleryRequestContext) async throws -> AdminGalleryView {
+        let slug = try context.parameters.require("slug")
+        guard let view = try await catalog.adminGallery(slug: slug) else {
+            throw ProblemDetails(.notFound, detail: "there is no gallery \"\(slug)\"")
+        }
+        return view
+    }
+
+    static func assetPatch(_ request: Request) async throws -> AssetPatch {
+        let fields = Set(EditableAssetField.allCases.map(\.rawValue) + ["hidden"])
+        let body = try await JSONRequest(request, allowedFields: fields)
+        var patch = AssetPatch()
+        for field in EditableAssetField.allCases {
+            if let value = try body.optionalString(field.rawValue, maximumLength: maximumTextLength) {
+                patch.texts[field] = value.flatMap(TextNormalizer.clean)
+            }
+        }
+        if let hidden = try body.optionalBool("hidden") {
+            guard let hidden else { throw JSONRequest.invalid("hidden", "must be true or false") }
+            patch.hidden = hidden
+        }
+        guard !patch.isEmpty else { throw ProblemDetails(.badRequest, detail: "the request changes nothing") }
+        return patch
+    }
+
+    static func galleryPatch(_ request: Request) async throws -> GalleryPatch {
+        let body = try await JSONRequest(
+            request, allowedFields: ["title", "summary", "defaultCredit", "order", "published"])
+        return GalleryPatch(
+            title: try body.optionalString("title", maximumLength: 500).map { $0.flatMap(TextNormalizer.clean) },
+            summary: try body.optionalString("summary", maximumLength: maximumTextLength).map {
+                $0.flatMap(TextNormalizer.clean)
+            },
+            defaultCredit: try body.optionalString("defaultCredit", maximumLength: 500).map {
+                $0.flatMap(TextNormalizer.clean)
+            },
+            order: try body.optionalStringArray("order", maximumCount: 10_000, maximumLength: 1000),
+            published: try body.optionalBool("published"))
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import Hummingbird
+
+/// A JSON value as sent, with booleans and numbers kept apart (JSONSerialization on Linux
+/// blurs them).
+enum JSONValue: Decodable, Equatable {
+    case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
+    }
+}
+
+/// A JSON request body read strictly: bounded in size, an object, only known fields, each
+/// of the right type and length. Every failure is a 400 problem detail naming the field.
+struct JSONRequest {
+    let object: [String: JSONValue]
+
+    static let maximumBodySize = 256 * 1024
+
+    init(_ request: Request, allowedFields: Set<String>, maximumBodySize: Int = Self.maximumBodySize) async throws {
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: maximumBodySize)
+        } catch {
+            throw ProblemDetails(.contentTooLarge, detail: "the request body is larger than \(maximumBodySize) bytes")
+        }
+        guard case .object(let object) = try? JSONDecoder().decode(JSONValue.self, from: Data(body.readableBytesView))
+        else {
+            throw ProblemDetails(.badRequest, detail: "the request body must be a JSON object")
+        }
+        if let unknown = object.keys.sorted().first(where: { !allowedFields.contains($0) }) {
+            throw Self.invalid(
+                unknown, "is not a known field (allowed: \(allowedFields.sorted().joined(separator: ", ")))")
+        }
+        self.object = object
+    }
+
+    static func invalid(_ field: String, _ problem: String) -> ProblemDetails {
+        ProblemDetails(.badRequest, detail: "field \"\(field)\" \(problem)", extensions: ["field": field])
+    }
+
+    /// A string field: absent → `nil`, `null` → `.some(nil)`, a string → `.some(value)`.
+    func optionalString(_ field: String, maximumLength: Int) throws -> String?? {
+        switch object[field] {
+        case nil: return nil
+        case .null: return .some(nil)
+        case .string(let text):
+            guard text.count <= maximumLength else {
+                throw Self.invalid(field, "is longer than \(maximumLength) characters")
+            }
+            guard !text.unicodeScalars.contains(where: { $0.value == 0 }) else {
+                throw Self.invalid(field, "contains a NUL character")
+            }
+            return .some(text)
+        default: throw Self.invalid(field, "must be a string or null")
+        }
+    }
+
+    func requiredString(_ field: String, maximumLength: Int) throws -> String {
+        guard let value = try optionalString(field, maximumLength: maximumLength), let text = value else {
+            throw Self.invalid(field, "is required and must be a string")
+        }
+        return text
+    }
+
+    func optionalBool(_ field: String) throws -> Bool?? {
+        switch object[field] {
+        case nil: return nil
+        case .null: return .some(nil)
+        case .bool(let value): return .some(value)
+        default: throw Self.invalid(field, "must be true, false or null")
+        }
+    }
+
+    func optionalInt(_ field: String, range: ClosedRange<Int>) throws -> Int? {
+        switch object[field] {
+        case nil: return nil
+        case .number(let value) where value.rounded() == value && range.contains(Int(value)): return Int(value)
+        default: throw Self.invalid(field, "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+    }
+
+    func optionalStringArray(_ field: String, maximumCount: Int, maximumLength: Int) throws -> [String]?? {
+        switch object[field] {
+        case nil: return nil
+        case .null: return .some(nil)
+        case .array(let values):
+            let strings = values.compactMap { value -> String? in
+                if case .string(let text) = value, text.count <= maximumLength { return text }
+                return nil
+            }
+            guard values.count <= maximumCount, strings.count == values.count else {
+                throw Self.invalid(
+                    field, "must be an array of at most \(maximumCount) strings of at most \(maximumLength) characters")
+            }
+            return .some(strings)
+        default: throw Self.invalid(field, "must be an array of strings or null")
+        }
+    }
+}
