@@ -12,7 +12,8 @@ struct HTMLEscapingTests {
     func escapesMarkup() {
         #expect(HTML.escape("<img src=x onerror=alert(1)>") == "&lt;img src=x onerror=alert(1)&gt;")
         #expect(HTML.escape("Tom & \"Jerry\" 'n'") == "Tom &amp; &quot;Jerry&quot; &#39;n&#39;")
-        #expect(HTML.escape("© MWIDE NRW/E. Lichtenscheidt – Düsseldorf") == "© MWIDE NRW/E. Lichtenscheidt – Düsseldorf")
+        #expect(
+            HTML.escape("© MWIDE NRW/E. Lichtenscheidt – Düsseldorf") == "© MWIDE NRW/E. Lichtenscheidt – Düsseldorf")
         #expect(HTML.escape("&amp;") == "&amp;amp;")
     }
 
@@ -75,7 +76,9 @@ struct PortalTests {
                 #expect(html.contains("© MWIDE NRW/E. Lichtenscheidt"))
                 #expect(html.contains(">1 von 2<"))
                 #expect(html.contains("Vorheriges Bild") && html.contains("Nächstes Bild"))
-                #expect(html.contains("Datenfeeds von sozialen Netzwerken dauerhaft aktivieren und Datenübertragung zustimmen"))
+                #expect(
+                    html.contains(
+                        "Datenfeeds von sozialen Netzwerken dauerhaft aktivieren und Datenübertragung zustimmen"))
                 #expect(!html.contains(" style="))
                 #expect(!html.contains("<script>"))
             }
@@ -166,7 +169,9 @@ struct PortalTests {
             try await client.execute(uri: "/assets/portal.js", method: .get, headers: [.ifNoneMatch: etag]) {
                 #expect($0.status == .notModified)
             }
-            for (name, type) in [("portal.css", "text/css"), ("admin.js", "text/javascript"), ("icon.svg", "image/svg+xml")] {
+            for (name, type) in [
+                ("portal.css", "text/css"), ("admin.js", "text/javascript"), ("icon.svg", "image/svg+xml"),
+            ] {
                 try await client.execute(uri: "/assets/" + name, method: .head) { response in
                     #expect(response.status == .ok)
                     #expect(response.headers[.contentType]?.hasPrefix(type) == true)

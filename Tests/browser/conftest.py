@@ -91,6 +91,8 @@ def write_media(root: Path) -> None:
         for step in range(0, size[0], 40):
             draw.line([(step, 0), (size[0] - step, size[1])], fill=(255, 255, 255), width=3)
         image.save(probe / f"probe-{index}.jpg", quality=85)
+    # Not an image: galleryd quarantines it, and the admin page lists it.
+    (probe / "kaputt.jpg").write_bytes(b"this is not a JPEG\n" * 10)
     (probe / "gallery.yaml").write_text(
         "\n".join([
             "title: " + yaml_string("Sicherheitsprobe <b>fett</b>"),
@@ -118,6 +120,7 @@ class Galleryd:
         self.log_path = ARTIFACTS / "galleryd.log"
         self.process: subprocess.Popen | None = None
         self.workdir = workdir
+        self.admin_token: str | None = None
 
     def start(self) -> None:
         self.data.mkdir(parents=True, exist_ok=True)
@@ -143,6 +146,21 @@ class Galleryd:
                 pass
             time.sleep(0.5)
         raise RuntimeError(f"galleryd did not become ready; see {self.log_path}")
+
+    def create_admin_token(self) -> str:
+        """`galleryd admin token create` on the running server's data folder."""
+        result = subprocess.run(
+            [str(self.binary), "admin", "token", "create", "--name", "browser-test", "--scope", "admin",
+             "--data", str(self.data), "--media", str(self.media)],
+            cwd=self.workdir, capture_output=True, text=True, timeout=60,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"admin token create failed: {result.stderr}")
+        self.admin_token = result.stdout.strip().splitlines()[-1]
+        return self.admin_token
+
+    def admin_json(self, path: str):
+        return self.get_json(path, {"Authorization": f"Bearer {self.admin_token}"})
 
     def gallery_ready(self) -> bool:
         try:
@@ -182,6 +200,7 @@ def galleryd():
     write_media(workdir / "media")
     server = Galleryd(binary, workdir)
     server.start()
+    server.create_admin_token()
     yield server
     server.stop()
     shutil.rmtree(workdir, ignore_errors=True)

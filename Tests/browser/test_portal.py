@@ -236,10 +236,14 @@ def test_a_permanent_grant_sets_the_cookie_and_withdrawal_removes_the_embed(brow
     browser.requests.clear()
     time.sleep(2)
     assert browser.foreign_requests() == []
-    events = galleryd.admin_json("/api/v1/admin/consent/events") if hasattr(galleryd, "admin_json") else None
-    if events is not None:
-        kinds = [event["kind"] for event in events["events"]]
-        assert "grant" in kinds and "withdraw" in kinds
+    # The server holds both events in its consent log.
+    events = galleryd.admin_json("/api/v1/admin/consent/events")["events"]
+    youtube_events = [event for event in events if "youtube" in event.get("decisions", {})]
+    kinds = [event["kind"] for event in youtube_events]
+    assert "grant" in kinds and "withdraw" in kinds, kinds
+    grant = next(event for event in youtube_events if event["kind"] == "grant" and event["scope"] == "permanent")
+    assert grant["decisions"]["youtube"] is True
+    assert grant["consentId"] == status["consentId"]
 
 
 # (4) Catalog text is text.

@@ -55,7 +55,9 @@ const api = {
       body: body !== undefined ? JSON.stringify(body) : undefined,
     });
     if (response.status === 401) {
-      signOut("Der Token ist ungültig oder abgelaufen.");
+      // A stored token that stops working (revoked) ends the session; a mistyped one at
+      // sign-in is only refused.
+      if (sessionStorage.getItem(TOKEN_KEY)) signOut("Der Token ist ungültig oder abgelaufen.");
       throw new ApiError(401, "Nicht angemeldet");
     }
     const type = response.headers.get("Content-Type") ?? "";
@@ -227,15 +229,19 @@ async function showGallery(slug) {
   );
   settings.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const body = {
-      title: title.input.value.trim() || null,
-      summary: summary.input.value.trim() || null,
-      defaultCredit: credit.input.value.trim() || null,
-      order: order.input.value.split("\n").map((line) => line.trim()).filter(Boolean),
-      published: published.input.checked,
-    };
+    // Only what changed becomes an override of the sidecar; an emptied field removes it.
+    const body = {};
+    const text = (input) => input.value.trim() || null;
+    if (text(title.input) !== (gallery.title || null)) body.title = text(title.input);
+    if (text(summary.input) !== (gallery.summary || null)) body.summary = text(summary.input);
+    if (text(credit.input) !== (gallery.defaultCredit || null)) body.defaultCredit = text(credit.input);
+    const newOrder = order.input.value.split("\n").map((line) => line.trim()).filter(Boolean);
+    if (newOrder.join("\n") !== (gallery.order ?? []).join("\n")) body.order = newOrder.length ? newOrder : null;
+    if (published.input.checked !== Boolean(gallery.published)) body.published = published.input.checked;
+    if (Object.keys(body).length === 0) return say("Nichts geändert.");
     try {
       await api.call(`/api/v1/admin/galleries/${encodeURIComponent(slug)}`, { method: "PUT", body });
+      await showGallery(slug);
       say("Galerie gespeichert.");
     } catch (error) {
       fail(error);
