@@ -7,7 +7,7 @@ import time
 from selenium.webdriver.common.by import By
 
 from conftest import PROBE, Browser
-from test_portal import assert_only_own_origin, describe, save_screenshot, serious_violations, wait_until
+from test_portal import assert_only_own_origin, describe, serious_violations, wait_until
 
 
 def sign_in(browser: Browser, token: str) -> None:
@@ -52,7 +52,7 @@ def test_the_admin_edits_a_caption_and_the_audit_trail_shows_it(browser, gallery
     assert document["items"][1]["caption"] == "Neue Bildunterschrift <b>aus der Redaktion</b>"
     # The source of each text is shown next to it.
     assert "Quelle: admin" in probe_two()[0].text
-    save_screenshot(browser, "admin-gallery")
+    browser.screenshot("admin-gallery")
     driver.find_element(By.CSS_SELECTOR, '[data-view="audit"]').click()
     table = wait_until(lambda: driver.find_elements(By.CSS_SELECTOR, ".admin-table"), message="no audit table")[0]
     wait_until(lambda: "browser-test" in table.text, message="the change is not in the audit trail")

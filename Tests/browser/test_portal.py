@@ -350,7 +350,7 @@ def _update_docs() -> bool:
 
 
 def test_screenshots_of_the_portal_and_the_panel(galleryd):
-    desktop = Browser(galleryd.origin, 1280, 1000)
+    desktop = Browser(galleryd.origin, 1280, 1400)
     try:
         desktop.open(f"/galleries/{GALLERY}")
         desktop.driver.execute_script("document.querySelectorAll('.slide img').forEach(i => i.loading = 'eager')")

@@ -178,9 +178,8 @@ function enhanceCarousel(carousel) {
   controls.hidden = false;
   if (tablist) tablist.hidden = slides.length < 2;
   for (const [index, slide] of slides.entries()) {
+    // APG tabbed carousel: each slide is the tab panel of its thumbnail, named "1 von 6".
     slide.setAttribute("role", "tabpanel");
-    if (tabs[index]) slide.setAttribute("aria-labelledby", tabs[index].id);
-    slide.removeAttribute("aria-label");
     slide.setAttribute("aria-label", t("position", { position: index + 1, count: slides.length }));
   }
   let current = 0;
