@@ -234,7 +234,9 @@ CSP_LISTENER = """
 """
 
 
-def chrome_options(width: int = 1280, height: int = 900, mobile: bool = False) -> webdriver.ChromeOptions:
+def chrome_options(
+    width: int = 1280, height: int = 900, mobile: bool = False, javascript: bool = True
+) -> webdriver.ChromeOptions:
     options = webdriver.ChromeOptions()
     options.binary_location = os.environ.get("CHROMIUM_BIN", "/usr/bin/chromium")
     for argument in [
@@ -264,6 +266,8 @@ def chrome_options(width: int = 1280, height: int = 900, mobile: bool = False) -
             {"deviceMetrics": {"width": width, "height": height, "pixelRatio": 2, "touch": True},
              "userAgent": "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome Mobile Safari/537.36"},
         )
+    if not javascript:
+        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
     options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
     options.add_experimental_option("perfLoggingPrefs", {"enableNetwork": True, "enablePage": False})
     return options
@@ -272,10 +276,13 @@ def chrome_options(width: int = 1280, height: int = 900, mobile: bool = False) -
 class Browser:
     """A Chromium session with its network, CSP and console records."""
 
-    def __init__(self, origin: str, width: int = 1280, height: int = 900, mobile: bool = False):
+    def __init__(
+        self, origin: str, width: int = 1280, height: int = 900, mobile: bool = False, javascript: bool = True
+    ):
         self.origin = origin
         service = Service(executable_path=os.environ.get("CHROMEDRIVER_BIN", "/usr/bin/chromedriver"))
-        self.driver = webdriver.Chrome(options=chrome_options(width, height, mobile), service=service)
+        self.driver = webdriver.Chrome(
+            options=chrome_options(width, height, mobile, javascript), service=service)
         self.driver.set_page_load_timeout(30)
         self.driver.set_script_timeout(60)
         self.driver.execute_cdp_cmd("Network.enable", {})

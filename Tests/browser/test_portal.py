@@ -94,6 +94,13 @@ def test_the_gallery_page_loads_only_from_its_own_origin(browser):
     sources = driver.find_elements(By.CSS_SELECTOR, "#slide-1 picture source")
     assert {source.get_attribute("type") for source in sources} >= {"image/webp"}
     assert driver.execute_script("return document.querySelector('#slide-1 img').naturalWidth") > 0
+    # An image not yet loaded shows its colour and its decoded ThumbHash meanwhile.
+    waiting = driver.execute_script(
+        "const img = document.querySelector('#slide-4 img');"
+        "return {complete: img.complete && img.naturalWidth > 0, color: img.style.backgroundColor,"
+        " image: img.style.backgroundImage.slice(0, 27)}")
+    assert not waiting["complete"], "a hidden slide beyond the neighbours waits"
+    assert waiting["color"].startswith("rgb") and waiting["image"] == 'url("data:image/png;base64,'
     assert_only_own_origin(browser, "on load")
 
 
@@ -330,6 +337,25 @@ def test_without_javascript_the_gallery_is_a_list_of_figures(galleryd):
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "no-referrer"
     assert " style=" not in html and "<script>" not in html.replace('<script type="module"', "")
+
+
+def test_without_javascript_the_browser_shows_every_figure(galleryd):
+    plain = Browser(galleryd.origin, 1280, 900, javascript=False)
+    try:
+        plain.driver.get(f"{galleryd.origin}/galleries/{GALLERY}")
+        driver = plain.driver
+        assert driver.execute_script("return 1") == 1  # WebDriver scripts still run
+        assert "no-js" in driver.find_element(By.TAG_NAME, "html").get_attribute("class")
+        figures = driver.find_elements(By.CSS_SELECTOR, ".slide figure")
+        assert len(figures) == 6 and all(figure.is_displayed() for figure in figures)
+        captions = driver.find_elements(By.CSS_SELECTOR, ".slide .caption")
+        assert all(caption.is_displayed() and caption.text for caption in captions)
+        assert not driver.find_element(By.CSS_SELECTOR, "[data-controls]").is_displayed()
+        assert not driver.find_element(By.CSS_SELECTOR, "[data-consent-open]").is_displayed()
+        plain.screenshot("portal-without-javascript")
+        assert_only_own_origin(plain, "without JavaScript")
+    finally:
+        plain.quit()
 
 
 # (6) Screenshots for people to look at.
