@@ -17,6 +17,13 @@ struct HTMLEscapingTests {
         #expect(HTML.escape("&amp;") == "&amp;amp;")
     }
 
+    @Test("a quote or bracket followed by a combining mark is escaped too (scalars, not characters)")
+    func combiningMarks() {
+        // As Characters, "\"\u{0301}" is one grapheme that is not equal to "\"".
+        #expect(HTML.escape("x\"\u{0301} onload=alert(1)") == "x&quot;\u{0301} onload=alert(1)")
+        #expect(HTML.escape("<\u{0338}script>") == "&lt;\u{0338}script&gt;")
+    }
+
     @Test("an attribute value cannot be left through a quote")
     func attributes() {
         #expect(HTML.attribute("alt", "x\" onerror=\"alert(1)") == " alt=\"x&quot; onerror=&quot;alert(1)\"")

@@ -632,10 +632,13 @@ function showFrame(node, embed) {
     title: embed.title || serviceName(embed.service),
     width: embed.embed.width,
     height: embed.embed.height,
+    // Permissions are delegated level by level; the wrapper applies the sandbox to the
+    // third-party frame itself.
     allow: embed.embed.allow || undefined,
-    sandbox: embed.embed.sandbox || undefined,
     class: "embed-frame",
   });
+  const { width, height } = embed.embed;
+  if (width > 0 && height > 0) stage.style.aspectRatio = `${width} / ${height}`;
   for (const child of stage.children) child.hidden = true;
   stage.append(iframe);
   node.dataset.state = "granted";
@@ -648,7 +651,9 @@ function hideFrame(node) {
   const iframe = node.querySelector("iframe");
   if (!iframe) return false;
   iframe.remove();
-  for (const child of node.querySelector(".embed-stage").children) child.hidden = false;
+  const stage = node.querySelector(".embed-stage");
+  stage.style.aspectRatio = "";
+  for (const child of stage.children) child.hidden = false;
   node.dataset.state = "withheld";
   node.querySelector(".embed-actions").hidden = false;
   node.querySelector(".embed-granted").hidden = true;
