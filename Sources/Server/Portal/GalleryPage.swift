@@ -31,6 +31,9 @@ struct GalleryPage {
             html += "</div>\n"
         }
         if !document.items.isEmpty { html += carousel() }
+        // Plain links, filled in by portal.js from the gallery JSON: nothing is requested
+        // from a network before the visitor clicks one.
+        html += "<nav class=\"share\" data-share hidden" + HTML.attribute("aria-label", strings[.share]) + "></nav>\n"
         html += EmbedList(embeds: document.embeds, strings: strings).render()
         html += "</article>\n"
         return html

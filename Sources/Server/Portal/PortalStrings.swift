@@ -36,7 +36,7 @@ struct PortalStrings: Sendable {
         case statusNone, statusOnce, statusPermanent, unavailable, reask, rateLimited, failed, saved
         case embedsHeading, loadOnce, allowAlways, viewOn, newWindow, noPreview, hideEmbed, withdrawService
         case embedLoaded, embedRemoved, noscript, notFoundTitle, notFoundText, noGalleries, backToList
-        case footerNote, adminTitle
+        case footerNote, adminTitle, share, shareOn, shareByEmail
     }
 
     // swift-format-ignore
@@ -126,5 +126,8 @@ struct PortalStrings: Sendable {
             "Images and texts on this page come from this server. Social network content loads only after you consent."
         ),
         .adminTitle: ("Redaktion", "Editorial"),
+        .share: ("Teilen", "Share"),
+        .shareOn: ("Auf {service} teilen", "Share on {service}"),
+        .shareByEmail: ("Per E-Mail teilen", "Share by e-mail"),
     ]
 }

@@ -342,6 +342,7 @@ async function refreshGallery(onceToken) {
     if (gallery?.consent?.policyVersion && !consent.policyVersion) consent.policyVersion = gallery.consent.policyVersion;
     consent.embeds = Array.isArray(gallery?.embeds) ? gallery.embeds : [];
     renderEmbeds();
+    renderShare(Array.isArray(gallery?.share) ? gallery.share : []);
   } catch {
     // The server-rendered placeholders stay as they are.
   }
@@ -668,6 +669,31 @@ function removeFrames(matches) {
     if (node && matches(embed) && hideFrame(node)) removed.add(embed.service);
   }
   for (const service of removed) announce(t("embedRemoved", { service: serviceName(service) }));
+}
+
+// MARK: Share links
+
+const SHARE_NAMES = { facebook: "Facebook", x: "X", pinterest: "Pinterest", linkedin: "LinkedIn" };
+
+/** Plain share links: followed only on a click, nothing is loaded before. */
+function renderShare(links) {
+  const nav = document.querySelector("[data-share]");
+  if (!nav) return;
+  const items = links.filter((link) => isWebLink(link.url) || /^mailto:/i.test(link.url ?? ""));
+  nav.replaceChildren(el("span", { class: "share-label", text: `${t("share")}:` }));
+  for (const link of items) {
+    const email = /^mailto:/i.test(link.url);
+    const label = email ? t("shareByEmail") : t("shareOn", { service: SHARE_NAMES[link.service] ?? serviceName(link.service) });
+    nav.append(
+      el(
+        "a",
+        email ? { href: link.url } : { href: link.url, target: "_blank", rel: "noopener noreferrer" },
+        label,
+        email ? null : el("span", { class: "visually-hidden", text: ` (${t("newWindow")})` }),
+      ),
+    );
+  }
+  nav.hidden = items.length === 0;
 }
 
 // MARK: Start
