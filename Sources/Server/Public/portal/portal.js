@@ -391,6 +391,7 @@ async function withdraw(service) {
 
 async function withdrawAll() {
   consent.once.clear();
+  panel.querySelector("[data-permanent]").checked = false;
   removeFrames(() => true);
   try {
     applyStatus(await request("/api/v1/consent", { method: "DELETE" }));
@@ -405,6 +406,7 @@ async function withdrawAll() {
 async function rejectAll() {
   if (consent.permanent.size > 0) return withdrawAll();
   consent.once.clear();
+  panel.querySelector("[data-permanent]").checked = false;
   removeFrames(() => true);
   try {
     if (consent.available) await postConsent([], "once");
@@ -441,6 +443,8 @@ function renderPanel() {
   const names = panel.querySelector("[data-service-names]");
   const permanentSwitch = panel.querySelector("[data-permanent]");
   const hint = panel.querySelector("[data-permanent-hint]");
+  // The list is rebuilt: keep the keyboard focus on the switch that had it.
+  const focused = list.contains(document.activeElement) ? document.activeElement.id : null;
   list.replaceChildren();
   names.textContent = consent.services.map((service) => service.name).join(", ");
   for (const service of consent.services) {
@@ -486,6 +490,7 @@ function renderPanel() {
     }
     list.append(item);
   }
+  if (focused) document.getElementById(focused)?.focus();
   permanentSwitch.checked = consent.permanent.size > 0 || permanentSwitch.checked;
   if (consent.permanent.size === 0 && consent.once.size > 0) permanentSwitch.checked = false;
   permanentSwitch.disabled = !consent.available;
