@@ -7,6 +7,8 @@ import GalleryCore
 struct GalleryPage {
     let document: GalleryDocument
     let strings: PortalStrings
+    /// Whether there are other galleries to go back to (`/` leads to the only one otherwise).
+    var linksToList = true
 
     /// The carousel stage is at most 60rem wide; below that it spans the viewport.
     static let carouselSizes = "(min-width: 62rem) 60rem, 100vw"
@@ -21,8 +23,11 @@ struct GalleryPage {
 
     func main() -> String {
         var html = "<article class=\"gallery\"" + HTML.attribute("data-slug", document.slug) + ">\n"
-        html += "<p class=\"breadcrumb\"><a href=\"/\(strings.locale.query)\">" + HTML.escape(strings[.backToList])
-        html += "</a></p>\n<h1>" + HTML.escape(document.title) + "</h1>\n"
+        if linksToList {
+            html += "<p class=\"breadcrumb\"><a href=\"/\(strings.locale.query)\">" + HTML.escape(strings[.backToList])
+            html += "</a></p>\n"
+        }
+        html += "<h1>" + HTML.escape(document.title) + "</h1>\n"
         if let summary = document.summary, !summary.isEmpty {
             html += "<div class=\"summary\">\n"
             for paragraph in summary.split(whereSeparator: \.isNewline) where !paragraph.allSatisfy(\.isWhitespace) {

@@ -40,7 +40,8 @@ public struct PortalRoutes: Sendable {
             guard let gallery = try await catalog.gallery(slug: slug) else {
                 return Self.html(NotFoundPage(strings: strings, path: request.uri.path).render(), status: .notFound)
             }
-            return Self.html(GalleryPage(document: gallery.document, strings: strings).render())
+            let others = try await catalog.galleryList().galleries.count > 1
+            return Self.html(GalleryPage(document: gallery.document, strings: strings, linksToList: others).render())
         }
         pages.getAndHead("/admin") { request, _ in
             let strings = PortalStrings(
