@@ -138,6 +138,67 @@ extension Catalog {
                 table.column("updatedBy", .text).notNull()
             }
         }
+        migrator.registerMigration("v6-consent-embeds") { db in
+            // The admin's consent settings (one row); the config file's apply until then.
+            try db.create(table: "consentSettings") { table in
+                table.primaryKey("id", .integer).check { $0 == 1 }
+                table.column("settings", .jsonText).notNull()
+                table.column("updatedAt", .datetime).notNull()
+                table.column("updatedBy", .text).notNull()
+            }
+            // A permanent consent's current state, found through the cookie's consent id.
+            try db.create(table: "consentRecord") { table in
+                table.primaryKey("consentId", .text)
+                table.column("granted", .jsonText).notNull()
+                table.column("policyVersion", .text).notNull()
+                table.column("catalogHash", .text).notNull()
+                table.column("grantedAt", .datetime).notNull()
+                table.column("expiresAt", .datetime).notNull()
+                table.column("withdrawnAt", .datetime)
+                table.column("expiryLogged", .boolean).notNull().defaults(to: false)
+            }
+            // Append-only proof of every decision, hash-chained.
+            try db.create(table: "consentEvent") { table in
+                table.autoIncrementedPrimaryKey("seq")
+                table.column("eventId", .text).notNull().unique()
+                table.column("consentId", .text).notNull().indexed()
+                table.column("kind", .text).notNull()
+                table.column("scope", .text).notNull()
+                table.column("decisions", .jsonText).notNull()
+                table.column("policyVersion", .text).notNull()
+                table.column("catalogHash", .text).notNull()
+                table.column("locale", .text).notNull()
+                table.column("at", .datetime).notNull().indexed()
+                table.column("expiresAt", .datetime)
+                table.column("browser", .text).notNull()
+                table.column("ipHash", .text)
+                table.column("previousHash", .text).notNull()
+                table.column("hash", .text).notNull()
+            }
+            // Where the chain starts after old events were pruned: the last pruned event.
+            try db.create(table: "consentChainAnchor") { table in
+                table.primaryKey("id", .integer).check { $0 == 1 }
+                table.column("seq", .integer).notNull()
+                table.column("hash", .text).notNull()
+                table.column("prunedAt", .datetime).notNull()
+            }
+            try db.create(table: "embed") { table in
+                table.primaryKey("id", .text)
+                table.column("galleryFolder", .text).notNull().indexed()
+                table.column("service", .text).notNull()
+                table.column("url", .text).notNull()
+                table.column("externalId", .text).notNull()
+                table.column("kind", .text).notNull()
+                table.column("title", .text)
+                table.column("source", .text).notNull()
+                table.column("position", .integer).notNull()
+                table.column("previewPath", .text)
+                table.column("previewWidth", .integer)
+                table.column("previewHeight", .integer)
+                table.column("previewError", .text)
+                table.column("createdAt", .datetime).notNull()
+            }
+        }
         return migrator
     }
 }

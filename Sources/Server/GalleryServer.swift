@@ -1,4 +1,5 @@
 public import Catalog
+public import GalleryCore
 public import Hummingbird
 public import Logging
 public import NIOCore
@@ -8,11 +9,18 @@ public struct ServerSettings: Sendable {
     public var host: String
     public var port: Int
     public var dataDirectory: String
+    public var consent: ConsentOptions
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String,
+        consent: ConsentOptions = ConsentOptions(
+            defaults: ConsentSettings(policyVersion: "1", lifetimeDays: 182, services: []),
+            cookieKey: Array(randomBase64URL(bytes: 32).utf8))
+    ) {
         self.host = host
         self.port = port
         self.dataDirectory = dataDirectory
+        self.consent = consent
     }
 }
 
@@ -28,6 +36,8 @@ public struct GalleryServer: Sendable {
     public let readiness: Readiness
     public let metrics: MetricsExporter?
     public let actions: AdminActions
+    /// Consent state that lives as long as the server (once grants, rate limits).
+    let keeper: ConsentKeeper
 
     public init(
         catalog: Catalog, settings: ServerSettings, readiness: Readiness, metrics: MetricsExporter? = nil,
@@ -38,6 +48,7 @@ public struct GalleryServer: Sendable {
         self.readiness = readiness
         self.metrics = metrics
         self.actions = actions
+        self.keeper = ConsentKeeper(catalog: catalog, options: settings.consent)
     }
 
     public func router() -> Router<GalleryRequestContext> {
@@ -48,9 +59,13 @@ public struct GalleryServer: Sendable {
         router.add(middleware: HeadMiddleware())
         HealthRoutes(readiness: readiness).register(on: router)
         if let metrics { MetricsRoutes(exporter: metrics).register(on: router) }
-        GalleryRoutes(cache: GalleryDocumentCache(catalog: catalog)).register(on: router)
+        GalleryRoutes(cache: GalleryDocumentCache(catalog: catalog), keeper: keeper).register(on: router)
+        ConsentRoutes(keeper: keeper).register(on: router)
+        EmbedFrameRoutes(catalog: catalog, keeper: keeper).register(on: router)
+        PreviewRoutes(directory: settings.dataDirectory + "/previews").register(on: router)
         RenditionRoutes(renditionsRoot: settings.dataDirectory + "/renditions").register(on: router)
         AdminRoutes(catalog: catalog, actions: actions).register(on: router)
+        AdminConsentRoutes(catalog: catalog, keeper: keeper, actions: actions).register(on: router)
         OpenAPIRoutes().register(on: router)
         PortalRoutes(catalog: catalog).register(on: router)
         return router

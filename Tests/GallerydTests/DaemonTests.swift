@@ -41,7 +41,8 @@ struct DaemonTests {
         let env = try TestEnvironment()
         try FileManager.default.createDirectory(
             at: env.media.appendingPathComponent("Galerie"), withIntermediateDirectories: true)
-        let daemon = try Daemon(env)
+        // The default settle time: pauses between chunks stay well within it, even on a busy machine.
+        let daemon = try Daemon(env, extraEnvironment: ["GALLERYD_WATCH_SETTLE_SECONDS": "2"])
         try await daemon.waitUntilReady()
         let bytes = photo(caption: Array("Langsam".utf8), width: 1200, height: 900)
         let target = env.media.appendingPathComponent("Galerie/langsam.jpg")

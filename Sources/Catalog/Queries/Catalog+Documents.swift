@@ -6,6 +6,8 @@ public import GalleryCore
 public struct BuiltGallery: Sendable {
     public var document: GalleryDocument
     public var revision: Int
+    /// The gallery's folder under the media root.
+    public var folder: String
 }
 
 extension Catalog {
@@ -48,7 +50,7 @@ extension Catalog {
             let document = GalleryDocument(
                 slug: gallery.slug, title: gallery.title, summary: gallery.summary, updatedAt: gallery.updatedAt,
                 items: try Self.items(db, of: gallery), consent: ConsentState(policyVersion: "", granted: []))
-            return BuiltGallery(document: document, revision: gallery.revision)
+            return BuiltGallery(document: document, revision: gallery.revision, folder: gallery.folder)
         }
     }
 

@@ -104,13 +104,17 @@ public struct EmbedFrame: Codable, Sendable, Equatable {
     public var height: Int
     public var allow: String
     public var sandbox: String
+    /// A same-origin page that frames `src`: its own Content-Security-Policy allows exactly
+    /// this service, so the portal page itself never needs a third-party frame source.
+    public var frame: String
 
-    public init(src: String, width: Int, height: Int, allow: String, sandbox: String) {
+    public init(src: String, width: Int, height: Int, allow: String, sandbox: String, frame: String) {
         self.type = "iframe"
         self.src = src
         self.width = width
         self.height = height
         self.allow = allow
         self.sandbox = sandbox
+        self.frame = frame
     }
 }

@@ -15,13 +15,16 @@ public struct IngestSettings: Sendable {
     /// A file that does not decode and was modified more recently than this is taken to
     /// be still in transfer: it is tried again later rather than quarantined.
     public var settleInterval: Duration
+    /// The consent settings from the config file, in force until an admin saves others.
+    public var consentDefaults: ConsentSettings
 
     public init(
         mediaRoot: String, dataDirectory: String, limits: IngestLimits = IngestLimits(),
         renditions: RenditionSettings = RenditionSettings(),
         houseCredit: String = "© MWIDE NRW/E. Lichtenscheidt",
         timeZone: TimeZone = TimeZone(identifier: "Europe/Berlin") ?? .gmt,
-        workers: Int = ProcessInfo.processInfo.activeProcessorCount, settleInterval: Duration = .seconds(2)
+        workers: Int = ProcessInfo.processInfo.activeProcessorCount, settleInterval: Duration = .seconds(2),
+        consentDefaults: ConsentSettings = ConsentSettings(policyVersion: "1", lifetimeDays: 182, services: [])
     ) {
         self.mediaRoot = mediaRoot
         self.dataDirectory = dataDirectory
@@ -31,6 +34,7 @@ public struct IngestSettings: Sendable {
         self.timeZone = timeZone
         self.workers = max(1, workers)
         self.settleInterval = settleInterval
+        self.consentDefaults = consentDefaults
     }
 
     public var binder: MetadataBinder { MetadataBinder(houseCredit: houseCredit) }

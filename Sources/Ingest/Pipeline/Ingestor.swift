@@ -20,6 +20,7 @@ import Synchronization
 public final class Ingestor: Sendable {
     public let catalog: Catalog
     public let store: RenditionStore
+    let previews: PreviewFetcher
     let pool: NIOThreadPool
     let logger: Logger
     /// The media root with symlinks resolved, to tell whether a link points inside it.
@@ -31,6 +32,7 @@ public final class Ingestor: Sendable {
         self.catalog = catalog
         self.logger = logger
         self.store = try RenditionStore(dataDirectory: settings.dataDirectory)
+        self.previews = try PreviewFetcher(dataDirectory: settings.dataDirectory)
         self.resolvedMediaRoot = resolvedPath(settings.mediaRoot) ?? settings.mediaRoot
         self.pool = NIOThreadPool(numberOfThreads: settings.workers)
         pool.start()
@@ -49,6 +51,7 @@ public final class Ingestor: Sendable {
             current.houseCredit = settings.houseCredit
             current.timeZone = settings.timeZone
             current.settleInterval = settings.settleInterval
+            current.consentDefaults = settings.consentDefaults
         }
     }
 
@@ -62,7 +65,10 @@ public final class Ingestor: Sendable {
         if let error = loaded.error {
             logger.warning("sidecar unreadable", metadata: ["folder": "\(folder)", "error": "\(error)"])
         }
-        return try await catalog.syncGallery(folder: folder, sidecar: loaded.sidecar, sidecarError: loaded.error)
+        let gallery = try await catalog.syncGallery(
+            folder: folder, sidecar: loaded.sidecar, sidecarError: loaded.error)
+        try await syncEmbeds(of: gallery)
+        return gallery
     }
 
     /// Ingests one file, given by its path relative to the media root.

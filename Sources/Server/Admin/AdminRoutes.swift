@@ -1,6 +1,6 @@
-import Catalog
-import Foundation
-import GalleryCore
+public import Catalog
+public import Foundation
+public import GalleryCore
 import Hummingbird
 
 /// What the admin API needs from the ingest side when something changed: the executable
@@ -12,19 +12,38 @@ public struct AdminActions: Sendable {
     public var refreshGallery: @Sendable (_ folder: String) async -> Void
     /// Tries a file again (after its quarantine entry was released).
     public var retryFile: @Sendable (_ path: String) async -> Void
+    /// Attaches an embed to a gallery folder (fetching or storing its preview); throws
+    /// ``EmbedRequestRejected`` for a URL that is not the service's.
+    public var attachEmbed: @Sendable (EmbedAttachment) async throws -> EmbedRecord
 
     public init(
         refreshAsset: @escaping @Sendable (String) async -> Void,
         refreshGallery: @escaping @Sendable (String) async -> Void,
-        retryFile: @escaping @Sendable (String) async -> Void
+        retryFile: @escaping @Sendable (String) async -> Void,
+        attachEmbed: @escaping @Sendable (EmbedAttachment) async throws -> EmbedRecord = { _ in
+            throw EmbedRequestRejected(field: "service", message: "embeds cannot be attached here")
+        }
     ) {
         self.refreshAsset = refreshAsset
         self.refreshGallery = refreshGallery
         self.retryFile = retryFile
+        self.attachEmbed = attachEmbed
     }
 
     /// No ingest side (tests of the HTTP layer alone).
     public static let none = AdminActions(refreshAsset: { _ in }, refreshGallery: { _ in }, retryFile: { _ in })
+}
+
+/// An admin's request to attach an embed to a gallery.
+public struct EmbedAttachment: Sendable {
+    public var galleryFolder: String
+    public var service: String
+    public var url: String
+    public var kind: EmbedKind?
+    public var title: String?
+    /// An uploaded preview image instead of fetching one.
+    public var preview: Data?
+    public var actor: String
 }
 
 /// The admin API: assets, galleries, quarantine, audit (API.md "Admin API").

@@ -6,9 +6,13 @@ public struct GalleryRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The admin token that authenticated the request, on admin routes.
     public var admin: AdminIdentity?
+    /// The client's address (the peer of the connection; galleryd sits behind no proxy
+    /// it trusts), for rate limits and the keyed hash in the consent log.
+    public let clientAddress: String?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
+        self.clientAddress = source.channel.remoteAddress?.ipAddress
     }
 }
 

@@ -1,12 +1,19 @@
 import Catalog
 import GalleryCore
 
+/// A gallery as built from the catalog, before anything that depends on the request.
+struct CachedGallery: Sendable {
+    var document: GalleryDocument
+    var folder: String
+    var embeds: [EmbedRecord]
+}
+
 /// Gallery JSON built once per gallery change and served from memory. The catalog's
 /// gallery revision is the key, so a change made by another process (an `ingest` run
 /// beside `serve`) is seen on the next request.
 actor GalleryDocumentCache {
     private let catalog: Catalog
-    private var documents: [String: (revision: Int, document: GalleryDocument)] = [:]
+    private var galleries: [String: (revision: Int, gallery: CachedGallery)] = [:]
     private var list: (revision: String, body: JSONBody)?
 
     init(catalog: Catalog) {
@@ -14,15 +21,18 @@ actor GalleryDocumentCache {
     }
 
     /// The published gallery, or `nil` when there is none with this slug.
-    func document(slug: String) async throws -> GalleryDocument? {
+    func gallery(slug: String) async throws -> CachedGallery? {
         guard let revision = try await catalog.publishedRevision(slug: slug) else {
-            documents[slug] = nil
+            galleries[slug] = nil
             return nil
         }
-        if let cached = documents[slug], cached.revision == revision { return cached.document }
+        if let cached = galleries[slug], cached.revision == revision { return cached.gallery }
         guard let built = try await catalog.gallery(slug: slug) else { return nil }
-        documents[slug] = (built.revision, built.document)
-        return built.document
+        let gallery = CachedGallery(
+            document: built.document, folder: built.folder,
+            embeds: try await catalog.embeds(galleryFolder: built.folder))
+        galleries[slug] = (built.revision, gallery)
+        return gallery
     }
 
     func listBody() async throws -> JSONBody {

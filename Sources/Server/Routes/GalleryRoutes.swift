@@ -1,23 +1,91 @@
 import Catalog
+import Foundation
 import GalleryCore
 import Hummingbird
 
 /// `GET /api/v1/galleries` and `GET /api/v1/galleries/{slug}`.
+///
+/// Embeds are withheld unless the request carries a valid consent for their service; a
+/// withheld embed names no third-party host except in `externalLink`. An answer that
+/// depends on consent is private; the no-consent answer stays publicly cacheable.
 struct GalleryRoutes {
     let cache: GalleryDocumentCache
+    let keeper: ConsentKeeper
     /// Public JSON may be cached briefly by the portal and proxies; the ETag keeps it exact.
-    static let cacheControl = "public, max-age=60, must-revalidate"
+    static let publicCacheControl = "public, max-age=60, must-revalidate"
+    static let privateCacheControl = "private, no-cache"
+    static let vary = "Cookie, Consent-Token"
 
     func register(on router: Router<GalleryRequestContext>) {
         router.getAndHead("/api/v1/galleries") { request, _ in
-            try await cache.listBody().response(to: request, cacheControl: Self.cacheControl)
+            try await cache.listBody().response(to: request, cacheControl: Self.publicCacheControl)
         }
         router.getAndHead("/api/v1/galleries/:slug") { request, context in
             let slug = try context.parameters.require("slug")
-            guard let document = try await cache.document(slug: slug) else {
+            guard let gallery = try await cache.gallery(slug: slug) else {
                 throw ProblemDetails(.notFound, detail: "there is no published gallery \"\(slug)\"")
             }
-            return try JSONBody(document).response(to: request, cacheControl: Self.cacheControl)
+            let consent = try await keeper.resolve(request, useOnceToken: true)
+            var document = gallery.document
+            document.embeds = await embeds(gallery.embeds, consent: consent)
+            document.share = shareLinks(slug: slug, title: document.title)
+            document.consent = ConsentState(
+                policyVersion: consent.settings.policyVersion, granted: consent.granted.keys.sorted())
+            let personal = consent.isPersonal || request.headers[.consentToken] != nil
+            return try JSONBody(document).response(
+                to: request, cacheControl: personal ? Self.privateCacheControl : Self.publicCacheControl,
+                vary: Self.vary)
         }
+    }
+
+    func embeds(_ records: [EmbedRecord], consent: ResolvedConsent) async -> [EmbedDocument] {
+        var documents: [EmbedDocument] = []
+        for record in records {
+            guard let service = consent.settings.service(record.service) else { continue }
+            let notice = LocalizedText(
+                de: "Wenn Sie diesen Inhalt aktivieren, werden Informationen an \(service.name) (\(service.recipient)) "
+                    + "übertragen und dort gespeichert.",
+                en: "If you activate this content, information is transferred to \(service.name) "
+                    + "(\(service.recipient)) and stored there.")
+            var document = EmbedDocument(
+                id: record.id, service: service.id, kind: record.kind, state: .withheld,
+                title: record.title ?? service.name,
+                preview: record.previewPath.map {
+                    PreviewImage(
+                        url: "/previews/\($0)", width: record.previewWidth ?? 480, height: record.previewHeight ?? 270)
+                },
+                notice: notice, externalLink: record.url)
+            if let grant = consent.granted[service.id] {
+                var frame = "/embeds/\(record.id)/frame"
+                if grant.scope == .once {
+                    frame += "?grant=" + (await keeper.once.issueFrame(embedId: record.id, now: keeper.options.now()))
+                }
+                document.state = .granted
+                document.consent = grant
+                document.embed = EmbedFrame(
+                    src: service.embedSource(id: record.externalId, url: record.url), width: service.width,
+                    height: service.height, allow: service.allow, sandbox: service.sandbox, frame: frame)
+            }
+            documents.append(document)
+        }
+        return documents
+    }
+
+    /// Plain share links: nothing is requested from a network until the visitor clicks.
+    func shareLinks(slug: String, title: String) -> [ShareLink] {
+        let base =
+            keeper.options.publicURL.hasSuffix("/")
+            ? String(keeper.options.publicURL.dropLast()) : keeper.options.publicURL
+        let page = "\(base)/galleries/\(slug)"
+        let url = page.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? page
+        let text = title.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        return [
+            ShareLink(service: "facebook", url: "https://www.facebook.com/sharer/sharer.php?u=\(url)"),
+            ShareLink(service: "x", url: "https://x.com/intent/post?url=\(url)&text=\(text)"),
+            ShareLink(
+                service: "pinterest", url: "https://www.pinterest.com/pin/create/button/?url=\(url)&description=\(text)"
+            ),
+            ShareLink(service: "email", url: "mailto:?subject=\(text)&body=\(url)"),
+        ]
     }
 }

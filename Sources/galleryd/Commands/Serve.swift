@@ -71,9 +71,19 @@ struct Serve: AsyncParsableCommand {
             refreshGallery: { folder in
                 try? await queue.enqueue(try await catalog.assetPaths(under: folder), kind: .file)
             },
-            retryFile: { path in try? await queue.enqueue([path], kind: .file) })
+            retryFile: { path in try? await queue.enqueue([path], kind: .file) },
+            attachEmbed: { request in
+                do {
+                    return try await ingestor.attachEmbed(
+                        galleryFolder: request.galleryFolder, service: request.service, url: request.url,
+                        kind: request.kind, title: request.title, uploadedPreview: request.preview, actor: request.actor
+                    )
+                } catch let rejection as EmbedRejection {
+                    throw EmbedRequestRejected(field: rejection.field, message: rejection.description)
+                }
+            })
         let server = GalleryServer(
-            catalog: catalog, settings: configuration.serverSettings, readiness: readiness, metrics: metrics,
+            catalog: catalog, settings: try configuration.serverSettings(), readiness: readiness, metrics: metrics,
             actions: actions)
         let app = server.application(logger: logger) { channel in
             logger.info("listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
@@ -97,6 +107,7 @@ struct Serve: AsyncParsableCommand {
                 catalog: catalog, store: ingestor.store, gracePeriod: configuration.gracePeriod, logger: logger),
             ConfigurationReloader(
                 common: common, extraFlags: extraFlags, ingestor: ingestor, reconciler: reconciler, logger: logger),
+            ConsentMaintenance(catalog: catalog, retention: configuration.consentRetention, logger: logger),
             SystemdLifecycle(notifier: notifier),
         ]
         let group = ServiceGroup(
@@ -153,6 +164,31 @@ struct SystemdLifecycle: Service {
             try? await gracefulShutdown()
         }
         notifier.notify("STOPPING=1")
+    }
+}
+
+/// Hourly: logs an `expire` event for consents past their lifetime, and prunes log
+/// entries older than the retention period (the chain stays verifiable from its anchor).
+struct ConsentMaintenance: Service {
+    let catalog: Catalog
+    let retention: Duration
+    let logger: Logger
+
+    func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown {
+                while true {
+                    let expired = try await catalog.logExpiredConsents()
+                    let cutoff = Date().addingTimeInterval(-Double(retention.components.seconds))
+                    let pruned = try await catalog.pruneConsentEvents(before: cutoff)
+                    if expired + pruned > 0 {
+                        logger.info(
+                            "consent log maintained", metadata: ["expired": "\(expired)", "pruned": "\(pruned)"])
+                    }
+                    try await Task.sleep(for: .seconds(3600))
+                }
+            }
+        } catch is CancellationError {}
     }
 }
 

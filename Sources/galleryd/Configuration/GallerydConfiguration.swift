@@ -5,6 +5,7 @@ import Ingest
 import Logging
 import Server
 import SystemPackage
+import Yams
 
 /// galleryd's settings, resolved from flags, environment variables (`GALLERYD_…`), the
 /// config file and built-in defaults, in that order of precedence.
@@ -23,17 +24,27 @@ struct GallerydConfiguration: Sendable {
     var rescanInterval: Duration?
     var pollInterval: Duration
     var gracePeriod: Duration
+    var publicURL: String
+    var consentServicesFile: String
+    var hashAddresses: Bool
+    var consentRetention: Duration
+    var consentDefaults: ConsentSettings
 
     var catalogPath: String { dataDirectory + "/catalog.sqlite" }
 
     var ingestSettings: IngestSettings {
         IngestSettings(
             mediaRoot: mediaRoot, dataDirectory: dataDirectory, limits: limits, renditions: renditions,
-            houseCredit: houseCredit, timeZone: timeZone, workers: workers, settleInterval: settleInterval)
+            houseCredit: houseCredit, timeZone: timeZone, workers: workers, settleInterval: settleInterval,
+            consentDefaults: consentDefaults)
     }
 
-    var serverSettings: ServerSettings {
-        ServerSettings(host: host, port: port, dataDirectory: dataDirectory)
+    func serverSettings() throws -> ServerSettings {
+        ServerSettings(
+            host: host, port: port, dataDirectory: dataDirectory,
+            consent: ConsentOptions(
+                defaults: consentDefaults, cookieKey: try cookieKey(), publicURL: publicURL,
+                hashAddresses: hashAddresses))
     }
 
     /// The config file used when `--config` is not given: `GALLERYD_CONFIG`, else
@@ -115,6 +126,50 @@ struct GallerydConfiguration: Sendable {
         rescanInterval = rescan > 0 ? .seconds(rescan) : nil
         pollInterval = .seconds(max(1, config.int(forKey: "watch.pollSeconds", default: 10)))
         gracePeriod = .seconds(Int(config.double(forKey: "collect.graceHours", default: 24) * 3600))
+        publicURL = config.string(forKey: "site.publicURL", default: "http://127.0.0.1:8080")
+        consentServicesFile = Self.absolute(
+            config.string(forKey: "consent.servicesFile", default: "./config/consent.yaml"))
+        hashAddresses = config.bool(forKey: "consent.hashAddresses", default: true)
+        consentRetention = .seconds(max(1, config.int(forKey: "consent.retentionDays", default: 1095)) * 86_400)
+        consentDefaults = try Self.loadConsentServices(consentServicesFile)
+    }
+
+    /// The consent service catalog file; a missing file offers no services (every embed
+    /// stays hidden), a broken one is an error.
+    static func loadConsentServices(_ path: String) throws -> ConsentSettings {
+        guard FileManager.default.fileExists(atPath: path) else {
+            return ConsentSettings(policyVersion: "1", lifetimeDays: 182, services: [])
+        }
+        do {
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            let settings = try YAMLDecoder().decode(ConsentSettings.self, from: text)
+            guard (1...ConsentSettings.maximumLifetimeDays).contains(settings.lifetimeDays) else {
+                throw ConfigurationError(
+                    description: "lifetimeDays must be 1 to \(ConsentSettings.maximumLifetimeDays)")
+            }
+            return settings
+        } catch {
+            throw ConfigurationError(description: "consent services file \(path) is not valid: \(error)")
+        }
+    }
+
+    /// The key that signs consent cookies: `<data>/secrets/consent-cookie.key`, made once
+    /// (0600) with 32 random bytes.
+    func cookieKey() throws -> [UInt8] {
+        let folder = dataDirectory + "/secrets"
+        let path = folder + "/consent-cookie.key"
+        if let existing = FileManager.default.contents(atPath: path), existing.count >= 32 { return Array(existing) }
+        try FileManager.default.createDirectory(
+            atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        var generator = SystemRandomNumberGenerator()
+        let key = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let temporary = path + ".\(UUID().uuidString).partial"
+        guard
+            FileManager.default.createFile(
+                atPath: temporary, contents: Data(key), attributes: [.posixPermissions: 0o600])
+        else { throw ConfigurationError(description: "cannot write \(path)") }
+        try FileManager.default.moveItem(atPath: temporary, toPath: path)
+        return key
     }
 
     static func absolute(_ path: String) -> String {

@@ -21,7 +21,10 @@ final class TestEnvironment: @unchecked Sendable {
     static let renditions = RenditionSettings(
         thumbnailWidth: 160, carouselWidths: [320, 640], formats: [.webp, .jpeg])
 
-    init(renditions: RenditionSettings = TestEnvironment.renditions, limits: IngestLimits = IngestLimits()) throws {
+    init(
+        renditions: RenditionSettings = TestEnvironment.renditions, limits: IngestLimits = IngestLimits(),
+        consent: ConsentSettings = ConsentSettings(policyVersion: "1", lifetimeDays: 182, services: [])
+    ) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("galleryd-test-\(UUID().uuidString)")
         media = root.appendingPathComponent("media")
         data = root.appendingPathComponent("data")
@@ -29,7 +32,7 @@ final class TestEnvironment: @unchecked Sendable {
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         settings = IngestSettings(
             mediaRoot: media.path, dataDirectory: data.path, limits: limits, renditions: renditions, workers: 2,
-            settleInterval: .milliseconds(300))
+            settleInterval: .milliseconds(300), consentDefaults: consent)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         catalog = try Catalog(path: data.appendingPathComponent("catalog.sqlite").path, logger: logger)

@@ -1,0 +1,84 @@
+public import Foundation
+public import GRDB
+public import GalleryCore
+
+extension ConsentEvent: FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "consentEvent"
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) {
+        seq = inserted.rowID
+    }
+}
+
+/// A permanent consent's current state (the cookie holds only its random id).
+public struct ConsentRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "consentRecord"
+
+    public var consentId: String
+    public var granted: [String]
+    public var policyVersion: String
+    public var catalogHash: String
+    public var grantedAt: Date
+    public var expiresAt: Date
+    public var withdrawnAt: Date?
+    public var expiryLogged: Bool
+
+    public init(
+        consentId: String, granted: [String], policyVersion: String, catalogHash: String, grantedAt: Date,
+        expiresAt: Date
+    ) {
+        self.consentId = consentId
+        self.granted = granted
+        self.policyVersion = policyVersion
+        self.catalogHash = catalogHash
+        self.grantedAt = grantedAt
+        self.expiresAt = expiresAt
+        self.expiryLogged = false
+    }
+}
+
+/// A social embed attached to a gallery (from its sidecar or by an admin).
+public struct EmbedRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "embed"
+
+    public enum Source: String, Codable, Sendable, DatabaseValueConvertible {
+        case sidecar, admin
+    }
+
+    public var id: String
+    public var galleryFolder: String
+    public var service: String
+    public var url: String
+    public var externalId: String
+    public var kind: EmbedKind
+    public var title: String?
+    public var source: Source
+    public var position: Int
+    /// File name under `<data>/previews/`, when a preview was fetched or uploaded.
+    public var previewPath: String?
+    public var previewWidth: Int?
+    public var previewHeight: Int?
+    /// Why there is no preview, for the admin.
+    public var previewError: String?
+    public var createdAt: Date
+
+    public init(
+        id: String, galleryFolder: String, service: String, url: String, externalId: String, kind: EmbedKind,
+        title: String?, source: Source, position: Int, createdAt: Date
+    ) {
+        self.id = id
+        self.galleryFolder = galleryFolder
+        self.service = service
+        self.url = url
+        self.externalId = externalId
+        self.kind = kind
+        self.title = title
+        self.source = source
+        self.position = position
+        self.createdAt = createdAt
+    }
+}
+
+extension EmbedKind: DatabaseValueConvertible {}
+extension ConsentScope: DatabaseValueConvertible {}
+extension ConsentEvent.Kind: DatabaseValueConvertible {}

@@ -1,0 +1,154 @@
+import Crypto
+public import Foundation
+
+/// A third-party service whose embeds are withheld until the visitor consents: who
+/// receives the data, why, for how long, which hosts the embed contacts, how its URLs look
+/// and how it is embedded.
+public struct ConsentService: Codable, Sendable, Equatable {
+    public var id: String
+    public var enabled: Bool
+    public var name: String
+    /// The legal entity that receives the data.
+    public var recipient: String
+    public var purpose: LocalizedText
+    /// How long the recipient keeps data.
+    public var storage: LocalizedText
+    public var privacyPolicy: String
+    /// Hosts the embed contacts once granted (shown to the visitor; allowed as frame
+    /// sources only where granted).
+    public var hosts: [String]
+    /// Embed URL template, with `{id}` (and `{url}`, percent-encoded).
+    public var embed: String
+    /// Regular expressions for the service's public URLs, with a named group `id`.
+    public var urlPatterns: [String]
+    /// oEmbed endpoint template with `{url}`, for the preview image.
+    public var oembed: String?
+    /// Hosts the server may fetch previews from (oEmbed and thumbnails).
+    public var previewHosts: [String]
+    public var kinds: [EmbedKind]
+    /// Frame size and permissions of the embed.
+    public var width: Int
+    public var height: Int
+    public var allow: String
+    public var sandbox: String
+
+    public init(
+        id: String, enabled: Bool = true, name: String, recipient: String, purpose: LocalizedText,
+        storage: LocalizedText, privacyPolicy: String, hosts: [String], embed: String, urlPatterns: [String],
+        oembed: String? = nil, previewHosts: [String] = [], kinds: [EmbedKind], width: Int = 560, height: Int = 315,
+        allow: String = "", sandbox: String = "allow-scripts allow-same-origin allow-popups allow-presentation"
+    ) {
+        self.id = id
+        self.enabled = enabled
+        self.name = name
+        self.recipient = recipient
+        self.purpose = purpose
+        self.storage = storage
+        self.privacyPolicy = privacyPolicy
+        self.hosts = hosts
+        self.embed = embed
+        self.urlPatterns = urlPatterns
+        self.oembed = oembed
+        self.previewHosts = previewHosts
+        self.kinds = kinds
+        self.width = width
+        self.height = height
+        self.allow = allow
+        self.sandbox = sandbox
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        enabled = try container.decodeIfPresent(Bool.self, forKey: .enabled) ?? true
+        name = try container.decode(String.self, forKey: .name)
+        recipient = try container.decode(String.self, forKey: .recipient)
+        purpose = try container.decode(LocalizedText.self, forKey: .purpose)
+        storage = try container.decode(LocalizedText.self, forKey: .storage)
+        privacyPolicy = try container.decode(String.self, forKey: .privacyPolicy)
+        hosts = try container.decode([String].self, forKey: .hosts)
+        embed = try container.decode(String.self, forKey: .embed)
+        urlPatterns = try container.decode([String].self, forKey: .urlPatterns)
+        oembed = try container.decodeIfPresent(String.self, forKey: .oembed)
+        previewHosts = try container.decodeIfPresent([String].self, forKey: .previewHosts) ?? []
+        kinds = try container.decodeIfPresent([EmbedKind].self, forKey: .kinds) ?? [.post]
+        width = try container.decodeIfPresent(Int.self, forKey: .width) ?? 560
+        height = try container.decodeIfPresent(Int.self, forKey: .height) ?? 315
+        allow = try container.decodeIfPresent(String.self, forKey: .allow) ?? ""
+        sandbox =
+            try container.decodeIfPresent(String.self, forKey: .sandbox)
+            ?? "allow-scripts allow-same-origin allow-popups allow-presentation"
+    }
+
+    /// The id the service's URL names (video id, post id), if the URL is one of the
+    /// service's: https only, no user info, matching one of its patterns.
+    public func externalID(of url: String) -> String? {
+        guard url.utf8.count <= 2048, let parsed = URLComponents(string: url), parsed.scheme == "https",
+            parsed.user == nil, parsed.password == nil, parsed.host != nil
+        else { return nil }
+        for pattern in urlPatterns {
+            guard let expression = try? NSRegularExpression(pattern: pattern) else { continue }
+            let range = NSRange(url.startIndex..., in: url)
+            guard let match = expression.firstMatch(in: url, range: range),
+                let idRange = Range(match.range(withName: "id"), in: url)
+            else { continue }
+            let id = String(url[idRange])
+            guard !id.isEmpty, id.count <= 200,
+                id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_/.".contains($0)) }),
+                !id.contains("..")
+            else { continue }
+            return id
+        }
+        return nil
+    }
+
+    /// The iframe source for an embed of this service.
+    public func embedSource(id: String, url: String) -> String {
+        let encodedURL = url.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        return embed.replacing("{id}", with: id).replacing("{url}", with: encodedURL)
+    }
+
+    /// Origins (`https://host`) the embed may be framed from.
+    public var frameOrigins: [String] {
+        hosts.map { $0.contains("://") ? $0 : "https://\($0)" }
+    }
+}
+
+/// The consent settings in force: the services offered, the policy version the admin set,
+/// and how long a permanent consent lasts.
+public struct ConsentSettings: Codable, Sendable, Equatable {
+    public var policyVersion: String
+    public var lifetimeDays: Int
+    public var services: [ConsentService]
+
+    /// The longest a consent cookie may live (13 months, as data-protection authorities
+    /// accept for consent records).
+    public static let maximumLifetimeDays = 395
+
+    public init(policyVersion: String, lifetimeDays: Int, services: [ConsentService]) {
+        self.policyVersion = policyVersion
+        self.lifetimeDays = lifetimeDays
+        self.services = services
+    }
+
+    public var enabledServices: [ConsentService] { services.filter(\.enabled) }
+
+    public func service(_ id: String) -> ConsentService? { enabledServices.first { $0.id == id } }
+
+    /// A fingerprint of everything the visitor was shown (services, recipients, texts,
+    /// hosts). When it or the policy version changes, earlier consents no longer count.
+    public var catalogHash: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let shown = enabledServices.map { service in
+            [
+                service.id, service.name, service.recipient, service.purpose.de, service.purpose.en,
+                service.storage.de, service.storage.en, service.privacyPolicy, service.hosts.joined(separator: " "),
+            ]
+        }
+        let data = (try? encoder.encode(shown)) ?? Data()
+        return String(SHA256.hash(data: data).hexString.prefix(16))
+    }
+
+    public var lifetime: TimeInterval { TimeInterval(lifetimeDays) * 86_400 }
+}

@@ -1,0 +1,92 @@
+import Catalog
+import Foundation
+import GalleryCore
+public import HTTPTypes
+import Hummingbird
+
+/// What a request's consent amounts to: which services are granted (by a permanent cookie
+/// or a once token), under which scope, and whether an older consent must be asked again.
+struct ResolvedConsent: Sendable {
+    var settings: ConsentSettings
+    var granted: [String: GrantedConsent] = [:]
+    var consentId: String?
+    var record: ConsentRecord?
+    var reaskRequired = false
+    /// The request carried consent of any kind (its answer depends on it).
+    var isPersonal: Bool { !granted.isEmpty || consentId != nil }
+}
+
+/// Reads consent from requests and records decisions; shared by the consent API, the
+/// gallery JSON and the embed frames.
+struct ConsentKeeper: Sendable {
+    let catalog: Catalog
+    let options: ConsentOptions
+    let cookie: ConsentCookie
+    let once: OnceGrants
+    let limiter: RateLimiter
+    let hasher = AddressHasher()
+
+    init(catalog: Catalog, options: ConsentOptions) {
+        self.catalog = catalog
+        self.options = options
+        self.cookie = ConsentCookie(key: options.cookieKey)
+        self.once = OnceGrants(lifetime: options.onceLifetime)
+        self.limiter = RateLimiter(burst: options.rateBurst, perSecond: options.ratePerSecond)
+    }
+
+    func settings() async throws -> ConsentSettings {
+        try await catalog.consentSettings(fallback: options.defaults)
+    }
+
+    /// The consent id of the request's cookie, if it is correctly signed.
+    func cookieConsentId(_ request: Request) -> String? {
+        request.cookies[ConsentOptions.cookieName].flatMap { cookie.consentId(from: $0.value) }
+    }
+
+    /// Resolves the cookie and, if `useOnceToken`, redeems the `Consent-Token` header.
+    func resolve(_ request: Request, useOnceToken: Bool) async throws -> ResolvedConsent {
+        let settings = try await settings()
+        let now = options.now()
+        var resolved = ResolvedConsent(settings: settings)
+        if let id = cookieConsentId(request), let record = try await catalog.consentRecord(id: id) {
+            resolved.consentId = id
+            resolved.record = record
+            let current = record.policyVersion == settings.policyVersion && record.catalogHash == settings.catalogHash
+            if record.withdrawnAt == nil, record.expiresAt > now {
+                if current {
+                    let expiry = record.expiresAt.formatted(.iso8601)
+                    for service in record.granted where settings.service(service) != nil {
+                        resolved.granted[service] = GrantedConsent(scope: .permanent, expiresAt: expiry)
+                    }
+                } else {
+                    resolved.reaskRequired = true
+                }
+            } else if record.expiresAt <= now {
+                // Expired: logged once by the pruning job; asked again here.
+                resolved.reaskRequired = true
+            }
+        }
+        if useOnceToken, let token = request.headers[.consentToken],
+            let grant = await once.redeem(token, now: now),
+            grant.policyVersion == settings.policyVersion, grant.catalogHash == settings.catalogHash
+        {
+            let expiry = grant.expiresAt.formatted(.iso8601)
+            for service in grant.services where settings.service(service) != nil && resolved.granted[service] == nil {
+                resolved.granted[service] = GrantedConsent(scope: .once, expiresAt: expiry)
+            }
+        }
+        return resolved
+    }
+
+    /// The coarse facts about the visitor that the consent log keeps.
+    func visitor(_ request: Request, context: GalleryRequestContext) async -> (browser: String, ipHash: String?) {
+        let browser = BrowserFamily.of(userAgent: request.headers[.userAgent])
+        guard options.hashAddresses, let address = context.clientAddress else { return (browser, nil) }
+        return (browser, await hasher.hash(address, now: options.now()))
+    }
+}
+
+extension HTTPField.Name {
+    /// Carries a `once` consent's token with this page view's gallery request.
+    public static let consentToken = Self("Consent-Token")!
+}
