@@ -43,7 +43,7 @@ EMBEDS = [
     {"service": "x", "url": "https://x.com/MWIDE_NRW/status/123", "kind": "post", "title": "Beitrag auf X"},
     {"service": "pinterest", "url": "https://www.pinterest.com/pin/123/", "kind": "post",
      "title": "Pin auf Pinterest"},
-    {"service": "instagram", "url": "https://www.instagram.com/p/ABC/", "kind": "post",
+    {"service": "instagram", "url": "https://www.instagram.com/p/CzAbc123xy/", "kind": "post",
      "title": "Beitrag auf Instagram"},
     {"service": "flickr", "url": "https://www.flickr.com/photos/user/123", "kind": "post",
      "title": "Foto auf Flickr"},
@@ -122,11 +122,22 @@ class Galleryd:
         self.workdir = workdir
         self.admin_token: str | None = None
 
+    def consent_services_file(self) -> Path:
+        """The project's service catalog without oEmbed endpoints: galleryd fetches no
+        preview from the internet during the tests (an admin uploads one instead)."""
+        lines = (REPO / "config" / "consent.yaml").read_text(encoding="utf-8").splitlines()
+        kept = [line for line in lines if not line.strip().startswith(("oembed:", "previewHosts:"))]
+        path = self.workdir / "consent.yaml"
+        path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+        return path
+
     def start(self) -> None:
         self.data.mkdir(parents=True, exist_ok=True)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "w", encoding="utf-8")
         env = dict(os.environ)
+        env["GALLERYD_CONSENT_SERVICES_FILE"] = str(self.consent_services_file())
+        env["GALLERYD_SITE_PUBLIC_URL"] = self.origin
         # Fewer widths make the first ingest faster; the portal shows whatever the JSON lists.
         env.setdefault("GALLERYD_RENDITIONS_CAROUSEL_WIDTHS", "640,1024,1600")
         self.process = subprocess.Popen(

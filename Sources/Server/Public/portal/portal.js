@@ -650,6 +650,11 @@ function showFrame(node, embed) {
   node.dataset.state = "granted";
   node.querySelector(".embed-actions").hidden = true;
   node.querySelector(".embed-granted").hidden = false;
+  // A once-grant is simply hidden again; a permanent one is withdrawn.
+  const name = serviceName(embed.service);
+  node.querySelector("[data-withdraw]").textContent = consent.permanent.has(embed.service)
+    ? t("withdrawService", { service: name })
+    : t("hideEmbed");
   announce(t("embedLoaded", { service: serviceName(embed.service) }));
 }
 
