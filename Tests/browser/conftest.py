@@ -9,6 +9,8 @@ cookie.
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 import os
 import shutil
@@ -170,8 +172,31 @@ class Galleryd:
         self.admin_token = result.stdout.strip().splitlines()[-1]
         return self.admin_token
 
-    def admin_json(self, path: str):
-        return self.get_json(path, {"Authorization": f"Bearer {self.admin_token}"})
+    def admin_json(self, path: str, body: dict | None = None, method: str | None = None):
+        headers = {"Authorization": f"Bearer {self.admin_token}"}
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode("utf-8")
+            headers["Content-Type"] = "application/json"
+        request = urllib.request.Request(self.origin + path, data=data, headers=headers, method=method)
+        with urllib.request.urlopen(request, timeout=30) as response:
+            text = response.read().decode("utf-8")
+            return json.loads(text) if text else None
+
+    def upload_preview_embed(self) -> dict:
+        """An admin attaches a YouTube video to the probe gallery with an uploaded preview,
+        which galleryd re-encodes and serves itself."""
+        image = Image.new("RGB", (640, 360), (28, 79, 130))
+        draw = ImageDraw.Draw(image)
+        draw.rectangle([250, 120, 390, 240], fill=(255, 255, 255))
+        draw.polygon([(300, 145), (300, 215), (355, 180)], fill=(28, 79, 130))
+        buffer = io.BytesIO()
+        image.save(buffer, format="JPEG", quality=85)
+        return self.admin_json(
+            f"/api/v1/admin/galleries/{PROBE}/embeds",
+            {"service": "youtube", "url": "https://www.youtube.com/watch?v=aBcDeFgHiJk", "kind": "video",
+             "title": "Video mit Vorschau", "preview": base64.b64encode(buffer.getvalue()).decode("ascii")},
+        )
 
     def gallery_ready(self) -> bool:
         try:

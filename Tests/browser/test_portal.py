@@ -253,6 +253,26 @@ def test_a_permanent_grant_sets_the_cookie_and_withdrawal_removes_the_embed(brow
     assert grant["consentId"] == status["consentId"]
 
 
+def test_an_embed_shows_its_locally_served_preview(browser, galleryd, needs_consent_api):
+    attached = galleryd.upload_preview_embed()
+    assert attached["preview"]["url"].startswith("/previews/"), attached
+    browser.open(f"/galleries/{PROBE}")
+    youtube = embed_section(browser, "youtube")
+    preview = youtube.find_element(By.CSS_SELECTOR, ".embed-stage img")
+    assert preview.get_attribute("src") == browser.origin + attached["preview"]["url"]
+    browser.driver.execute_script("arguments[0].scrollIntoView()", youtube)
+    wait_until(lambda: browser.driver.execute_script("return arguments[0].naturalWidth", preview) > 0,
+               message="the preview did not load")
+    assert youtube.find_element(By.CSS_SELECTOR, "[data-load-once]").text == "Einmal laden"
+    assert youtube.find_element(By.CSS_SELECTOR, "[data-allow-always]").text == "Immer für YouTube erlauben"
+    link = youtube.find_element(By.CSS_SELECTOR, "a.external")
+    assert link.get_attribute("href") == "https://www.youtube.com/watch?v=aBcDeFgHiJk"
+    assert link.get_attribute("rel") == "noopener noreferrer"
+    assert "YouTube" in youtube.find_element(By.CSS_SELECTOR, ".embed-notice").text
+    browser.screenshot("embed-with-preview")
+    assert_only_own_origin(browser, "embed preview")
+
+
 # (4) Catalog text is text.
 
 

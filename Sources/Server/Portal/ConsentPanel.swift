@@ -15,13 +15,13 @@ struct ConsentPanel {
         <p>\(HTML.escape(strings[.consentIntro]))</p>
         <p class="service-names" data-service-names></p>
         <p>\(HTML.escape(strings[.consentHint]))</p>
-        <p class="consent-message" role="status" data-consent-message></p>
-        <ul class="services" data-services></ul>
         <div class="permanent">
         <label class="switch-label"><input type="checkbox" role="switch" class="switch" data-permanent>\
         <span>\(HTML.escape(strings[.consentPermanent]))</span></label>
         <p class="hint" data-permanent-hint>\(HTML.escape(strings[.consentPermanentHint]))</p>
         </div>
+        <p class="consent-message" role="status" data-consent-message></p>
+        <ul class="services" data-services></ul>
         <div class="panel-actions">
         <button type="button" class="button secondary" data-reject>\(HTML.escape(strings[.rejectAll]))</button>
         <button type="button" class="button secondary" data-withdraw-all hidden>\
