@@ -269,7 +269,7 @@ def test_an_embed_shows_its_locally_served_preview(browser, galleryd, needs_cons
     assert link.get_attribute("href") == "https://www.youtube.com/watch?v=aBcDeFgHiJk"
     assert link.get_attribute("rel") == "noopener noreferrer"
     assert "YouTube" in youtube.find_element(By.CSS_SELECTOR, ".embed-notice").text
-    browser.screenshot("embed-with-preview")
+    save_screenshot(browser, "embed-with-preview")
     assert_only_own_origin(browser, "embed preview")
 
 
