@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 
 from selenium.webdriver.common.by import By
 
-from conftest import PROBE, Browser
+from conftest import ARTIFACTS, PROBE, Browser
 from test_portal import assert_only_own_origin, describe, serious_violations, wait_until
 
 
@@ -85,9 +86,14 @@ def test_consent_settings_and_log_export(browser, galleryd, needs_consent_api):
     assert len(driver.find_elements(By.CSS_SELECTOR, "fieldset.service-settings")) >= 7
     driver.find_element(By.CSS_SELECTOR, '[data-view="events"]').click()
     wait_until(lambda: "Ereignisse" in driver.find_element(By.CSS_SELECTOR, ".admin-content").text)
-    csv = driver.execute_async_script(
-        "const done = arguments[0];"
-        "fetch('/api/v1/admin/consent/events?format=csv', {headers: {Authorization: 'Bearer ' +"
-        " sessionStorage.getItem('galleryd-admin-token')}}).then(r => r.text()).then(done);")
-    assert csv.splitlines()[0].count(",") >= 5
+    # The export button downloads the CSV (fetched with the bearer token, saved from a blob).
+    downloads = ARTIFACTS / "downloads"
+    shutil.rmtree(downloads, ignore_errors=True)
+    downloads.mkdir(parents=True)
+    driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    driver.find_element(By.XPATH, "//button[contains(., 'Als CSV exportieren')]").click()
+    files = wait_until(lambda: [f for f in downloads.glob("einwilligungen-*.csv")], message="no CSV was downloaded")
+    time.sleep(0.5)
+    csv = files[0].read_text(encoding="utf-8")
+    assert csv.splitlines()[0].count(",") >= 5, csv[:200]
     assert_only_own_origin(browser, "consent settings")

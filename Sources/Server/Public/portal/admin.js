@@ -42,7 +42,7 @@ class ApiError extends Error {
 const api = {
   token: sessionStorage.getItem(TOKEN_KEY),
 
-  async call(path, { method = "GET", body, accept = "application/json" } = {}) {
+  async call(path, { method = "GET", body, accept = "application/json", blob = false } = {}) {
     const response = await fetch(path, {
       method,
       cache: "no-store",
@@ -66,7 +66,7 @@ const api = {
       const detail = problem?.detail ?? response.statusText;
       throw new ApiError(response.status, response.status === 403 ? `Keine Berechtigung: ${detail}` : detail);
     }
-    if (accept !== "application/json") return response.blob();
+    if (blob) return response.blob();
     return type.includes("json") ? response.json() : null;
   },
 };
@@ -484,7 +484,8 @@ function serviceEditor(service) {
 
 async function download(path, fileName) {
   try {
-    const blob = await api.call(path, { accept: fileName.endsWith(".csv") ? "text/csv" : "application/json" });
+    const accept = fileName.endsWith(".csv") ? "text/csv" : "application/json";
+    const blob = await api.call(path, { accept, blob: true });
     const url = URL.createObjectURL(blob);
     const link = el("a", { href: url, download: fileName });
     document.body.append(link);
