@@ -271,7 +271,7 @@ CSP_LISTENER = """
 
 
 def chrome_options(
-    width: int = 1280, height: int = 900, mobile: bool = False, javascript: bool = True
+    width: int = 1280, height: int = 900, mobile: bool = False, javascript: bool = True, netlog: Path | None = None
 ) -> webdriver.ChromeOptions:
     options = webdriver.ChromeOptions()
     options.binary_location = os.environ.get("CHROMIUM_BIN", "/usr/bin/chromium")
@@ -302,6 +302,10 @@ def chrome_options(
             {"deviceMetrics": {"width": width, "height": height, "pixelRatio": 2, "touch": True},
              "userAgent": "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome Mobile Safari/537.36"},
         )
+    if netlog is not None:
+        # Chromium's own record of every request its network service makes, whoever asked
+        # (frames, workers, service workers): a second witness beside the DevTools log.
+        options.add_argument(f"--log-net-log={netlog}")
     if not javascript:
         options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
     options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
@@ -313,12 +317,15 @@ class Browser:
     """A Chromium session with its network, CSP and console records."""
 
     def __init__(
-        self, origin: str, width: int = 1280, height: int = 900, mobile: bool = False, javascript: bool = True
+        self, origin: str, width: int = 1280, height: int = 900, mobile: bool = False, javascript: bool = True,
+        netlog: Path | None = None,
     ):
         self.origin = origin
+        self.netlog = netlog
+        self.closed = False
         service = Service(executable_path=os.environ.get("CHROMEDRIVER_BIN", "/usr/bin/chromedriver"))
         self.driver = webdriver.Chrome(
-            options=chrome_options(width, height, mobile, javascript), service=service)
+            options=chrome_options(width, height, mobile, javascript, netlog), service=service)
         self.driver.set_page_load_timeout(30)
         self.driver.set_script_timeout(60)
         self.driver.execute_cdp_cmd("Network.enable", {})
@@ -384,14 +391,40 @@ class Browser:
         return path
 
     def quit(self) -> None:
+        if self.closed:
+            return
         self.drain()
         self.driver.quit()
+        self.closed = True
+
+    def netlog_foreign_requests(self) -> list[str]:
+        """Ends the session and reads Chromium's NetLog: every request made on behalf of a
+        page of this origin (its network isolation key names 127.0.0.1 as top-level site)
+        whose URL is not on the galleryd origin. Chromium's own background requests (update
+        checks and the like, keyed to no page) are not the page's doing and are left out."""
+        assert self.netlog is not None, "this session records no NetLog"
+        self.quit()
+        document = json.loads(self.netlog.read_text(encoding="utf-8"))
+        types = {number: name for name, number in document["constants"]["logEventTypes"].items()}
+        foreign = []
+        for event in document["events"]:
+            params = event.get("params") or {}
+            if types.get(event["type"]) != "URL_REQUEST_START_JOB" or "url" not in params:
+                continue
+            if not params.get("network_isolation_key", "").startswith("http://127.0.0.1"):
+                continue
+            if not params["url"].startswith((self.origin + "/", "data:", "blob:")):
+                foreign.append(params["url"])
+        return foreign
 
 
 @pytest.fixture
 def browser(galleryd, request):
-    session = Browser(galleryd.origin)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    session = Browser(galleryd.origin, netlog=ARTIFACTS / f"{request.node.name}.netlog.json")
     yield session
+    if session.closed:
+        return
     try:
         session.drain()
         ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -46,6 +46,12 @@ def assert_only_own_origin(browser: Browser, stage: str) -> None:
     assert browser.third_party_cookies() == [], f"{stage}: third-party cookies: {browser.third_party_cookies()}"
 
 
+def assert_netlog_only_own_origin(browser: Browser) -> None:
+    """Ends the session; Chromium's NetLog must show no request of the page elsewhere."""
+    foreign = browser.netlog_foreign_requests()
+    assert foreign == [], f"the NetLog shows requests beyond galleryd: {foreign}"
+
+
 def open_panel(browser: Browser):
     browser.driver.find_element(By.CSS_SELECTOR, "[data-consent-open]").click()
     panel = browser.driver.find_element(By.CSS_SELECTOR, "[data-consent-panel]")
@@ -102,6 +108,7 @@ def test_the_gallery_page_loads_only_from_its_own_origin(browser):
     assert not waiting["complete"], "a hidden slide beyond the neighbours waits"
     assert waiting["color"].startswith("rgb") and waiting["image"] == 'url("data:image/png;base64,'
     assert_only_own_origin(browser, "on load")
+    assert_netlog_only_own_origin(browser)
 
 
 def test_paging_with_the_keyboard_follows_the_carousel_pattern_and_stays_local(browser):
@@ -136,6 +143,7 @@ def test_paging_with_the_keyboard_follows_the_carousel_pattern_and_stays_local(b
     assert "Von links: Andreas Mucke, Oberbürgermeister Wuppertal" in caption
     time.sleep(1)  # let the neighbours' lazy images load
     assert_only_own_origin(browser, "after paging")
+    assert_netlog_only_own_origin(browser)
 
 
 def test_opening_and_closing_the_consent_panel_stays_local(browser):
@@ -152,6 +160,7 @@ def test_opening_and_closing_the_consent_panel_stays_local(browser):
     panel.find_element(By.CSS_SELECTOR, "[data-consent-panel] .panel-actions [data-consent-close]").click()
     wait_until(lambda: panel.get_attribute("open") is None, message="the close button closes the panel")
     assert_only_own_origin(browser, "after opening and closing the panel")
+    assert_netlog_only_own_origin(browser)
 
 
 def test_the_panel_lists_every_service_with_purpose_recipient_and_privacy_link(browser, needs_consent_api):
@@ -178,6 +187,7 @@ def test_reject_all_sends_nothing_to_third_parties(browser, needs_consent_api, g
     assert browser.driver.find_elements(By.CSS_SELECTOR, ".embed iframe") == []
     time.sleep(1)
     assert_only_own_origin(browser, "after reject")
+    assert_netlog_only_own_origin(browser)
 
 
 # (2) A once-grant for YouTube.
@@ -207,6 +217,9 @@ def test_a_once_grant_loads_only_youtube_and_is_gone_after_a_reload(browser, nee
     assert browser.driver.find_elements(By.CSS_SELECTOR, ".embed iframe") == []
     assert consent_cookie(browser) is None
     assert_only_own_origin(browser, "after the reload")
+    # Chromium's NetLog over the whole session agrees: YouTube's hosts, nothing else.
+    netlog_hosts = {urlsplit(url).hostname for url in browser.netlog_foreign_requests()}
+    assert netlog_hosts and all(host_allowed(host, allowed) for host in netlog_hosts), netlog_hosts
 
 
 # (3) A permanent grant and its withdrawal.
@@ -290,6 +303,7 @@ def test_a_hostile_caption_is_shown_as_text(browser):
     with pytest.raises(NoAlertPresentException):
         driver.switch_to.alert.text  # noqa: B018
     assert_only_own_origin(browser, "probe gallery")
+    assert_netlog_only_own_origin(browser)
 
 
 # (5) Accessibility.
