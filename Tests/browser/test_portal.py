@@ -286,6 +286,38 @@ def test_an_embed_shows_its_locally_served_preview(browser, galleryd, needs_cons
     assert_only_own_origin(browser, "embed preview")
 
 
+def test_a_new_policy_version_asks_again(browser, galleryd, needs_consent_api):
+    browser.open(f"/galleries/{GALLERY}")
+    youtube = embed_section(browser, "youtube")
+    youtube.find_element(By.CSS_SELECTOR, "[data-allow-always]").click()
+    wait_until(lambda: youtube.find_elements(By.TAG_NAME, "iframe"), message="the embed did not load")
+    settings = galleryd.admin_json("/api/v1/admin/consent/settings")
+    settings["policyVersion"] = settings["policyVersion"] + "-b"
+    galleryd.admin_json("/api/v1/admin/consent/settings", settings, method="PUT")
+    # This page still holds the old version: its next grant is refused (409) and the panel
+    # shows the current texts instead.
+    vimeo = embed_section(browser, "vimeo")
+    vimeo.find_element(By.CSS_SELECTOR, "[data-load-once]").click()
+    panel = browser.driver.find_element(By.CSS_SELECTOR, "[data-consent-panel]")
+    wait_until(lambda: panel.get_attribute("open") is not None, message="the panel did not open on 409")
+    message = panel.find_element(By.CSS_SELECTOR, "[data-consent-message]")
+    wait_until(lambda: "geändert" in message.text, message=message.text)
+    assert vimeo.find_elements(By.TAG_NAME, "iframe") == []
+    # After a reload the old permanent consent no longer counts.
+    browser.driver.refresh()
+    browser.wait_ready()
+    assert browser.driver.find_elements(By.CSS_SELECTOR, ".embed iframe") == []
+    panel = open_panel(browser)
+    assert "geändert" in panel.find_element(By.CSS_SELECTOR, "[data-consent-message]").text
+    assert not any(toggle.is_selected() for toggle in panel.find_elements(By.CSS_SELECTOR, "input[data-service]"))
+    panel.send_keys(Keys.ESCAPE)
+    # Deciding again under the new version works.
+    youtube = embed_section(browser, "youtube")
+    youtube.find_element(By.CSS_SELECTOR, "[data-allow-always]").click()
+    wait_until(lambda: youtube.find_elements(By.TAG_NAME, "iframe"), message="the new grant did not load")
+    assert browser.csp == []
+
+
 # (4) Catalog text is text.
 
 

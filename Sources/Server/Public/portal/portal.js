@@ -289,15 +289,22 @@ function applyStatus(status) {
   consent.expiresAt = consent.permanent.size ? status.expiresAt ?? null : null;
 }
 
+/** A message that stays until the panel closes; empty text brings back the status summary. */
 function showMessage(text) {
   const message = panel?.querySelector("[data-consent-message]");
-  if (message) message.textContent = text;
+  if (!message) return;
+  message.textContent = text;
+  message.dataset.summary = text ? "0" : "1";
 }
 
 function reportError(error) {
   if (error instanceof ProblemError && error.status === 409) {
+    // The policy changed since this page loaded: show the current texts and ask again.
     showMessage(t("reask"));
-    loadServices().then(renderPanel);
+    Promise.all([loadServices(), loadStatus()]).then(() => {
+      renderPanel();
+      if (!panel.open) panel.showModal();
+    });
   } else if (error instanceof ProblemError && error.status === 429) {
     showMessage(t("rateLimited"));
   } else {
@@ -352,6 +359,7 @@ async function grantOnce(service) {
   try {
     const decision = await postConsent(new Set([...consent.once, service]), "once");
     for (const id of decision?.granted ?? [service]) if (!consent.permanent.has(id)) consent.once.add(id);
+    consent.reask = false;
     showMessage("");
     await refreshGallery(decision?.onceToken);
   } catch (error) {
@@ -366,6 +374,7 @@ async function grantPermanent(service) {
     consent.permanent = new Set(decision?.granted ?? [...consent.permanent, service]);
     consent.expiresAt = decision?.expiresAt ?? null;
     for (const id of consent.permanent) consent.once.delete(id);
+    consent.reask = false;
     showMessage(t("saved"));
     await refreshGallery();
   } catch (error) {
@@ -500,10 +509,11 @@ function renderPanel() {
   panel.querySelector("[data-withdraw-all]").hidden = consent.permanent.size === 0 && consent.once.size === 0;
   panel.querySelector("[data-reject]").disabled = !consent.available;
   const message = panel.querySelector("[data-consent-message]");
-  if (!consent.available) message.textContent = t("unavailable");
-  else if (consent.reask && !message.textContent) message.textContent = t("reask");
-  else if (!message.textContent || message.dataset.summary === "1") {
-    message.textContent = statusSummary();
+  if (!consent.available) {
+    message.textContent = t("unavailable");
+  } else if (message.dataset.summary !== "0" || !message.textContent) {
+    // No explicit message pending: say what is granted (or that the policy changed).
+    message.textContent = consent.reask ? t("reask") : statusSummary();
     message.dataset.summary = "1";
   }
 }
