@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -403,6 +404,11 @@ def test_without_javascript_the_gallery_is_a_list_of_figures(galleryd):
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "no-referrer"
     assert " style=" not in html and "<script>" not in html.replace('<script type="module"', "")
+    # The embed placeholders are on the page too; a third-party address appears only as the
+    # target of a link the visitor follows (API.md: "externalLink").
+    assert html.count('<section class="embed"') == len(EMBEDS)
+    for match in re.finditer(r"https?://", html):
+        assert html[match.start() - 6:match.start()] == 'href="', html[match.start() - 80:match.end() + 40]
 
 
 def test_without_javascript_the_browser_shows_every_figure(galleryd):
@@ -418,6 +424,12 @@ def test_without_javascript_the_browser_shows_every_figure(galleryd):
         assert all(caption.is_displayed() and caption.text for caption in captions)
         assert not driver.find_element(By.CSS_SELECTOR, "[data-controls]").is_displayed()
         assert not driver.find_element(By.CSS_SELECTOR, "[data-consent-open]").is_displayed()
+        embeds = driver.find_elements(By.CSS_SELECTOR, ".embed")
+        assert len(embeds) == len(EMBEDS) and all(embed.is_displayed() for embed in embeds)
+        youtube = driver.find_element(By.CSS_SELECTOR, '.embed[data-service="youtube"]')
+        assert youtube.find_element(By.CSS_SELECTOR, "a.external").text.startswith("Auf YouTube ansehen")
+        assert "YouTube" in youtube.find_element(By.CSS_SELECTOR, ".embed-notice").text
+        assert youtube.find_elements(By.TAG_NAME, "button") == [], "granting needs JavaScript"
         plain.screenshot("portal-without-javascript")
         assert_only_own_origin(plain, "without JavaScript")
     finally:

@@ -7,6 +7,7 @@ import GalleryCore
 struct EmbedList {
     let embeds: [EmbedDocument]
     let strings: PortalStrings
+    var serviceNames: [String: String] = [:]
 
     func render() -> String {
         var html = "<section class=\"embeds\" data-embeds aria-labelledby=\"embeds-title\""
@@ -20,7 +21,7 @@ struct EmbedList {
     }
 
     func placeholder(_ embed: EmbedDocument) -> String {
-        let name = Self.displayName(embed.service)
+        let name = serviceNames[embed.service] ?? Self.displayName(embed.service)
         var html = "<section class=\"embed\"" + HTML.attribute("data-embed", embed.id)
         html += HTML.attribute("data-service", embed.service) + ">\n"
         html += "<h3>" + HTML.escape(embed.title ?? name) + "</h3>\n<div class=\"embed-stage\">"

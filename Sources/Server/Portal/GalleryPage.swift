@@ -9,6 +9,8 @@ struct GalleryPage {
     let strings: PortalStrings
     /// Whether there are other galleries to go back to (`/` leads to the only one otherwise).
     var linksToList = true
+    /// Service id → display name, from the consent settings.
+    var serviceNames: [String: String] = [:]
 
     /// The carousel stage is at most 60rem wide; below that it spans the viewport.
     static let carouselSizes = "(min-width: 62rem) 60rem, 100vw"
@@ -39,7 +41,7 @@ struct GalleryPage {
         // Plain links, filled in by portal.js from the gallery JSON: nothing is requested
         // from a network before the visitor clicks one.
         html += "<nav class=\"share\" data-share hidden" + HTML.attribute("aria-label", strings[.share]) + "></nav>\n"
-        html += EmbedList(embeds: document.embeds, strings: strings).render()
+        html += EmbedList(embeds: document.embeds, strings: strings, serviceNames: serviceNames).render()
         html += "</article>\n"
         return html
     }

@@ -13,10 +13,20 @@ public import Hummingbird
 public struct PortalRoutes: Sendable {
     let catalog: Catalog
     let assets: PortalAssets
+    /// The gallery JSON's own embed builder, asked without any consent: the page lists the
+    /// same withheld placeholders (notice, preview, external link) as the JSON.
+    let embedSource: GalleryRoutes?
 
     public init(catalog: Catalog) {
         self.catalog = catalog
         self.assets = PortalAssets()
+        self.embedSource = nil
+    }
+
+    init(catalog: Catalog, keeper: ConsentKeeper) {
+        self.catalog = catalog
+        self.assets = PortalAssets()
+        self.embedSource = GalleryRoutes(cache: GalleryDocumentCache(catalog: catalog), keeper: keeper)
     }
 
     static let htmlHeaders: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "no-cache"]
@@ -41,7 +51,16 @@ public struct PortalRoutes: Sendable {
                 return Self.html(NotFoundPage(strings: strings, path: request.uri.path).render(), status: .notFound)
             }
             let others = try await catalog.galleryList().galleries.count > 1
-            return Self.html(GalleryPage(document: gallery.document, strings: strings, linksToList: others).render())
+            var document = gallery.document
+            var names: [String: String] = [:]
+            if let embedSource {
+                let settings = try await embedSource.keeper.settings()
+                let records = try await catalog.embeds(galleryFolder: gallery.folder)
+                document.embeds = await embedSource.embeds(records, consent: ResolvedConsent(settings: settings))
+                for service in settings.enabledServices { names[service.id] = service.name }
+            }
+            let page = GalleryPage(document: document, strings: strings, linksToList: others, serviceNames: names)
+            return Self.html(page.render())
         }
         pages.getAndHead("/admin") { request, _ in
             let strings = PortalStrings(
