@@ -7,6 +7,17 @@
 
 static inline int gd_vips_init(const char *argv0) { return VIPS_INIT(argv0); }
 
+static inline void gd_ignore_log(const gchar *domain, GLogLevelFlags level, const gchar *message, gpointer data) {
+    (void) domain; (void) level; (void) message; (void) data;
+}
+
+/// libvips reports recoverable oddities of input files (an ignored colour profile, a
+/// damaged tile) as GLib warnings on stderr. galleryd judges files by the outcome of
+/// decoding and logs that itself, so these are dropped.
+static inline void gd_silence_warnings(void) {
+    g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE, gd_ignore_log, NULL);
+}
+
 static inline void gd_object_unref(VipsImage *image) { g_object_unref(image); }
 
 static inline void gd_free(void *pointer) { g_free(pointer); }

@@ -66,7 +66,10 @@ public struct ImageProbe: Sendable {
             throw reason
         }
         let transposed = orientation >= 5
-        var exif = image.blob("exif-data").flatMap(ExifReader.read) ?? ExifFields()
+        // libvips hands over no EXIF block for TIFF, whose IFD0 holds the text tags itself.
+        var exif =
+            image.blob("exif-data").flatMap(ExifReader.read)
+            ?? (format == .tiff ? TIFFTagReader.read(buffer) : nil) ?? ExifFields()
         exif.orientation = orientation
         let metadata = EmbeddedMetadata(
             exif: exif,

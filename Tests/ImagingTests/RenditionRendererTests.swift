@@ -106,6 +106,23 @@ struct RenditionRendererTests {
         #expect(DecodedImage(rendered.renditions.last!.data).dominant(atEighth: 0, 0) == "red")
     }
 
+    @Test("with burnCredit on, carousel renditions show the credit; thumbnails stay clean")
+    func burnedCredit() throws {
+        let file = FixtureJPEG(image: RGBImage(width: 900, height: 600, fill: (120, 130, 140)))
+        let plain = try renderer.render(file.data, plan: settings.plan(sourceWidth: 900), credit: credit)
+        var burning = settings
+        burning.burnCredit = true
+        let burned = try RenditionRenderer(settings: burning).render(
+            file.data, plan: burning.plan(sourceWidth: 900), credit: credit)
+        #expect(burning.fingerprint != settings.fingerprint)
+        for (before, after) in zip(plain.renditions, burned.renditions) {
+            #expect(before.spec == after.spec)
+            #expect((before.data != after.data) == (after.spec.role == .carousel), "\(after.spec)")
+        }
+        let largest = try #require(burned.renditions.first { $0.spec.width == 900 && $0.spec.format == .jpeg })
+        try largest.data.write(to: URL(fileURLWithPath: NSTemporaryDirectory() + "/galleryd-burned-credit.jpg"))
+    }
+
     @Test("a truncated JPEG is refused rather than published half grey")
     func truncated() {
         let jpeg = FixtureEncoder.encode(.gradient(width: 800, height: 600))

@@ -64,6 +64,9 @@ public struct RenditionSettings: Hashable, Sendable, Codable {
     public var jpegQuality: Int
     public var webpQuality: Int
     public var avifQuality: Int
+    /// Burn the credit as a visible line into carousel renditions (off by default; for
+    /// sites whose images are reused where captions are lost).
+    public var burnCredit: Bool
 
     public init(
         thumbnailWidth: Int = 320,
@@ -71,7 +74,7 @@ public struct RenditionSettings: Hashable, Sendable, Codable {
         formats: [OutputFormat] = [.webp, .jpeg],
         jpegQuality: Int = 80,
         webpQuality: Int = 78,
-        avifQuality: Int = 55
+        avifQuality: Int = 55, burnCredit: Bool = false
     ) {
         self.thumbnailWidth = thumbnailWidth
         self.carouselWidths = carouselWidths
@@ -79,6 +82,7 @@ public struct RenditionSettings: Hashable, Sendable, Codable {
         self.jpegQuality = jpegQuality
         self.webpQuality = webpQuality
         self.avifQuality = avifQuality
+        self.burnCredit = burnCredit
     }
 
     /// The renditions for a source of the given upright width. Widths above the source are
@@ -106,7 +110,7 @@ public struct RenditionSettings: Hashable, Sendable, Codable {
         let parts = [
             "t\(thumbnailWidth)", "c" + carouselWidths.map(String.init).joined(separator: ","),
             "f" + formats.map(\.rawValue).joined(separator: ","),
-            "q\(jpegQuality),\(webpQuality),\(avifQuality)", "v1",
+            "q\(jpegQuality),\(webpQuality),\(avifQuality)", burnCredit ? "burn" : "", "v1",
         ]
         return parts.joined(separator: ";")
     }

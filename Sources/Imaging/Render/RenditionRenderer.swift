@@ -56,8 +56,10 @@ public struct RenditionRenderer: Sendable {
         }
         let byWidth = Dictionary(uniqueKeysWithValues: zip(widths, scaled))
         let exif = ExifWriter.block(for: credit)
+        let burnCredit = settings.burnCredit ? credit.copyright : nil
         let renditions = try parallelMap(plan) { spec throws(VipsError) in
-            let image = byWidth[spec.width]!
+            var image = byWidth[spec.width]!
+            if spec.role == .carousel, let burnCredit { image = try Self.withCreditLine(image, text: burnCredit) }
             let data = try encode(image, as: spec.format, exif: exif)
             return RenderedRendition(spec: spec, width: image.width, height: image.height, data: data)
         }
@@ -105,6 +107,25 @@ public struct RenditionRenderer: Sendable {
         guard status == 0, let buffer else { throw VipsError("\(format.rawValue)save") }
         defer { gd_free(buffer) }
         return Data(bytes: buffer, count: length)
+    }
+
+    /// The credit as a small white line with a dark outline, bottom right.
+    static func withCreditLine(_ image: VipsImageHandle, text: String) throws(VipsError) -> VipsImageHandle {
+        let size = max(9, image.width / 80)
+        let margin = max(4, image.width / 200)
+        let escaped = text.replacing("&", with: "&amp;").replacing("<", with: "&lt;").replacing(">", with: "&gt;")
+        var result = image
+        for (color, offset) in [("black", 1), ("white", 0)] {
+            let line = try VipsImageHandle.make("text") { out in
+                gd_text(
+                    out, "<span foreground=\"\(color)\">\(escaped)</span>", "sans \(size)",
+                    Int32(image.width - 2 * margin), 72)
+            }
+            let x = image.width - line.width - margin + offset
+            let y = image.height - line.height - margin + offset
+            result = try .make("composite") { gd_composite2_over(result.pointer, line.pointer, $0, Int32(x), Int32(y)) }
+        }
+        return try webReady(result)
     }
 
     static func placeholder(from image: VipsImageHandle) throws(VipsError) -> Placeholder {

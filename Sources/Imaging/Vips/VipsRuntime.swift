@@ -15,6 +15,7 @@ public enum VipsRuntime {
         guard gd_vips_init("galleryd") == 0 else {
             fatalError("libvips could not start: \(VipsError.takeMessage())")
         }
+        if ProcessInfo.processInfo.environment["GALLERYD_VIPS_WARNINGS"] == nil { gd_silence_warnings() }
         vips_cache_set_max(0)
         vips_cache_set_max_mem(0)
         vips_cache_set_max_files(0)

@@ -81,8 +81,11 @@ extension AdminScope: ExpressibleByArgument {}
 /// Opens the catalog of the configured data folder (creating it if needed), or ends the
 /// command with a clear message.
 func openCatalog(_ common: CommonOptions) async throws -> Catalog {
-    let configuration = try await common.load()
-    let logger = Logger(label: "galleryd")
+    try openCatalog(try await common.load(), logger: Logger(label: "galleryd"))
+}
+
+/// Opens the catalog of a configuration's data folder, creating the folder if needed.
+func openCatalog(_ configuration: GallerydConfiguration, logger: Logger) throws -> Catalog {
     do {
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         return try Catalog(path: configuration.catalogPath, logger: logger)

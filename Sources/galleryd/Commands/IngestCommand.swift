@@ -28,15 +28,7 @@ struct IngestCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try await common.load()
         let logger = bootstrapLogging(level: verbose ? .info : .error)
-        let catalog: Catalog
-        do {
-            try FileManager.default.createDirectory(
-                atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-            catalog = try Catalog(path: configuration.catalogPath, logger: logger)
-        } catch {
-            printError("galleryd: cannot open the catalog at \(configuration.catalogPath): \(error)")
-            throw ExitCode.failure
-        }
+        let catalog = try openCatalog(configuration, logger: logger)
         let ingestor = try Ingestor(settings: configuration.ingestSettings, catalog: catalog, logger: logger)
         let display = ProgressDisplay()
         let summary: IngestSummary

@@ -44,15 +44,7 @@ struct Serve: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
-        let catalog: Catalog
-        do {
-            try FileManager.default.createDirectory(
-                atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-            catalog = try Catalog(path: configuration.catalogPath, logger: logger)
-        } catch {
-            printError("galleryd: cannot open the catalog at \(configuration.catalogPath): \(error)")
-            throw ExitCode.failure
-        }
+        let catalog = try openCatalog(configuration, logger: logger)
         let ingestor = try Ingestor(settings: configuration.ingestSettings, catalog: catalog, logger: logger)
         let queue = JobQueue(catalog: catalog)
         let reconciler = Reconciler(ingestor: ingestor, queue: queue, logger: logger)

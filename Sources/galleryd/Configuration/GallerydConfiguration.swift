@@ -115,7 +115,8 @@ struct GallerydConfiguration: Sendable {
             formats: outputs,
             jpegQuality: config.int(forKey: "renditions.jpegQuality", default: 80),
             webpQuality: config.int(forKey: "renditions.webpQuality", default: 78),
-            avifQuality: config.int(forKey: "renditions.avifQuality", default: 55))
+            avifQuality: config.int(forKey: "renditions.avifQuality", default: 55),
+            burnCredit: config.bool(forKey: "renditions.burnCredit", default: false))
         let levelName = config.string(forKey: "log.level", default: "info")
         guard let level = Logger.Level(rawValue: levelName) else {
             throw ConfigurationError(description: "log.level \(levelName) is not a log level")

@@ -1,0 +1,50 @@
+import GalleryCore
+
+/// Reads the text tags of a TIFF file's first IFD (ImageDescription, Artist, Copyright,
+/// Make, Model, DateTime). libvips gives no EXIF block for TIFF, and libexif stops at 64 KiB
+/// (the JPEG APP1 limit) while a TIFF's IFD often sits at its end. Every offset is bounds-
+/// checked; anything odd yields nothing.
+enum TIFFTagReader {
+    static func read(_ bytes: UnsafeRawBufferPointer) -> ExifFields? {
+        guard bytes.count >= 8 else { return nil }
+        let littleEndian: Bool
+        switch (bytes[0], bytes[1]) {
+        case (0x49, 0x49): littleEndian = true
+        case (0x4D, 0x4D): littleEndian = false
+        default: return nil
+        }
+        func u16(_ offset: Int) -> Int? {
+            guard offset >= 0, offset + 2 <= bytes.count else { return nil }
+            let (a, b) = (Int(bytes[offset]), Int(bytes[offset + 1]))
+            return littleEndian ? a | b << 8 : a << 8 | b
+        }
+        func u32(_ offset: Int) -> Int? {
+            guard let low = u16(littleEndian ? offset : offset + 2), let high = u16(littleEndian ? offset + 2 : offset)
+            else { return nil }
+            return high << 16 | low
+        }
+        guard u16(2) == 42, let ifd = u32(4), let count = u16(ifd), count < 1000 else { return nil }
+        var fields = ExifFields()
+        for index in 0..<count {
+            let entry = ifd + 2 + index * 12
+            guard let tag = u16(entry), let type = u16(entry + 2), let length = u32(entry + 4), type == 2,
+                length > 0, length < 65_536
+            else { continue }
+            let start = length <= 4 ? entry + 8 : (u32(entry + 8) ?? -1)
+            guard start >= 0, start + length <= bytes.count else { continue }
+            let text = TextNormalizer.decode(bytes[start..<start + length])
+            switch tag {
+            case 0x010E: fields.imageDescription = text
+            case 0x010F: fields.make = text
+            case 0x0110: fields.model = text
+            case 0x013B: fields.artist = text
+            case 0x8298:
+                let parts = bytes[start..<start + length].split(separator: 0).compactMap(TextNormalizer.decode)
+                fields.copyright = parts.isEmpty ? nil : parts.joined(separator: " / ")
+            case 0x0132: fields.dateTimeOriginal = fields.dateTimeOriginal ?? text
+            default: continue
+            }
+        }
+        return fields
+    }
+}
