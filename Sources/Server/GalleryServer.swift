@@ -67,6 +67,7 @@ public struct GalleryServer: Sendable {
         AdminRoutes(catalog: catalog, actions: actions).register(on: router)
         AdminConsentRoutes(catalog: catalog, keeper: keeper, actions: actions).register(on: router)
         OpenAPIRoutes().register(on: router)
+        PortalRoutes(catalog: catalog, keeper: keeper).register(on: router)
         return router
     }
 
