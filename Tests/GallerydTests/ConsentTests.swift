@@ -33,12 +33,13 @@ struct ConsentTests {
     /// A gallery with YouTube and Vimeo embeds, served over real HTTP on 127.0.0.1, with a
     /// loopback stand-in for the YouTube oEmbed endpoint.
     func withConsent(
-        policyVersion: String = "2026-11-01", _ body: @Sendable (Harness, any TestClientProtocol) async throws -> Void
+        policyVersion: String = "2026-11-01", fetchPreviews: Bool = true,
+        _ body: @Sendable (Harness, any TestClientProtocol) async throws -> Void
     ) async throws {
         let provider = try await ProviderDouble()
         defer { provider.stop() }
         let settings = ConsentFixtures.settings(providerPort: provider.port, policyVersion: policyVersion)
-        let env = try TestEnvironment(consent: settings)
+        let env = try TestEnvironment(consent: settings, fetchPreviews: fetchPreviews)
         try env.write("Konferenz/bild.jpg", photo(caption: Array("Bild".utf8)))
         try env.write(
             "Konferenz/gallery.yaml",
@@ -445,6 +446,17 @@ struct ConsentTests {
             let before = harness.provider.requests.count
             _ = try await gallery(client)
             #expect(harness.provider.requests.count == before)
+        }
+    }
+
+    @Test("with preview fetching off, no provider is contacted and the placeholder says why")
+    func previewsOff() async throws {
+        try await withConsent(fetchPreviews: false) { harness, client in
+            let (document, _) = try await gallery(client)
+            #expect(document.embeds.allSatisfy { $0.preview == nil })
+            #expect(harness.provider.requests.isEmpty)
+            let embeds = try await harness.env.catalog.embeds(galleryFolder: "Konferenz")
+            #expect(embeds.allSatisfy { $0.previewError?.contains("fetchPreviews") == true })
         }
     }
 

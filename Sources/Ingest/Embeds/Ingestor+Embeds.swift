@@ -86,6 +86,9 @@ extension Ingestor {
         let result: Result<(String, Int, Int), PreviewFetcher.Failure>
         if let uploaded {
             result = previews.store(uploaded: uploaded)
+        } else if !settings.fetchPreviews {
+            result = .failure(
+                .init(description: "fetching previews is switched off (consent.fetchPreviews); upload one"))
         } else if let service = consent.service(embed.service) {
             result = await previews.fetch(embedURL: embed.url, service: service)
         } else {

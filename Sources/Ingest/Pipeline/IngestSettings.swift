@@ -17,6 +17,9 @@ public struct IngestSettings: Sendable {
     public var settleInterval: Duration
     /// The consent settings from the config file, in force until an admin saves others.
     public var consentDefaults: ConsentSettings
+    /// Fetch embed previews from the services' listed hosts when an embed is published
+    /// (off: a neutral placeholder until an admin uploads a preview).
+    public var fetchPreviews: Bool
 
     public init(
         mediaRoot: String, dataDirectory: String, limits: IngestLimits = IngestLimits(),
@@ -24,7 +27,8 @@ public struct IngestSettings: Sendable {
         houseCredit: String = "© MWIDE NRW/E. Lichtenscheidt",
         timeZone: TimeZone = TimeZone(identifier: "Europe/Berlin") ?? .gmt,
         workers: Int = ProcessInfo.processInfo.activeProcessorCount, settleInterval: Duration = .seconds(2),
-        consentDefaults: ConsentSettings = ConsentSettings(policyVersion: "1", lifetimeDays: 182, services: [])
+        consentDefaults: ConsentSettings = ConsentSettings(policyVersion: "1", lifetimeDays: 182, services: []),
+        fetchPreviews: Bool = true
     ) {
         self.mediaRoot = mediaRoot
         self.dataDirectory = dataDirectory
@@ -35,6 +39,7 @@ public struct IngestSettings: Sendable {
         self.workers = max(1, workers)
         self.settleInterval = settleInterval
         self.consentDefaults = consentDefaults
+        self.fetchPreviews = fetchPreviews
     }
 
     public var binder: MetadataBinder { MetadataBinder(houseCredit: houseCredit) }

@@ -52,6 +52,7 @@ public final class Ingestor: Sendable {
             current.timeZone = settings.timeZone
             current.settleInterval = settings.settleInterval
             current.consentDefaults = settings.consentDefaults
+            current.fetchPreviews = settings.fetchPreviews
         }
     }
 

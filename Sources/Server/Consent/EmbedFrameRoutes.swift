@@ -33,13 +33,13 @@ struct EmbedFrameRoutes {
             guard granted else {
                 return Self.page(
                     status: .forbidden,
-                    body: "<p>Für \(HTMLText.escape(service.name)) liegt keine Einwilligung vor.</p>", frameSources: [])
+                    body: "<p>Für \(HTML.escape(service.name)) liegt keine Einwilligung vor.</p>", frameSources: [])
             }
             let source = service.embedSource(id: embed.externalId, url: embed.url)
             let frame = """
-                <iframe src="\(HTMLText.escape(source))" title="\(HTMLText.escape(embed.title ?? service.name))" \
-                width="\(service.width)" height="\(service.height)" allow="\(HTMLText.escape(service.allow))" \
-                sandbox="\(HTMLText.escape(service.sandbox))" referrerpolicy="strict-origin-when-cross-origin" \
+                <iframe src="\(HTML.escape(source))" title="\(HTML.escape(embed.title ?? service.name))" \
+                width="\(service.width)" height="\(service.height)" allow="\(HTML.escape(service.allow))" \
+                sandbox="\(HTML.escape(service.sandbox))" referrerpolicy="strict-origin-when-cross-origin" \
                 loading="lazy" allowfullscreen></iframe>
                 """
             // Only the embed's own origin may be framed here, nothing else of the service.
@@ -65,26 +65,6 @@ struct EmbedFrameRoutes {
                 .init("X-Content-Type-Options")!: "nosniff",
             ],
             body: .init(byteBuffer: ByteBuffer(string: html)))
-    }
-}
-
-/// Text inserted into HTML: `&`, `<`, `>`, `"` and `'` escaped, so a caption or title
-/// can never become markup.
-enum HTMLText {
-    static func escape(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.append(character)
-            }
-        }
-        return result
     }
 }
 

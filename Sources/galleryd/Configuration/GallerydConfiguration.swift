@@ -27,6 +27,7 @@ struct GallerydConfiguration: Sendable {
     var publicURL: String
     var consentServicesFile: String
     var hashAddresses: Bool
+    var fetchPreviews: Bool
     var consentRetention: Duration
     var consentDefaults: ConsentSettings
 
@@ -36,7 +37,7 @@ struct GallerydConfiguration: Sendable {
         IngestSettings(
             mediaRoot: mediaRoot, dataDirectory: dataDirectory, limits: limits, renditions: renditions,
             houseCredit: houseCredit, timeZone: timeZone, workers: workers, settleInterval: settleInterval,
-            consentDefaults: consentDefaults)
+            consentDefaults: consentDefaults, fetchPreviews: fetchPreviews)
     }
 
     func serverSettings() throws -> ServerSettings {
@@ -131,6 +132,7 @@ struct GallerydConfiguration: Sendable {
         consentServicesFile = Self.absolute(
             config.string(forKey: "consent.servicesFile", default: "./config/consent.yaml"))
         hashAddresses = config.bool(forKey: "consent.hashAddresses", default: true)
+        fetchPreviews = config.bool(forKey: "consent.fetchPreviews", default: true)
         consentRetention = .seconds(max(1, config.int(forKey: "consent.retentionDays", default: 1095)) * 86_400)
         consentDefaults = try Self.loadConsentServices(consentServicesFile)
     }

@@ -23,7 +23,8 @@ final class TestEnvironment: @unchecked Sendable {
 
     init(
         renditions: RenditionSettings = TestEnvironment.renditions, limits: IngestLimits = IngestLimits(),
-        consent: ConsentSettings = ConsentSettings(policyVersion: "1", lifetimeDays: 182, services: [])
+        consent: ConsentSettings = ConsentSettings(policyVersion: "1", lifetimeDays: 182, services: []),
+        fetchPreviews: Bool = true
     ) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("galleryd-test-\(UUID().uuidString)")
         media = root.appendingPathComponent("media")
@@ -32,7 +33,8 @@ final class TestEnvironment: @unchecked Sendable {
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         settings = IngestSettings(
             mediaRoot: media.path, dataDirectory: data.path, limits: limits, renditions: renditions, workers: 2,
-            settleInterval: .milliseconds(300), consentDefaults: consent)
+            settleInterval: .milliseconds(300), consentDefaults: consent,
+            fetchPreviews: fetchPreviews)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         catalog = try Catalog(path: data.appendingPathComponent("catalog.sqlite").path, logger: logger)
