@@ -467,6 +467,7 @@ struct ConsentTests {
             ("file:///etc/passwd", 400),
             ("https://evil.example/v/abc", 400), ("https://probe.example/v/../../etc", 400),
             ("https://probe.example/v/huge", 201), ("https://probe.example/v/notjson", 201),
+            ("https://probe.example/v/slow", 201),
             ("https://probe.example/v/notimage", 201), ("https://probe.example/v/offlist", 201),
             ("https://probe.example/v/redirect", 201), ("https://probe.example/v/fine", 201),
         ])
