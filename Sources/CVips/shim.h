@@ -4,6 +4,7 @@
 #define GALLERYD_CVIPS_SHIM_H
 
 #include <vips/vips.h>
+#include <malloc.h>
 
 static inline int gd_vips_init(const char *argv0) { return VIPS_INIT(argv0); }
 
@@ -16,6 +17,16 @@ static inline void gd_ignore_log(const gchar *domain, GLogLevelFlags level, cons
 /// decoding and logs that itself, so these are dropped.
 static inline void gd_silence_warnings(void) {
     g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE, gd_ignore_log, NULL);
+}
+
+/// At most `count` glibc malloc arenas: libvips allocates pixel buffers from many threads,
+/// and every arena keeps its freed memory (MALLOC_ARENA_MAX, for processes not started by
+/// the systemd unit, which sets it).
+static inline void gd_limit_malloc_arenas(int count) { mallopt(M_ARENA_MAX, count); }
+
+/// Resize by separate horizontal and vertical factors, to hit an exact size.
+static inline int gd_resize(VipsImage *in, VipsImage **out, double hscale, double vscale) {
+    return vips_resize(in, out, hscale, "vscale", vscale, NULL);
 }
 
 static inline void gd_object_unref(VipsImage *image) { g_object_unref(image); }

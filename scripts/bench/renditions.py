@@ -1,7 +1,7 @@
 """The rendition set galleryd makes by default, shared by the bench scripts.
 
 thumbnail 320 px wide + carousel 640, 1024, 1600, 2048; each as JPEG (Q80,
-optimize_coding, baseline) and WebP (Q78, effort 4). A width above the source's
+optimize_coding, baseline) and WebP (Q78, effort 2). A width above the source's
 (after EXIF orientation) becomes the source width, never upscaled, and a role does not get
 the same width twice (so a 1200 px wide source gets 8 renditions, not 10).
 """
@@ -9,7 +9,7 @@ the same width twice (so a 1200 px wide source gets 8 renditions, not 10).
 SET = [("thumbnail", 320), ("carousel", 640), ("carousel", 1024), ("carousel", 1600), ("carousel", 2048)]
 JPEG_Q = 80
 WEBP_Q = 78
-WEBP_EFFORT = 4
+WEBP_EFFORT = 2
 LARGEST = max(w for _, w in SET)
 # "no height limit" for width-bound resizes (libvips' VIPS_MAX_COORD)
 UNBOUNDED = 10_000_000

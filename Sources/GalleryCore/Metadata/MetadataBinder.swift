@@ -92,12 +92,29 @@ public struct MetadataBinder: Sendable {
         let headline =
             personal(\.headline, from: people)?.0
             ?? reconcile(xmp: embedded.xmp.headline, iim: embedded.iptc.headline)?.0
-        let alt = personal(\.alt, from: people)?.0 ?? embedded.xmp.altText ?? headline ?? caption?.0
+        let alt =
+            personal(\.alt, from: people)?.0 ?? embedded.xmp.altText ?? headline ?? caption.map { Self.shortAlt($0.0) }
 
         return BoundText(
             caption: caption?.0, captionSource: caption?.1, alt: alt, headline: headline,
             credit: credit.0, creditSource: credit.1, creator: creator, copyright: copyright,
             license: embedded.xmp.webStatement)
+    }
+
+    /// Alt text derived from a caption: its first sentence, at most about 150 characters
+    /// (screen readers read the caption beside the image anyway).
+    static func shortAlt(_ caption: String) -> String {
+        let firstLine = caption.split(separator: "\n").first.map(String.init) ?? caption
+        var sentence = firstLine
+        if let end = firstLine.firstRange(of: ". ")?.lowerBound,
+            firstLine.distance(from: firstLine.startIndex, to: end) >= 20
+        {
+            sentence = String(firstLine[...end])
+        }
+        guard sentence.count > 150 else { return sentence }
+        let cut = sentence.prefix(150)
+        let space = cut.lastIndex(of: " ") ?? cut.endIndex
+        return String(cut[..<space]) + "…"
     }
 
     func embeddedCaption(_ embedded: EmbeddedMetadata) -> (String, TextSource)? {

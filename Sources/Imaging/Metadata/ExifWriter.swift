@@ -13,12 +13,29 @@ enum ExifWriter {
         exif_data_set_data_type(data, EXIF_DATA_TYPE_COMPRESSED)
         if let artist = credit.artist { addASCII(artist, tag: EXIF_TAG_ARTIST, to: data) }
         if let copyright = credit.copyright { addASCII(copyright, tag: EXIF_TAG_COPYRIGHT, to: data) }
+        addShort(1, tag: EXIF_TAG_COLOR_SPACE, ifd: EXIF_IFD_EXIF, to: data)
         var buffer: UnsafeMutablePointer<UInt8>?
         var length: UInt32 = 0
         exif_data_save_data(data, &buffer, &length)
         guard let buffer else { return [] }
         defer { free(buffer) }
         return Array(UnsafeBufferPointer(start: buffer, count: Int(length)))
+    }
+
+    /// ColorSpace 1 = sRGB: what every rendition is.
+    private static func addShort(
+        _ value: UInt16, tag: ExifTag, ifd: ExifIfd, to data: UnsafeMutablePointer<ExifData>
+    ) {
+        guard let entry = exif_entry_new(), let content = gd_exif_ifd(data, ifd) else { return }
+        defer { exif_entry_unref(entry) }
+        guard let storage = calloc(2, 1)?.assumingMemoryBound(to: UInt8.self) else { return }
+        exif_set_short(storage, EXIF_BYTE_ORDER_INTEL, value)
+        entry.pointee.tag = tag
+        entry.pointee.format = EXIF_FORMAT_SHORT
+        entry.pointee.components = 1
+        entry.pointee.size = 2
+        entry.pointee.data = storage
+        exif_content_add_entry(content, entry)
     }
 
     /// EXIF ASCII fields hold UTF-8 here (EXIF 3.0 allows it; exiftool reads it as such),

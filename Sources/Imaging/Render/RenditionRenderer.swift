@@ -1,6 +1,7 @@
 internal import CVips
 public import Foundation
 public import GalleryCore
+import Synchronization
 
 /// One encoded rendition, ready to be written to disk.
 public struct RenderedRendition: Sendable {
@@ -36,28 +37,29 @@ public struct RenditionRenderer: Sendable {
 
     public func render(_ source: Data, plan: [RenditionSpec], credit: EmbeddedCredit) throws -> RenderedSet {
         guard let largest = plan.map(\.width).max() else { throw VipsError(operation: "render", message: "empty plan") }
-        let decoded = try source.withUnsafeBytes { buffer throws(VipsError) in
-            let hasProfile = Self.hasEmbeddedProfile(buffer)
-            let thumbnail = try VipsImageHandle.make("thumbnail") { out in
-                gd_thumbnail_buffer(
-                    UnsafeMutableRawPointer(mutating: buffer.baseAddress), buffer.count, out, Int32(largest),
-                    "fail_on=error", hasProfile ? 1 : 0)
-            }
-            // Decode while the source bytes are still alive; later steps read memory only.
-            return try Self.webReady(thumbnail).copyToMemory()
-        }
-
+        let source = try decode(source, width: largest)
+        let decoded = source.image
+        let upright = source.upright
         let widths = Array(Set(plan.map(\.width))).sorted(by: >)
-        let scaled = try parallelMap(widths) { width throws(VipsError) in
-            width >= decoded.width
-                ? decoded
-                : try VipsImageHandle.make("thumbnail_image") { gd_thumbnail_image(decoded.pointer, $0, Int32(width)) }
-                    .copyToMemory()
+        let scaled = try parallelMap(widths, cost: { $0 }) { width throws(VipsError) in
+            guard width < decoded.width else { return decoded }
+            // Each size's height from the source's own aspect ratio, not from the rounded
+            // largest size, so it matches a thumbnail made from the original.
+            let height =
+                upright.width > 0
+                ? max(1, Int((Double(upright.height) * Double(width) / Double(upright.width)).rounded()))
+                : max(1, Int((Double(decoded.height) * Double(width) / Double(decoded.width)).rounded()))
+            return try VipsImageHandle.make("resize") {
+                gd_resize(
+                    decoded.pointer, $0, Double(width) / Double(decoded.width), Double(height) / Double(decoded.height))
+            }.copyToMemory()
         }
         let byWidth = Dictionary(uniqueKeysWithValues: zip(widths, scaled))
         let exif = ExifWriter.block(for: credit)
         let burnCredit = settings.burnCredit ? credit.copyright : nil
-        let renditions = try parallelMap(plan) { spec throws(VipsError) in
+        // WebP and AVIF encode several times slower than JPEG; large before small.
+        let renditions = try parallelMap(plan, cost: { $0.width * ($0.format == .jpeg ? 1 : 4) }) {
+            spec throws(VipsError) in
             var image = byWidth[spec.width]!
             if spec.role == .carousel, let burnCredit { image = try Self.withCreditLine(image, text: burnCredit) }
             let data = try encode(image, as: spec.format, exif: exif)
@@ -66,13 +68,43 @@ public struct RenditionRenderer: Sendable {
         return RenderedSet(renditions: renditions, placeholder: try Self.placeholder(from: scaled.last!))
     }
 
-    /// Whether the source carries an ICC profile (header only, no pixels decoded).
-    static func hasEmbeddedProfile(_ buffer: UnsafeRawBufferPointer) -> Bool {
-        guard let header = gd_image_new_from_buffer(buffer.baseAddress, buffer.count, VIPS_FAIL_ON_NONE) else {
-            vips_error_clear()
-            return false
+    /// A source decoded once near the largest rendition width, and its original upright size.
+    struct DecodedSource: @unchecked Sendable {
+        var image: VipsImageHandle
+        var upright: (width: Int, height: Int)
+    }
+
+    func decode(_ source: Data, width: Int) throws(VipsError) -> DecodedSource {
+        let result: Result<DecodedSource, VipsError> = source.withUnsafeBytes { buffer in
+            let (hasProfile, size) = Self.header(buffer)
+            VipsRuntime.heavySteps.wait()
+            defer { VipsRuntime.heavySteps.signal() }
+            do throws(VipsError) {
+                let thumbnail = try VipsImageHandle.make("thumbnail") { out in
+                    gd_thumbnail_buffer(
+                        UnsafeMutableRawPointer(mutating: buffer.baseAddress), buffer.count, out, Int32(width),
+                        "fail_on=error", hasProfile ? 1 : 0)
+                }
+                // Decode while the source bytes are still alive; later steps read memory only.
+                return .success(DecodedSource(image: try Self.webReady(thumbnail).copyToMemory(), upright: size))
+            } catch {
+                return .failure(error)
+            }
         }
-        return VipsImageHandle(header).hasField("icc-profile-data")
+        return try result.get()
+    }
+
+    /// Whether the source carries an ICC profile, and its upright size (header only, no
+    /// pixels decoded).
+    static func header(_ buffer: UnsafeRawBufferPointer) -> (hasProfile: Bool, upright: (width: Int, height: Int)) {
+        guard let pointer = gd_image_new_from_buffer(buffer.baseAddress, buffer.count, VIPS_FAIL_ON_NONE) else {
+            vips_error_clear()
+            return (false, (0, 0))
+        }
+        let header = VipsImageHandle(pointer)
+        let transposed = (header.int("orientation") ?? 1) >= 5 && (header.int("orientation") ?? 1) <= 8
+        let size = transposed ? (header.height, header.width) : (header.width, header.height)
+        return (header.hasField("icc-profile-data"), size)
     }
 
     /// 8-bit, 3-band sRGB without alpha: what JPEG needs and every browser shows alike.
@@ -101,7 +133,9 @@ public struct RenditionRenderer: Sendable {
         let status: Int32
         switch format {
         case .jpeg: status = gd_jpegsave_buffer(clean.pointer, &buffer, &length, Int32(settings.jpegQuality), 0)
-        case .webp: status = gd_webpsave_buffer(clean.pointer, &buffer, &length, Int32(settings.webpQuality), 4)
+        case .webp:
+            status = gd_webpsave_buffer(
+                clean.pointer, &buffer, &length, Int32(settings.webpQuality), Int32(settings.webpEffort))
         case .avif: status = gd_avifsave_buffer(clean.pointer, &buffer, &length, Int32(settings.avifQuality), 2)
         }
         guard status == 0, let buffer else { throw VipsError("\(format.rawValue)save") }
@@ -138,14 +172,21 @@ public struct RenditionRenderer: Sendable {
     }
 
     /// Runs `body` over `items` on up to `parallelism` threads; libvips calls block, so they
-    /// stay off Swift's cooperative pool.
+    /// stay off Swift's cooperative pool. Items are taken in the order of `cost` (dearest
+    /// first) by whichever thread is free, so one slow encode does not leave a core idle.
     func parallelMap<Item: Sendable, Output: Sendable>(
-        _ items: [Item], _ body: @Sendable (Item) throws(VipsError) -> Output
+        _ items: [Item], cost: (Item) -> Int = { _ in 0 }, _ body: @Sendable (Item) throws(VipsError) -> Output
     ) throws(VipsError) -> [Output] {
         let results = UnsafeResultBox<Output>(count: items.count)
-        let workers = min(parallelism, items.count)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            for index in stride(from: worker, to: items.count, by: workers) {
+        let order = items.indices.sorted { cost(items[$0]) > cost(items[$1]) }
+        let next = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: min(parallelism, items.count)) { _ in
+            while true {
+                let position = next.add(1, ordering: .relaxed).oldValue
+                guard position < order.count else { return }
+                let index = order[position]
+                VipsRuntime.heavySteps.wait()
+                defer { VipsRuntime.heavySteps.signal() }
                 do throws(VipsError) {
                     results.set(index, .success(try body(items[index])))
                 } catch {
@@ -157,7 +198,6 @@ public struct RenditionRenderer: Sendable {
     }
 }
 
-/// Slots for results written by concurrent workers, each slot by exactly one worker.
 /// A raw buffer rather than an Array: concurrent writes to distinct elements of an Array
 /// stored in a class would trip Swift's exclusivity checks.
 private final class UnsafeResultBox<Output>: @unchecked Sendable {

@@ -2,26 +2,29 @@ internal import CVips
 import Foundation
 
 /// Process-wide libvips set-up for a daemon: initialised once, operation cache off (a
-/// pipeline never repeats an operation), few threads per image (galleryd processes
-/// several images in parallel instead), untrusted loaders blocked.
+/// pipeline never repeats an operation), at most one heavy step per core across all
+/// images, untrusted loaders blocked.
 public enum VipsRuntime {
     /// Initialises libvips on first use. Safe to call from any thread, any number of times.
-    public static func start(threadsPerImage: Int = 1) {
+    public static func start() {
         _ = initialization
-        vips_concurrency_set(Int32(max(1, threadsPerImage)))
     }
 
     private static let initialization: Void = {
         guard gd_vips_init("galleryd") == 0 else {
             fatalError("libvips could not start: \(VipsError.takeMessage())")
         }
-        if ProcessInfo.processInfo.environment["GALLERYD_VIPS_WARNINGS"] == nil { gd_silence_warnings() }
+        let environment = ProcessInfo.processInfo.environment
+        if environment["GALLERYD_VIPS_WARNINGS"] == nil { gd_silence_warnings() }
+        if environment["MALLOC_ARENA_MAX"] == nil { gd_limit_malloc_arenas(2) }
         vips_cache_set_max(0)
         vips_cache_set_max_mem(0)
         vips_cache_set_max_files(0)
         // Loaders libvips marks untrusted (e.g. ImageMagick, matlab, FITS) never run here.
         vips_block_untrusted_set(1)
-        vips_concurrency_set(1)
+        // Threads per pipeline: decoding and resizing one image uses every core (a photo
+        // dropped alone is online sooner); `heavySteps` keeps the total in bounds.
+        vips_concurrency_set(Int32(ProcessInfo.processInfo.activeProcessorCount))
     }()
 
     /// Bytes of pixel memory libvips holds right now (for `/metrics`).
@@ -35,6 +38,11 @@ public enum VipsRuntime {
         start()
         return Int(vips_tracked_get_mem_highwater())
     }
+
+    /// Heavy steps (decode, resize, encode) running at once, across all images: one per
+    /// core. Several images in parallel, each with parallel encodes, would otherwise hold
+    /// cores × workers encoders' buffers at the same time for no gain in speed.
+    static let heavySteps = DispatchSemaphore(value: ProcessInfo.processInfo.activeProcessorCount)
 
     /// The libvips version, e.g. `8.14.1`.
     public static var version: String {

@@ -117,6 +117,7 @@ struct GallerydConfiguration: Sendable {
             jpegQuality: config.int(forKey: "renditions.jpegQuality", default: 80),
             webpQuality: config.int(forKey: "renditions.webpQuality", default: 78),
             avifQuality: config.int(forKey: "renditions.avifQuality", default: 55),
+            webpEffort: config.int(forKey: "renditions.webpEffort", default: 2),
             burnCredit: config.bool(forKey: "renditions.burnCredit", default: false))
         let levelName = config.string(forKey: "log.level", default: "info")
         guard let level = Logger.Level(rawValue: levelName) else {
