@@ -90,6 +90,19 @@ struct MetadataBinderTests {
         #expect(bound.captionSource == .exif)
     }
 
+    @Test("alt text derived from a long caption is its first sentence, bounded")
+    func derivedAlt() throws {
+        var metadata = EmbeddedMetadata()
+        metadata.exif.imageDescription =
+            "Zu Beginn der Förderphase hat sich der Minister mit den Regionen getroffen. Von links: "
+            + String(repeating: "Name Nachname, Funktion, ", count: 30)
+        let bound = binder.bind(embedded: metadata, sidecar: nil, admin: nil, galleryCredit: nil)
+        #expect(bound.alt == "Zu Beginn der Förderphase hat sich der Minister mit den Regionen getroffen.")
+        metadata.exif.imageDescription = String(repeating: "Wort ", count: 100)
+        let long = try #require(binder.bind(embedded: metadata, sidecar: nil, admin: nil, galleryCredit: nil).alt)
+        #expect(long.count <= 151 && long.hasSuffix("…"))
+    }
+
     @Test("the credit written into renditions is the bound credit")
     func embeddedCredit() {
         var metadata = EmbeddedMetadata()
