@@ -39,11 +39,8 @@ actor Settler {
     }
 
     func touched(_ path: String) {
-        if let due = closed[path] {
-            // Written again after closing: still being copied in chunks.
-            closed[path] = nil
-            _ = due
-        }
+        // Written again after closing: still being copied in chunks, so it settles by time.
+        closed[path] = nil
         if open[path] == nil { open[path] = (nil, .now) }
     }
 
