@@ -69,12 +69,6 @@ static inline int gd_thumbnail_buffer(void *buffer, size_t length, VipsImage **o
         "height", VIPS_MAX_COORD, "size", VIPS_SIZE_DOWN, "option_string", loaderOptions, NULL);
 }
 
-/// Thumbnail of an image already in memory (already rotated and in sRGB).
-static inline int gd_thumbnail_image(VipsImage *in, VipsImage **out, int width) {
-    return vips_thumbnail_image(in, out, width,
-        "height", VIPS_MAX_COORD, "size", VIPS_SIZE_DOWN, "no_rotate", TRUE, NULL);
-}
-
 /// Fits an in-memory image inside a `width`×`height` box (for placeholders).
 static inline int gd_thumbnail_image_box(VipsImage *in, VipsImage **out, int width, int height) {
     return vips_thumbnail_image(in, out, width,
@@ -138,14 +132,6 @@ static inline int gd_avg(VipsImage *in, double *out) {
 
 static inline int gd_getpoint(VipsImage *in, double **vector, int *n, int x, int y) {
     return vips_getpoint(in, vector, n, x, y, NULL);
-}
-
-static inline int gd_rot(VipsImage *in, VipsImage **out, VipsAngle angle) {
-    return vips_rot(in, out, angle, NULL);
-}
-
-static inline int gd_flip(VipsImage *in, VipsImage **out, VipsDirection direction) {
-    return vips_flip(in, out, direction, NULL);
 }
 
 static inline int gd_text(VipsImage **out, const char *text, const char *font, int width, int dpi) {

@@ -95,7 +95,7 @@ extension Catalog {
         -> AssetRecord?
     {
         try await pool.write { db in
-            guard var asset = try AssetRecord.fetchOne(db, key: id.value) else { return nil }
+            guard let asset = try AssetRecord.fetchOne(db, key: id.value) else { return nil }
             var override =
                 try AssetOverrideRecord.fetchOne(db, key: id.value)
                 ?? AssetOverrideRecord(assetId: id, updatedAt: now, updatedBy: actor)
@@ -116,9 +116,6 @@ extension Catalog {
                     field: "hidden", oldValue: String(override.hidden ?? false), newValue: String(hidden)
                 ).inserted(db)
                 override.hidden = hidden
-                asset.hidden = hidden
-                asset.updatedAt = now
-                try asset.update(db)
                 try bumpRevision(db, galleryId: asset.galleryId, now: now)
             }
             guard override != before else { return asset }

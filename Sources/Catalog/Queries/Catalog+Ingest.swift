@@ -16,10 +16,6 @@ extension Catalog {
         try await pool.read { db in try AssetRecord.filter(Column("path") == path).fetchOne(db) }
     }
 
-    public func asset(id: AssetID) async throws -> AssetRecord? {
-        try await pool.read { db in try AssetRecord.fetchOne(db, key: id.value) }
-    }
-
     public func quarantineEntry(atPath path: String) async throws -> QuarantineRecord? {
         try await pool.read { db in try QuarantineRecord.fetchOne(db, key: path) }
     }
@@ -34,13 +30,6 @@ extension Catalog {
 
     public func galleries() async throws -> [GalleryRecord] {
         try await pool.read { db in try GalleryRecord.order(Column("slug")).fetchAll(db) }
-    }
-
-    public func renditions(of id: AssetID) async throws -> [RenditionRecord] {
-        try await pool.read { db in
-            try RenditionRecord.filter(Column("assetId") == id.value).order(Column("role"), Column("width"))
-                .fetchAll(db)
-        }
     }
 
     /// Every file the catalog holds, published or quarantined, by path.

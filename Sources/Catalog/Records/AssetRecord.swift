@@ -27,7 +27,6 @@ public struct AssetRecord: Codable, Sendable, Equatable, FetchableRecord, Persis
     public var text: BoundText
     public var variantKey: String
     public var placeholder: Placeholder?
-    public var hidden: Bool
     public var ingestedAt: Date
     public var updatedAt: Date
 
@@ -38,7 +37,7 @@ public struct AssetRecord: Codable, Sendable, Equatable, FetchableRecord, Persis
         id: AssetID, galleryId: Int64, path: String, fileName: String, fileSize: Int, modifiedAt: Double,
         sourceHash: String, format: SourceFormat, width: Int, height: Int, orientation: Int, takenAt: Date?,
         metadata: EmbeddedMetadata, text: BoundText, variantKey: String, placeholder: Placeholder?,
-        hidden: Bool = false, ingestedAt: Date, updatedAt: Date
+        ingestedAt: Date, updatedAt: Date
     ) {
         self.id = id
         self.galleryId = galleryId
@@ -56,7 +55,6 @@ public struct AssetRecord: Codable, Sendable, Equatable, FetchableRecord, Persis
         self.text = text
         self.variantKey = variantKey
         self.placeholder = placeholder
-        self.hidden = hidden
         self.ingestedAt = ingestedAt
         self.updatedAt = updatedAt
     }

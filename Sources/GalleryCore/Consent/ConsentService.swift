@@ -108,10 +108,6 @@ public struct ConsentService: Codable, Sendable, Equatable {
         return embed.replacing("{id}", with: id).replacing("{url}", with: encodedURL)
     }
 
-    /// Origins (`https://host`) the embed may be framed from.
-    public var frameOrigins: [String] {
-        hosts.map { $0.contains("://") ? $0 : "https://\($0)" }
-    }
 }
 
 /// The consent settings in force: the services offered, the policy version the admin set,

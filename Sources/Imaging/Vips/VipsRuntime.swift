@@ -33,22 +33,11 @@ public enum VipsRuntime {
         return Int(vips_tracked_get_mem())
     }
 
-    /// The most pixel memory libvips held at any moment since start.
-    public static var trackedMemoryHighWater: Int {
-        start()
-        return Int(vips_tracked_get_mem_highwater())
-    }
-
     /// Heavy steps (decode, resize, encode) running at once, across all images: one per
     /// core. Several images in parallel, each with parallel encodes, would otherwise hold
     /// cores × workers encoders' buffers at the same time for no gain in speed.
     static let heavySteps = DispatchSemaphore(value: ProcessInfo.processInfo.activeProcessorCount)
 
-    /// The libvips version, e.g. `8.14.1`.
-    public static var version: String {
-        start()
-        return String(cString: vips_version_string())
-    }
 }
 
 /// A libvips failure, with libvips' own message.

@@ -1,5 +1,6 @@
 import Catalog
 public import Foundation
+import GalleryCore
 public import Logging
 import NIOCore
 public import ServiceLifecycle
@@ -192,7 +193,7 @@ public struct MediaWatchService: Service {
     }
 
     static func isSidecar(_ path: String) -> Bool {
-        path.split(separator: "/").count == 2 && path.hasSuffix("/" + "gallery.yaml")
+        path.split(separator: "/").count == 2 && path.hasSuffix("/" + GallerySidecar.fileName)
     }
 
     static func galleryFolder(of path: String) -> String {
