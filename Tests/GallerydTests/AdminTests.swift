@@ -10,7 +10,7 @@ import NIOCore
 import Server
 import Testing
 
-@Suite("The admin API")
+@Suite("The admin API", .timeLimit(.minutes(5)))
 struct AdminTests {
     struct Harness {
         let env: TestEnvironment
@@ -323,9 +323,9 @@ struct AdminTests {
     }
 
     @Test("galleryd admin token create prints the token alone on the last line")
-    func tokenCommand() throws {
+    func tokenCommand() async throws {
         let env = try TestEnvironment()
-        let result = try GallerydProcess.run(
+        let result = try await GallerydProcess.run(
             [
                 "admin", "token", "create", "--name", "Redaktion", "--scope", "admin", "--data", env.data.path,
                 "--media", env.media.path,
@@ -334,7 +334,7 @@ struct AdminTests {
         #expect(result.status == 0, "\(result.error)")
         let last = try #require(result.output.split(separator: "\n").last.map(String.init))
         #expect(AdminToken(text: last) != nil)
-        let list = try GallerydProcess.run(["admin", "token", "list", "--data", env.data.path], in: env.root)
+        let list = try await GallerydProcess.run(["admin", "token", "list", "--data", env.data.path], in: env.root)
         #expect(list.output.contains("Redaktion") && !list.output.contains(last))
     }
 }

@@ -17,48 +17,33 @@ struct GallerydProcess {
         return packageRoot.appendingPathComponent(".build/debug/galleryd")
     }
 
-    static func run(_ arguments: [String], in directory: URL) throws -> (status: Int32, output: String, error: String) {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let output = Pipe()
-        let error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (
-            process.terminationStatus, String(decoding: outputData, as: UTF8.self),
-            String(decoding: errorData, as: UTF8.self)
-        )
+    static func run(_ arguments: [String], in directory: URL) async throws -> ChildProcessResult {
+        try await ChildProcess.run(binary, arguments, in: directory)
     }
 }
 
-@Suite("The galleryd command line")
+@Suite("The galleryd command line", .timeLimit(.minutes(5)))
 struct CommandLineTests {
     @Test("ingest prints a summary with quarantine reasons and exits 0; a second run finds nothing to do")
-    func ingestSummary() throws {
+    func ingestSummary() async throws {
         let env = try TestEnvironment()
         try env.write("Galerie/gut.jpg", photo(caption: Array("Gut".utf8)))
         try env.write("Galerie/leer.jpg", [])
-        let first = try GallerydProcess.run(
+        let first = try await GallerydProcess.run(
             ["ingest", "--media", env.media.path, "--data", env.data.path], in: env.root)
         #expect(first.status == 0, "\(first.error)")
         #expect(first.output.contains("ingested: 1, unchanged: 0, quarantined: 1, removed: 0"))
         #expect(first.output.contains("Galerie/leer.jpg: the file is empty (0 bytes) [empty-file]"))
-        let second = try GallerydProcess.run(
+        let second = try await GallerydProcess.run(
             ["ingest", "--media", env.media.path, "--data", env.data.path], in: env.root)
         #expect(second.status == 0)
         #expect(second.output.contains("ingested: 0, unchanged: 1, quarantined: 1, removed: 0"))
     }
 
     @Test("a missing media folder is a clear error and a non-zero exit")
-    func missingMedia() throws {
+    func missingMedia() async throws {
         let env = try TestEnvironment()
-        let result = try GallerydProcess.run(
+        let result = try await GallerydProcess.run(
             ["ingest", "--media", env.root.appendingPathComponent("nirgends").path, "--data", env.data.path],
             in: env.root)
         #expect(result.status != 0)
@@ -66,28 +51,34 @@ struct CommandLineTests {
     }
 
     @Test("an unreadable config file is a clear error and a non-zero exit")
-    func badConfig() throws {
+    func badConfig() async throws {
         let env = try TestEnvironment()
         let config = env.root.appendingPathComponent("broken.yaml")
         try Data("http: [unclosed".utf8).write(to: config)
-        let result = try GallerydProcess.run(
+        let result = try await GallerydProcess.run(
             ["ingest", "--config", config.path, "--media", env.media.path], in: env.root)
         #expect(result.status != 0)
         #expect(result.error.contains("broken.yaml"))
-        let missing = try GallerydProcess.run(["ingest", "--config", "/nonexistent/galleryd.yaml"], in: env.root)
+        let missing = try await GallerydProcess.run(["ingest", "--config", "/nonexistent/galleryd.yaml"], in: env.root)
         #expect(missing.status != 0)
         #expect(missing.error.contains("cannot be read"))
     }
 
     @Test("environment variables override the config file, flags override both")
-    func precedence() throws {
+    func precedence() async throws {
         let env = try TestEnvironment()
         try env.write("Galerie/bild.jpg", photo())
         let config = env.root.appendingPathComponent("galleryd.yaml")
-        try Data("media: /nonexistent\ndata: \(env.data.path)\n".utf8).write(to: config)
-        let process = try GallerydProcess.run(
-            ["ingest", "--config", config.path, "--media", env.media.path], in: env.root)
-        #expect(process.status == 0, "\(process.error)")
-        #expect(process.output.contains("ingested: 1"))
+        try Data("media: /nonexistent/config-media\ndata: /nonexistent/config-data\n".utf8).write(to: config)
+        var environment = ProcessInfo.processInfo.environment
+        environment["GALLERYD_DATA"] = env.data.path
+        environment["GALLERYD_MEDIA"] = "/nonexistent/environment-media"
+        let result = try await ChildProcess.run(
+            GallerydProcess.binary, ["ingest", "--config", config.path, "--media", env.media.path],
+            environment: environment, in: env.root)
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.output.contains("ingested: 1"))
+        // The data folder came from the environment, the media folder from the flag.
+        #expect(FileManager.default.fileExists(atPath: env.data.appendingPathComponent("catalog.sqlite").path))
     }
 }

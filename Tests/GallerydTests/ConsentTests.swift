@@ -20,7 +20,7 @@ final class TestClock: @unchecked Sendable {
     func advance(days: Double) { lock.withLock { current = current.addingTimeInterval(days * 86_400) } }
 }
 
-@Suite("Consent")
+@Suite("Consent", .timeLimit(.minutes(5)))
 struct ConsentTests {
     struct Harness {
         let env: TestEnvironment
@@ -367,10 +367,10 @@ struct ConsentTests {
             _ = try await grant(client, ["vimeo"], scope: "once")
             _ = try await grant(client, [], scope: "permanent")
             let data = harness.env.data.path
-            let intact = try GallerydProcess.run(["consent", "verify", "--data", data], in: harness.env.root)
+            let intact = try await GallerydProcess.run(["consent", "verify", "--data", data], in: harness.env.root)
             #expect(intact.status == 0, "\(intact.error)")
             #expect(intact.output.contains("3 events"))
-            let csv = try GallerydProcess.run(
+            let csv = try await GallerydProcess.run(
                 ["consent", "export", "--format", "csv", "--data", data], in: harness.env.root)
             #expect(csv.output.split(separator: "\r\n").count == 4)
 
@@ -378,7 +378,7 @@ struct ConsentTests {
             try await queue.write { db in
                 try db.execute(sql: "UPDATE consentEvent SET decisions = '{\"youtube\":false}' WHERE seq = 1")
             }
-            let edited = try GallerydProcess.run(["consent", "verify", "--data", data], in: harness.env.root)
+            let edited = try await GallerydProcess.run(["consent", "verify", "--data", data], in: harness.env.root)
             #expect(edited.status != 0)
             #expect(edited.error.contains("event 1 was altered"))
             try await queue.write { db in
@@ -387,9 +387,10 @@ struct ConsentTests {
                         "UPDATE consentEvent SET decisions = '{\"probe\":false,\"vimeo\":false,\"x\":false,\"youtube\":true}' WHERE seq = 1"
                 )
             }
-            #expect(try GallerydProcess.run(["consent", "verify", "--data", data], in: harness.env.root).status == 0)
+            #expect(
+                try await GallerydProcess.run(["consent", "verify", "--data", data], in: harness.env.root).status == 0)
             try await queue.write { db in try db.execute(sql: "DELETE FROM consentEvent WHERE seq = 2") }
-            let deleted = try GallerydProcess.run(["consent", "verify", "--data", data], in: harness.env.root)
+            let deleted = try await GallerydProcess.run(["consent", "verify", "--data", data], in: harness.env.root)
             #expect(deleted.status != 0)
         }
     }

@@ -11,7 +11,7 @@ import Testing
 #endif
 
 /// `galleryd serve` as a daemon: real inotify in temp folders, real HTTP, real signals.
-@Suite("The daemon", .serialized)
+@Suite("The daemon", .serialized, .timeLimit(.minutes(5)))
 struct DaemonTests {
     func small(_ index: Int) -> [UInt8] {
         photo(caption: Array("Bild \(index)".utf8), width: 200, height: 150)
@@ -248,7 +248,7 @@ struct DaemonTests {
     }
 
     @Test("the systemd unit passes systemd-analyze verify")
-    func unitVerifies() throws {
+    func unitVerifies() async throws {
         let analyze = "/usr/bin/systemd-analyze"
         try #require(FileManager.default.isExecutableFile(atPath: analyze), "systemd-analyze is not installed")
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -262,16 +262,8 @@ struct DaemonTests {
         let env = try TestEnvironment()
         let copy = env.root.appendingPathComponent("galleryd.service")
         try unit.write(to: copy, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: analyze)
-        process.arguments = ["verify", copy.path]
-        let output = Pipe()
-        process.standardError = output
-        process.standardOutput = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(text)")
+        let result = try await ChildProcess.run(URL(fileURLWithPath: analyze), ["verify", copy.path])
+        #expect(result.status == 0, "\(result.output)\(result.error)")
     }
 }
 

@@ -9,7 +9,7 @@ import Testing
 #endif
 
 /// Crashes and a full disk: nothing lost, nothing duplicated, nothing half-written visible.
-@Suite("Faults", .serialized)
+@Suite("Faults", .serialized, .timeLimit(.minutes(15)))
 struct FaultTests {
     /// CI runs a short version; `scripts/crash-test` runs 200 files and 20 kills.
     static let files = Int(ProcessInfo.processInfo.environment["GALLERYD_CRASH_FILES"] ?? "") ?? 60
@@ -60,7 +60,7 @@ struct FaultTests {
     }
 
     @Test("a full disk fails the job cleanly: nothing half-written is visible, and it is retried later")
-    func diskFull() throws {
+    func diskFull() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare"), "unshare is not installed")
         let env = try TestEnvironment()
         for index in 0..<4 {
@@ -85,19 +85,13 @@ struct FaultTests {
             mount -o remount,size=64m "$DATA"
             "$GALLERYD" ingest --media "$MEDIA" --data "$DATA" > "$OUT/second.txt" 2>&1
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
-        process.arguments = ["-rm", "sh", "-c", script]
-        process.environment = [
-            "DATA": data.path, "MEDIA": env.media.path, "GALLERYD": galleryd, "OUT": env.root.path,
-            "PATH": "/usr/bin:/bin",
-        ]
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "could not set up a small file system: \(stderr)")
+        let setup = try await ChildProcess.run(
+            URL(fileURLWithPath: "/usr/bin/unshare"), ["-rm", "sh", "-c", script],
+            environment: [
+                "DATA": data.path, "MEDIA": env.media.path, "GALLERYD": galleryd, "OUT": env.root.path,
+                "PATH": "/usr/bin:/bin",
+            ], timeout: .seconds(300))
+        try #require(setup.status == 0, "could not set up a small file system: \(setup.error)")
 
         let first = try String(contentsOf: env.root.appendingPathComponent("first.txt"), encoding: .utf8)
         #expect(first.contains("failed"), "\(first)")

@@ -8,7 +8,7 @@ import Ingest
 import Server
 import Testing
 
-@Suite("The public HTTP API")
+@Suite("The public HTTP API", .timeLimit(.minutes(5)))
 struct HTTPTests {
     /// A published gallery behind a real HTTP server on 127.0.0.1.
     func withServer(

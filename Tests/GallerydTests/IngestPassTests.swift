@@ -5,7 +5,7 @@ import GalleryFixtures
 import Ingest
 import Testing
 
-@Suite("Ingesting the media folder")
+@Suite("Ingesting the media folder", .timeLimit(.minutes(5)))
 struct IngestPassTests {
     @Test("a gallery folder is published with its captions, umlauts, house credit, in capture order")
     func publishesGallery() async throws {

@@ -52,7 +52,7 @@ struct HTMLEscapingTests {
     }
 }
 
-@Suite("The portal pages")
+@Suite("The portal pages", .timeLimit(.minutes(5)))
 struct PortalTests {
     static let hostileCaption = "Von links: <img src=x onerror=alert(1)> & \"Gäste\""
 

@@ -38,14 +38,12 @@ final class Daemon: @unchecked Sendable {
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
         process.standardError = handle
-        try process.run()
+        try ChildProcess.spawn(process)
     }
 
+    /// Kills the process without waiting for it (see `ChildProcess`); Foundation reaps it.
     deinit {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 
     var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
@@ -86,12 +84,7 @@ final class Daemon: @unchecked Sendable {
 
     /// Waits for the process to end; its exit status, or `nil` on timeout.
     func waitForExit(timeout: Duration) async -> Int32? {
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
-            if ContinuousClock.now > deadline { return nil }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return process.terminationStatus
+        await ChildProcess.exit(of: process, within: timeout) ? process.terminationStatus : nil
     }
 
     static func freePort() throws -> Int {
