@@ -10,17 +10,21 @@ public struct ServerSettings: Sendable {
     public var port: Int
     public var dataDirectory: String
     public var consent: ConsentOptions
+    /// Reverse proxies whose `X-Forwarded-For` names the visitor.
+    public var trustedProxies: [AddressRange]
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String,
         consent: ConsentOptions = ConsentOptions(
             defaults: ConsentSettings(policyVersion: "1", lifetimeDays: 182, services: []),
-            cookieKey: Array(randomBase64URL(bytes: 32).utf8))
+            cookieKey: Array(randomBase64URL(bytes: 32).utf8)),
+        trustedProxies: [AddressRange] = []
     ) {
         self.host = host
         self.port = port
         self.dataDirectory = dataDirectory
         self.consent = consent
+        self.trustedProxies = trustedProxies
     }
 }
 
@@ -55,6 +59,9 @@ public struct GalleryServer: Sendable {
         let router = Router(context: GalleryRequestContext.self)
         // Outermost, so that it counts the status the client finally sees.
         if metrics != nil { router.add(middleware: MetricsMiddleware()) }
+        if !settings.trustedProxies.isEmpty {
+            router.add(middleware: ClientAddressMiddleware(resolver: .init(trustedProxies: settings.trustedProxies)))
+        }
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: HeadMiddleware())
         HealthRoutes(readiness: readiness).register(on: router)

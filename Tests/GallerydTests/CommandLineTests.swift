@@ -64,6 +64,18 @@ struct CommandLineTests {
         #expect(missing.error.contains("cannot be read"))
     }
 
+    @Test("a trusted proxy that is not an address or network stops start-up with a clear error")
+    func badTrustedProxy() async throws {
+        let env = try TestEnvironment()
+        var environment = ProcessInfo.processInfo.environment
+        environment["GALLERYD_HTTP_TRUSTED_PROXIES"] = "127.0.0.1,10.0.0.0/99"
+        let result = try await ChildProcess.run(
+            GallerydProcess.binary, ["ingest", "--media", env.media.path, "--data", env.data.path],
+            environment: environment, in: env.root)
+        #expect(result.status != 0)
+        #expect(result.error.contains("http.trustedProxies: 10.0.0.0/99 is not an address or network"))
+    }
+
     @Test("environment variables override the config file, flags override both")
     func precedence() async throws {
         let env = try TestEnvironment()

@@ -4,6 +4,7 @@ import Foundation
 import GRDB
 import GalleryCore
 import GalleryFixtures
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Imaging
@@ -33,7 +34,7 @@ struct ConsentTests {
     /// A gallery with YouTube and Vimeo embeds, served over real HTTP on 127.0.0.1, with a
     /// loopback stand-in for the YouTube oEmbed endpoint.
     func withConsent(
-        policyVersion: String = "2026-11-01", fetchPreviews: Bool = true,
+        policyVersion: String = "2026-11-01", fetchPreviews: Bool = true, trustedProxies: [AddressRange] = [],
         _ body: @Sendable (Harness, any TestClientProtocol) async throws -> Void
     ) async throws {
         let provider = try await ProviderDouble()
@@ -73,7 +74,8 @@ struct ConsentTests {
                 dataDirectory: env.data.path,
                 consent: ConsentOptions(
                     defaults: settings, cookieKey: Array(repeating: 7, count: 32), rateBurst: 20, ratePerSecond: 5,
-                    now: { clock.now })),
+                    now: { clock.now }),
+                trustedProxies: trustedProxies),
             readiness: Readiness(), actions: actions)
         let app = Application(router: server.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         try await app.test(.live) { client in
@@ -341,6 +343,38 @@ struct ConsentTests {
             #expect(accepted + limited == 200)
             #expect(try await harness.env.catalog.consentEventCount() == accepted)
             #expect(try await harness.env.catalog.verifyConsentChain().isIntact)
+        }
+    }
+
+    @Test("behind a trusted proxy each visitor has a rate limit and address hash of their own")
+    func trustedProxy() async throws {
+        let forwardedFor = HTTPField.Name("X-Forwarded-For")!
+        try await withConsent(trustedProxies: [AddressRange("127.0.0.1")!]) { harness, client in
+            var limited = 0
+            for _ in 0..<60 {
+                let result = try await grant(client, [], scope: "once", headers: [forwardedFor: "203.0.113.7"])
+                if result.status == .tooManyRequests { limited += 1 }
+            }
+            #expect(limited > 0)
+            // Another visitor behind the same proxy is not held up by the first one's flood.
+            let other = try await grant(client, [], scope: "once", headers: [forwardedFor: "198.51.100.2, 127.0.0.1"])
+            #expect(other.status == .created)
+            let hashes = Set(try await harness.env.catalog.consentEvents().compactMap(\.ipHash))
+            #expect(hashes.count == 2)
+        }
+    }
+
+    @Test("X-Forwarded-For from a client that is no trusted proxy changes nothing")
+    func forgedForwardedFor() async throws {
+        let forwardedFor = HTTPField.Name("X-Forwarded-For")!
+        try await withConsent { harness, client in
+            var limited = 0
+            for index in 0..<60 {
+                let result = try await grant(client, [], scope: "once", headers: [forwardedFor: "203.0.113.\(index)"])
+                if result.status == .tooManyRequests { limited += 1 }
+            }
+            #expect(limited > 0)
+            #expect(Set(try await harness.env.catalog.consentEvents().compactMap(\.ipHash)).count == 1)
         }
     }
 

@@ -6,9 +6,9 @@ public struct GalleryRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The admin token that authenticated the request, on admin routes.
     public var admin: AdminIdentity?
-    /// The client's address (the peer of the connection; galleryd sits behind no proxy
-    /// it trusts), for rate limits and the keyed hash in the consent log.
-    public let clientAddress: String?
+    /// The client's address, for rate limits and the keyed hash in the consent log: the
+    /// connection's peer, or what a trusted proxy forwarded (`ClientAddressMiddleware`).
+    public var clientAddress: String?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)

@@ -14,6 +14,7 @@ struct GallerydConfiguration: Sendable {
     var dataDirectory: String
     var host: String
     var port: Int
+    var trustedProxies: [AddressRange]
     var houseCredit: String
     var timeZone: TimeZone
     var workers: Int
@@ -45,7 +46,8 @@ struct GallerydConfiguration: Sendable {
             host: host, port: port, dataDirectory: dataDirectory,
             consent: ConsentOptions(
                 defaults: consentDefaults, cookieKey: try cookieKey(), publicURL: publicURL,
-                hashAddresses: hashAddresses))
+                hashAddresses: hashAddresses),
+            trustedProxies: trustedProxies)
     }
 
     /// The config file used when `--config` is not given: `GALLERYD_CONFIG`, else
@@ -82,6 +84,13 @@ struct GallerydConfiguration: Sendable {
         port = config.int(forKey: "http.port", default: 8080)
         guard (0...65535).contains(port) else {
             throw ConfigurationError(description: "http.port \(port) is not a port")
+        }
+        trustedProxies = try config.stringArray(forKey: "http.trustedProxies", default: []).map { entry in
+            guard let range = AddressRange(entry) else {
+                throw ConfigurationError(
+                    description: "http.trustedProxies: \(entry) is not an address or network (e.g. 10.0.0.0/8)")
+            }
+            return range
         }
         houseCredit = config.string(forKey: "credit.house", default: "© MWIDE NRW/E. Lichtenscheidt")
         let zoneName = config.string(forKey: "timeZone", default: "Europe/Berlin")

@@ -22,7 +22,7 @@ final class Daemon: @unchecked Sendable {
         self.environment = environment
         port = try Self.freePort()
         log = environment.root.appendingPathComponent("serve-\(port).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        try Data().write(to: log)
         process.executableURL = GallerydProcess.binary
         process.arguments =
             ["serve", "--media", environment.media.path, "--data", environment.data.path, "--port", String(port)]
