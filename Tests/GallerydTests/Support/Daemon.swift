@@ -36,6 +36,7 @@ final class Daemon: @unchecked Sendable {
         process.environment = variables
         process.currentDirectoryURL = environment.root
         let handle = try FileHandle(forWritingTo: log)
+        process.standardInput = FileHandle.nullDevice
         process.standardOutput = handle
         process.standardError = handle
         try ChildProcess.spawn(process)
