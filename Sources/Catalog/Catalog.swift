@@ -1,6 +1,6 @@
-public import Foundation
+import Foundation
 import GRDB
-public import GalleryCore
+import GalleryCore
 public import Logging
 
 /// The SQLite catalog (WAL mode, through GRDB): galleries, assets, renditions, quarantine,

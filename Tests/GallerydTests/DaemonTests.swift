@@ -50,7 +50,7 @@ struct DaemonTests {
             Array(bytes[$0..<min($0 + bytes.count / 4 + 1, bytes.count)])
         }
         // Closed after every chunk (as some clients do), with pauses longer than the quiet time.
-        FileManager.default.createFile(atPath: target.path, contents: nil)
+        try Data().write(to: target)
         for chunk in chunks {
             let handle = try FileHandle(forWritingTo: target)
             try handle.seekToEnd()
@@ -60,7 +60,7 @@ struct DaemonTests {
         }
         // A second file kept open between chunks (a stalled transfer that resumes).
         let open = env.media.appendingPathComponent("Galerie/offen.jpg")
-        FileManager.default.createFile(atPath: open.path, contents: nil)
+        try Data().write(to: open)
         let handle = try FileHandle(forWritingTo: open)
         for chunk in chunks {
             try handle.write(contentsOf: Data(chunk))

@@ -1,6 +1,6 @@
 public import Foundation
 import GRDB
-public import GalleryCore
+import GalleryCore
 
 extension Catalog {
     /// A gallery's embeds in display order.

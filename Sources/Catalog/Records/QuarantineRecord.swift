@@ -1,6 +1,6 @@
 public import Foundation
 public import GRDB
-public import GalleryCore
+import GalleryCore
 
 /// A file that could not be published, why, and which version of it failed (so that it is
 /// retried only when it changes, never in a hot loop).

@@ -1,5 +1,5 @@
 public import Catalog
-public import Foundation
+import Foundation
 
 /// The persistent job queue: jobs live in the catalog (so a crash loses none and a job
 /// interrupted by one is redone on restart); this actor hands them to workers, never the

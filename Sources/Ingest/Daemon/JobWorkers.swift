@@ -22,7 +22,7 @@ public struct JobWorkers: Service {
     }
 
     public func run() async throws {
-        try await withGracefulShutdownHandler {
+        await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 for _ in 0..<count {
                     group.addTask { await work() }

@@ -1,5 +1,5 @@
 import Catalog
-public import Foundation
+import Foundation
 import GalleryCore
 public import Logging
 import NIOCore

@@ -1,7 +1,7 @@
 public import Catalog
 import Crypto
-public import Foundation
-public import GalleryCore
+import Foundation
+import GalleryCore
 import Imaging
 public import Logging
 import NIOPosix
