@@ -64,7 +64,7 @@ struct CommandLineTests {
         #expect(missing.error.contains("cannot be read"))
     }
 
-    @Test("a trusted proxy that is not an address or network stops start-up with a clear error")
+    @Test("trusted proxies: a list with spaces or none at all is fine; a bad entry stops start-up with a clear error")
     func badTrustedProxy() async throws {
         let env = try TestEnvironment()
         var environment = ProcessInfo.processInfo.environment
@@ -74,6 +74,13 @@ struct CommandLineTests {
             environment: environment, in: env.root)
         #expect(result.status != 0)
         #expect(result.error.contains("http.trustedProxies: 10.0.0.0/99 is not an address or network"))
+        for accepted in ["", "127.0.0.1, ::1, 10.0.0.0/8"] {
+            environment["GALLERYD_HTTP_TRUSTED_PROXIES"] = accepted
+            let valid = try await ChildProcess.run(
+                GallerydProcess.binary, ["ingest", "--media", env.media.path, "--data", env.data.path],
+                environment: environment, in: env.root)
+            #expect(valid.status == 0, "\(accepted): \(valid.error)")
+        }
     }
 
     @Test("environment variables override the config file, flags override both")

@@ -85,7 +85,10 @@ struct GallerydConfiguration: Sendable {
         guard (0...65535).contains(port) else {
             throw ConfigurationError(description: "http.port \(port) is not a port")
         }
-        trustedProxies = try config.stringArray(forKey: "http.trustedProxies", default: []).map { entry in
+        // `GALLERYD_HTTP_TRUSTED_PROXIES="10.0.0.1, ::1"` and an empty variable both work.
+        let proxyEntries = config.stringArray(forKey: "http.trustedProxies", default: [])
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        trustedProxies = try proxyEntries.map { entry in
             guard let range = AddressRange(entry) else {
                 throw ConfigurationError(
                     description: "http.trustedProxies: \(entry) is not an address or network (e.g. 10.0.0.0/8)")
