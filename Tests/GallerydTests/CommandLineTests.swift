@@ -17,8 +17,10 @@ struct GallerydProcess {
         return packageRoot.appendingPathComponent(".build/debug/galleryd")
     }
 
-    static func run(_ arguments: [String], in directory: URL) async throws -> ChildProcessResult {
-        try await ChildProcess.run(binary, arguments, in: directory)
+    static func run(
+        _ arguments: [String], in directory: URL, environment: [String: String]? = nil
+    ) async throws -> ChildProcessResult {
+        try await ChildProcess.run(binary, arguments, environment: environment, in: directory)
     }
 }
 
@@ -69,16 +71,14 @@ struct CommandLineTests {
         let env = try TestEnvironment()
         var environment = ProcessInfo.processInfo.environment
         environment["GALLERYD_HTTP_TRUSTED_PROXIES"] = "127.0.0.1,10.0.0.0/99"
-        let result = try await ChildProcess.run(
-            GallerydProcess.binary, ["ingest", "--media", env.media.path, "--data", env.data.path],
-            environment: environment, in: env.root)
+        let result = try await GallerydProcess.run(
+            ["ingest", "--media", env.media.path, "--data", env.data.path], in: env.root, environment: environment)
         #expect(result.status != 0)
         #expect(result.error.contains("http.trustedProxies: 10.0.0.0/99 is not an address or network"))
         for accepted in ["", "127.0.0.1, ::1, 10.0.0.0/8"] {
             environment["GALLERYD_HTTP_TRUSTED_PROXIES"] = accepted
-            let valid = try await ChildProcess.run(
-                GallerydProcess.binary, ["ingest", "--media", env.media.path, "--data", env.data.path],
-                environment: environment, in: env.root)
+            let valid = try await GallerydProcess.run(
+                ["ingest", "--media", env.media.path, "--data", env.data.path], in: env.root, environment: environment)
             #expect(valid.status == 0, "\(accepted): \(valid.error)")
         }
     }
@@ -92,9 +92,8 @@ struct CommandLineTests {
         var environment = ProcessInfo.processInfo.environment
         environment["GALLERYD_DATA"] = env.data.path
         environment["GALLERYD_MEDIA"] = "/nonexistent/environment-media"
-        let result = try await ChildProcess.run(
-            GallerydProcess.binary, ["ingest", "--config", config.path, "--media", env.media.path],
-            environment: environment, in: env.root)
+        let result = try await GallerydProcess.run(
+            ["ingest", "--config", config.path, "--media", env.media.path], in: env.root, environment: environment)
         #expect(result.status == 0, "\(result.error)")
         #expect(result.output.contains("ingested: 1"))
         // The data folder came from the environment, the media folder from the flag.
