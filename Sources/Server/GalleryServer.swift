@@ -66,7 +66,8 @@ public struct GalleryServer: Sendable {
         router.add(middleware: HeadMiddleware())
         HealthRoutes(readiness: readiness).register(on: router)
         if let metrics { MetricsRoutes(exporter: metrics).register(on: router) }
-        GalleryRoutes(cache: GalleryDocumentCache(catalog: catalog), keeper: keeper).register(on: router)
+        let galleries = GalleryRoutes(cache: GalleryDocumentCache(catalog: catalog), keeper: keeper)
+        galleries.register(on: router)
         ConsentRoutes(keeper: keeper).register(on: router)
         EmbedFrameRoutes(catalog: catalog, keeper: keeper).register(on: router)
         PreviewRoutes(directory: settings.dataDirectory + "/previews").register(on: router)
@@ -74,7 +75,7 @@ public struct GalleryServer: Sendable {
         AdminRoutes(catalog: catalog, actions: actions).register(on: router)
         AdminConsentRoutes(catalog: catalog, keeper: keeper, actions: actions).register(on: router)
         OpenAPIRoutes().register(on: router)
-        PortalRoutes(catalog: catalog, keeper: keeper).register(on: router)
+        PortalRoutes(galleries: galleries).register(on: router)
         return router
     }
 

@@ -109,6 +109,21 @@ struct ConsentTests {
         }
     }
 
+    /// `times` rejections in a row as fast as they go; how many were accepted and how many
+    /// rate-limited.
+    func flood(
+        _ client: any TestClientProtocol, times: Int, headers: (Int) -> HTTPFields = { _ in [:] }
+    ) async throws -> (accepted: Int, limited: Int) {
+        var accepted = 0
+        var limited = 0
+        for index in 0..<times {
+            let result = try await grant(client, [], scope: "once", headers: headers(index))
+            if result.status == .created { accepted += 1 }
+            if result.status == .tooManyRequests { limited += 1 }
+        }
+        return (accepted, limited)
+    }
+
     /// The cookie pair (`name=value`) from a Set-Cookie header.
     func pair(_ setCookie: String?) -> HTTPFields {
         guard let setCookie, let first = setCookie.split(separator: ";").first else { return [:] }
@@ -332,13 +347,7 @@ struct ConsentTests {
     @Test("a flood of consent requests is rate-limited with 429; every accepted decision is logged")
     func rateLimit() async throws {
         try await withConsent { harness, client in
-            var accepted = 0
-            var limited = 0
-            for _ in 0..<200 {
-                let result = try await grant(client, [], scope: "once")
-                if result.status == .created { accepted += 1 }
-                if result.status == .tooManyRequests { limited += 1 }
-            }
+            let (accepted, limited) = try await flood(client, times: 200)
             #expect(limited > 0)
             #expect(accepted + limited == 200)
             #expect(try await harness.env.catalog.consentEventCount() == accepted)
@@ -350,11 +359,7 @@ struct ConsentTests {
     func trustedProxy() async throws {
         let forwardedFor = HTTPField.Name("X-Forwarded-For")!
         try await withConsent(trustedProxies: [AddressRange("127.0.0.1")!]) { harness, client in
-            var limited = 0
-            for _ in 0..<60 {
-                let result = try await grant(client, [], scope: "once", headers: [forwardedFor: "203.0.113.7"])
-                if result.status == .tooManyRequests { limited += 1 }
-            }
+            let (_, limited) = try await flood(client, times: 60) { _ in [forwardedFor: "203.0.113.7"] }
             #expect(limited > 0)
             // Another visitor behind the same proxy is not held up by the first one's flood.
             let other = try await grant(client, [], scope: "once", headers: [forwardedFor: "198.51.100.2, 127.0.0.1"])
@@ -368,11 +373,7 @@ struct ConsentTests {
     func forgedForwardedFor() async throws {
         let forwardedFor = HTTPField.Name("X-Forwarded-For")!
         try await withConsent { harness, client in
-            var limited = 0
-            for index in 0..<60 {
-                let result = try await grant(client, [], scope: "once", headers: [forwardedFor: "203.0.113.\(index)"])
-                if result.status == .tooManyRequests { limited += 1 }
-            }
+            let (_, limited) = try await flood(client, times: 60) { [forwardedFor: "203.0.113.\($0)"] }
             #expect(limited > 0)
             #expect(Set(try await harness.env.catalog.consentEvents().compactMap(\.ipHash)).count == 1)
         }

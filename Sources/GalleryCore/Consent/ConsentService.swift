@@ -107,7 +107,6 @@ public struct ConsentService: Codable, Sendable, Equatable {
         let encodedURL = url.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
         return embed.replacing("{id}", with: id).replacing("{url}", with: encodedURL)
     }
-
 }
 
 /// The consent settings in force: the services offered, the policy version the admin set,

@@ -77,7 +77,9 @@ public struct RenditionSettings: Hashable, Sendable, Codable {
         formats: [OutputFormat] = [.webp, .jpeg],
         jpegQuality: Int = 80,
         webpQuality: Int = 78,
-        avifQuality: Int = 55, webpEffort: Int = 2, burnCredit: Bool = false
+        avifQuality: Int = 55,
+        webpEffort: Int = 2,
+        burnCredit: Bool = false
     ) {
         self.thumbnailWidth = thumbnailWidth
         self.carouselWidths = carouselWidths

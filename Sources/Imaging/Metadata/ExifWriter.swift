@@ -13,6 +13,7 @@ enum ExifWriter {
         exif_data_set_data_type(data, EXIF_DATA_TYPE_COMPRESSED)
         if let artist = credit.artist { addASCII(artist, tag: EXIF_TAG_ARTIST, to: data) }
         if let copyright = credit.copyright { addASCII(copyright, tag: EXIF_TAG_COPYRIGHT, to: data) }
+        // ColorSpace 1 = sRGB: what every rendition is.
         addShort(1, tag: EXIF_TAG_COLOR_SPACE, ifd: EXIF_IFD_EXIF, to: data)
         var buffer: UnsafeMutablePointer<UInt8>?
         var length: UInt32 = 0
@@ -22,7 +23,6 @@ enum ExifWriter {
         return Array(UnsafeBufferPointer(start: buffer, count: Int(length)))
     }
 
-    /// ColorSpace 1 = sRGB: what every rendition is.
     private static func addShort(
         _ value: UInt16, tag: ExifTag, ifd: ExifIfd, to data: UnsafeMutablePointer<ExifData>
     ) {

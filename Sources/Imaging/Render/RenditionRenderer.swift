@@ -45,10 +45,8 @@ public struct RenditionRenderer: Sendable {
             guard width < decoded.width else { return decoded }
             // Each size's height from the source's own aspect ratio, not from the rounded
             // largest size, so it matches a thumbnail made from the original.
-            let height =
-                upright.width > 0
-                ? max(1, Int((Double(upright.height) * Double(width) / Double(upright.width)).rounded()))
-                : max(1, Int((Double(decoded.height) * Double(width) / Double(decoded.width)).rounded()))
+            let aspect = upright.width > 0 ? upright : (width: decoded.width, height: decoded.height)
+            let height = max(1, Int((Double(aspect.height) * Double(width) / Double(aspect.width)).rounded()))
             return try VipsImageHandle.make("resize") {
                 gd_resize(
                     decoded.pointer, $0, Double(width) / Double(decoded.width), Double(height) / Double(decoded.height))
@@ -102,7 +100,7 @@ public struct RenditionRenderer: Sendable {
             return (false, (0, 0))
         }
         let header = VipsImageHandle(pointer)
-        let transposed = (header.int("orientation") ?? 1) >= 5 && (header.int("orientation") ?? 1) <= 8
+        let transposed = (5...8).contains(header.int("orientation") ?? 1)
         let size = transposed ? (header.height, header.width) : (header.width, header.height)
         return (header.hasField("icc-profile-data"), size)
     }

@@ -37,7 +37,6 @@ public enum VipsRuntime {
     /// core. Several images in parallel, each with parallel encodes, would otherwise hold
     /// cores × workers encoders' buffers at the same time for no gain in speed.
     static let heavySteps = DispatchSemaphore(value: ProcessInfo.processInfo.activeProcessorCount)
-
 }
 
 /// A libvips failure, with libvips' own message.

@@ -31,7 +31,11 @@ public struct AddressRange: Sendable, Hashable {
     /// Whether `address` (in text form) lies in this range; an IPv4 address written as
     /// IPv4-mapped IPv6 (`::ffff:10.0.0.1`) counts as the IPv4 address.
     public func contains(_ address: String) -> Bool {
-        guard var bytes = Self.bytes(of: address) else { return false }
+        Self.bytes(of: address).map(contains) ?? false
+    }
+
+    func contains(_ address: [UInt8]) -> Bool {
+        var bytes = address
         if bytes.count == 16, network.count == 4, bytes.prefix(12) == Self.mappedPrefix[...] {
             bytes = Array(bytes.suffix(4))
         }
@@ -69,21 +73,19 @@ public struct ClientAddressResolver: Sendable {
     }
 
     public func clientAddress(peer: String?, forwardedFor: [String]) -> String? {
-        guard let peer, isTrusted(peer) else { return peer }
-        let hops = forwardedFor.flatMap { $0.split(separator: ",") }.map {
-            $0.trimmingCharacters(in: .whitespaces)
-        }
+        guard let peer, let peerBytes = AddressRange.bytes(of: peer), isTrusted(peerBytes) else { return peer }
         var client = peer
-        for hop in hops.reversed() {
+        for entry in forwardedFor.flatMap({ $0.split(separator: ",") }).reversed() {
+            let hop = entry.trimmingCharacters(in: .whitespaces)
             // A malformed entry ends the chain: the last hop that reported it is the client.
-            guard AddressRange.bytes(of: hop) != nil else { return client }
+            guard let bytes = AddressRange.bytes(of: hop) else { return client }
             client = hop
-            if !isTrusted(hop) { return hop }
+            if !isTrusted(bytes) { return hop }
         }
         return client
     }
 
-    func isTrusted(_ address: String) -> Bool {
+    func isTrusted(_ address: [UInt8]) -> Bool {
         trustedProxies.contains { $0.contains(address) }
     }
 }

@@ -1,42 +1,24 @@
-public import Catalog
 import GalleryCore
-public import Hummingbird
+import Hummingbird
 
 /// The reference portal and the admin page: `GET /` (the gallery list, or the one
 /// gallery when there is only one), `GET /galleries/{slug}`, `GET /admin` and the static
 /// files under `GET /assets/…`. Every HTML answer carries the security headers of
-/// ``HTMLSecurityHeadersMiddleware``.
-///
-/// ```swift
-/// PortalRoutes(catalog: catalog).register(on: router)
-/// ```
-public struct PortalRoutes: Sendable {
-    let catalog: Catalog
-    let assets: PortalAssets
-    /// The gallery JSON's own embed builder, asked without any consent: the page lists the
-    /// same withheld placeholders (notice, preview, external link) as the JSON.
-    let embedSource: GalleryRoutes?
-
-    public init(catalog: Catalog) {
-        self.catalog = catalog
-        self.assets = PortalAssets()
-        self.embedSource = nil
-    }
-
-    init(catalog: Catalog, keeper: ConsentKeeper) {
-        self.catalog = catalog
-        self.assets = PortalAssets()
-        self.embedSource = GalleryRoutes(cache: GalleryDocumentCache(catalog: catalog), keeper: keeper)
-    }
+/// ``HTMLSecurityHeadersMiddleware``. Pages are built from the gallery JSON's own cache and
+/// embed builder, asked without any consent: the page lists the same withheld placeholders
+/// (notice, preview, external link) as the JSON.
+struct PortalRoutes: Sendable {
+    let galleries: GalleryRoutes
+    let assets = PortalAssets()
 
     static let htmlHeaders: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "no-cache"]
 
-    public func register(on router: Router<GalleryRequestContext>) {
+    func register(on router: Router<GalleryRequestContext>) {
         let pages = router.group().add(middleware: HTMLSecurityHeadersMiddleware())
         pages.getAndHead("/") { request, _ in
             let strings = PortalStrings(
                 locale: PortalLocale(query: request.uri.queryParameters["lang"].map(String.init)))
-            let list = try await catalog.galleryList()
+            let list = try await galleries.cache.galleryList().list
             if list.galleries.count == 1 {
                 let location = "/galleries/" + list.galleries[0].slug + strings.locale.query
                 return Response(status: .found, headers: [.location: location, .cacheControl: "no-cache"])
@@ -47,18 +29,14 @@ public struct PortalRoutes: Sendable {
             let strings = PortalStrings(
                 locale: PortalLocale(query: request.uri.queryParameters["lang"].map(String.init)))
             let slug = try context.parameters.require("slug")
-            guard let gallery = try await catalog.gallery(slug: slug) else {
+            guard let gallery = try await galleries.cache.gallery(slug: slug) else {
                 return Self.html(NotFoundPage(strings: strings, path: request.uri.path).render(), status: .notFound)
             }
-            let others = try await catalog.galleryList().galleries.count > 1
+            let others = try await galleries.cache.galleryList().list.galleries.count > 1
+            let settings = try await galleries.keeper.settings()
             var document = gallery.document
-            var names: [String: String] = [:]
-            if let embedSource {
-                let settings = try await embedSource.keeper.settings()
-                let records = try await catalog.embeds(galleryFolder: gallery.folder)
-                document.embeds = await embedSource.embeds(records, consent: ResolvedConsent(settings: settings))
-                for service in settings.enabledServices { names[service.id] = service.name }
-            }
+            document.embeds = await galleries.embeds(gallery.embeds, consent: ResolvedConsent(settings: settings))
+            let names = Dictionary(settings.enabledServices.map { ($0.id, $0.name) }, uniquingKeysWith: { $1 })
             let page = GalleryPage(document: document, strings: strings, linksToList: others, serviceNames: names)
             return Self.html(page.render())
         }

@@ -14,7 +14,7 @@ struct CachedGallery: Sendable {
 actor GalleryDocumentCache {
     private let catalog: Catalog
     private var galleries: [String: (revision: Int, gallery: CachedGallery)] = [:]
-    private var list: (revision: String, body: JSONBody)?
+    private var list: (revision: String, list: GalleryList, body: JSONBody)?
 
     init(catalog: Catalog) {
         self.catalog = catalog
@@ -35,11 +35,13 @@ actor GalleryDocumentCache {
         return gallery
     }
 
-    func listBody() async throws -> JSONBody {
+    /// The published galleries, for the JSON and the portal's list page.
+    func galleryList() async throws -> (list: GalleryList, body: JSONBody) {
         let revision = try await catalog.listRevision()
-        if let list, list.revision == revision { return list.body }
-        let body = try JSONBody(try await catalog.galleryList())
-        list = (revision, body)
-        return body
+        if let list, list.revision == revision { return (list.list, list.body) }
+        let built = try await catalog.galleryList()
+        let body = try JSONBody(built)
+        list = (revision, built, body)
+        return (built, body)
     }
 }

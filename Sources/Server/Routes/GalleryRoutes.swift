@@ -18,7 +18,7 @@ struct GalleryRoutes {
 
     func register(on router: Router<GalleryRequestContext>) {
         router.getAndHead("/api/v1/galleries") { request, _ in
-            try await cache.listBody().response(to: request, cacheControl: Self.publicCacheControl)
+            try await cache.galleryList().body.response(to: request, cacheControl: Self.publicCacheControl)
         }
         router.getAndHead("/api/v1/galleries/:slug") { request, context in
             let slug = try context.parameters.require("slug")

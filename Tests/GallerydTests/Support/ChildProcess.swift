@@ -43,19 +43,17 @@ enum ChildProcess {
         try output.close()
         try error.close()
 
-        let ended = await exit(of: process, within: timeout)
-        let result = ChildProcessResult(
-            status: ended ? process.terminationStatus : -1, output: text(of: outputFile), error: text(of: errorFile))
-        guard ended else {
+        guard await hasEnded(process, within: timeout) else {
             kill(process.processIdentifier, SIGKILL)
             throw TimeoutError(
                 description: """
                     `\(executable.lastPathComponent) \(arguments.joined(separator: " "))` did not end within \(timeout)
-                    stdout: \(result.output)
-                    stderr: \(result.error)
+                    stdout: \(text(of: outputFile))
+                    stderr: \(text(of: errorFile))
                     """)
         }
-        return result
+        return ChildProcessResult(
+            status: process.terminationStatus, output: text(of: outputFile), error: text(of: errorFile))
     }
 
     /// Starts `process`, one at a time. Foundation notices a child's end when the child's
@@ -69,7 +67,7 @@ enum ChildProcess {
 
     /// Whether `process` ended within `timeout` (and before the test was cancelled); polls,
     /// so no thread waits on a run loop.
-    static func exit(of process: Process, within timeout: Duration) async -> Bool {
+    static func hasEnded(_ process: Process, within timeout: Duration) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while process.isRunning {
             if ContinuousClock.now > deadline || Task.isCancelled { return false }

@@ -40,6 +40,7 @@ final class Daemon: @unchecked Sendable {
         process.standardOutput = handle
         process.standardError = handle
         try ChildProcess.spawn(process)
+        try handle.close()
     }
 
     /// Kills the process without waiting for it (see `ChildProcess`); Foundation reaps it.
@@ -85,7 +86,7 @@ final class Daemon: @unchecked Sendable {
 
     /// Waits for the process to end; its exit status, or `nil` on timeout.
     func waitForExit(timeout: Duration) async -> Int32? {
-        await ChildProcess.exit(of: process, within: timeout) ? process.terminationStatus : nil
+        await ChildProcess.hasEnded(process, within: timeout) ? process.terminationStatus : nil
     }
 
     static func freePort() throws -> Int {
