@@ -1,6 +1,7 @@
 public import Catalog
 public import GalleryCore
 public import Hummingbird
+import HummingbirdCore
 public import Logging
 public import NIOCore
 
@@ -12,19 +13,27 @@ public struct ServerSettings: Sendable {
     public var consent: ConsentOptions
     /// Reverse proxies whose `X-Forwarded-For` names the visitor.
     public var trustedProxies: [AddressRange]
+    /// Idle and header-read limits per connection.
+    public var timeouts: ConnectionTimeouts
+    /// Open connections at most; further ones wait in the listen backlog until one closes.
+    /// Keep it below the descriptor limit (`LimitNOFILE`), leaving room for files.
+    public var maxConnections: Int
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String,
         consent: ConsentOptions = ConsentOptions(
             defaults: ConsentSettings(policyVersion: "1", lifetimeDays: 182, services: []),
             cookieKey: Array(randomBase64URL(bytes: 32).utf8)),
-        trustedProxies: [AddressRange] = []
+        trustedProxies: [AddressRange] = [], timeouts: ConnectionTimeouts = ConnectionTimeouts(),
+        maxConnections: Int = 4096
     ) {
         self.host = host
         self.port = port
         self.dataDirectory = dataDirectory
         self.consent = consent
         self.trustedProxies = trustedProxies
+        self.timeouts = timeouts
+        self.maxConnections = maxConnections
     }
 }
 
@@ -56,14 +65,16 @@ public struct GalleryServer: Sendable {
     }
 
     public func router() -> Router<GalleryRequestContext> {
-        let router = Router(context: GalleryRequestContext.self)
+        // Every GET route answers HEAD too, through the GET handler (see HeadMiddleware).
+        let router = Router(context: GalleryRequestContext.self, options: .autoGenerateHeadEndpoints)
         // Outermost, so that it counts the status the client finally sees.
         if metrics != nil { router.add(middleware: MetricsMiddleware()) }
         if !settings.trustedProxies.isEmpty {
             router.add(middleware: ClientAddressMiddleware(resolver: .init(trustedProxies: settings.trustedProxies)))
         }
-        router.add(middleware: ProblemMiddleware())
         router.add(middleware: HeadMiddleware())
+        let routeMethods = RouteMethods()
+        router.add(middleware: ProblemMiddleware(routeMethods: routeMethods))
         HealthRoutes(readiness: readiness).register(on: router)
         if let metrics { MetricsRoutes(exporter: metrics).register(on: router) }
         let galleries = GalleryRoutes(cache: GalleryDocumentCache(catalog: catalog), keeper: keeper)
@@ -76,6 +87,7 @@ public struct GalleryServer: Sendable {
         AdminConsentRoutes(catalog: catalog, keeper: keeper, actions: actions).register(on: router)
         OpenAPIRoutes().register(on: router)
         PortalRoutes(galleries: galleries).register(on: router)
+        routeMethods.record(router.routes)
         return router
     }
 
@@ -85,7 +97,10 @@ public struct GalleryServer: Sendable {
     ) -> some ApplicationProtocol {
         Application(
             router: router(),
-            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "galleryd"),
+            server: .guardedHTTP1(timeouts: settings.timeouts),
+            configuration: .init(
+                address: .hostname(settings.host, port: settings.port), serverName: "galleryd", backlog: 1024,
+                availableConnectionsDelegate: MaximumAvailableConnections(settings.maxConnections, logger: logger)),
             onServerRunning: onServerRunning,
             logger: logger)
     }

@@ -169,12 +169,80 @@ struct AdminTests {
         }
     }
 
-    @Test("hiding an asset takes it out of the public gallery")
+    @Test("an editor may change each text field of an asset but not hide it; every field is checked against its scope")
+    func editorScopePerField() async throws {
+        try await withAdmin { harness, client in
+            let item = try await firstItem(harness, client)
+            for (field, value, expected) in [
+                ("caption", #""Neu""#, HTTPResponse.Status.ok), ("alt", #""Alt""#, .ok), ("credit", #""Foto: X""#, .ok),
+                ("creator", #""X""#, .ok), ("hidden", "true", .forbidden), ("hidden", "false", .forbidden),
+            ] {
+                try await client.execute(
+                    uri: "/api/v1/admin/assets/\(item.id.value)", method: .patch, headers: bearer(harness.editor),
+                    body: ByteBuffer(string: "{\"\(field)\": \(value)}")
+                ) { response in
+                    #expect(response.status == expected, "\(field)")
+                    if expected == .forbidden { #expect((try? json(response.body))?["field"] as? String == field) }
+                }
+            }
+            // A mixed body is refused whole: the caption is not changed either.
+            try await client.execute(
+                uri: "/api/v1/admin/assets/\(item.id.value)", method: .patch, headers: bearer(harness.editor),
+                body: ByteBuffer(string: #"{"caption": "Gemischt", "hidden": true}"#)
+            ) { #expect($0.status == .forbidden) }
+            let after = try await firstItem(harness, client)
+            #expect(after.id == item.id, "still published")
+            #expect(after.caption == "Neu")
+        }
+    }
+
+    @Test(
+        "a number no field can hold, a duplicate key or a bad limit is a 400 naming the field, and the server lives on")
+    func hostileAdminValues() async throws {
+        try await withAdmin { harness, client in
+            let settings = "/api/v1/admin/consent/settings"
+            for lifetime in ["1e19", "-1e19", "1e308", "9223372036854775807", "9223372036854775808", "0.5", "0", "396"]
+            {
+                try await client.execute(
+                    uri: settings, method: .put, headers: bearer(harness.admin),
+                    body: ByteBuffer(string: #"{"policyVersion": "2", "lifetimeDays": \#(lifetime), "services": []}"#)
+                ) { response in
+                    #expect(response.status == .badRequest, "lifetimeDays \(lifetime)")
+                    #expect((try? json(response.body))?["field"] as? String == "lifetimeDays")
+                }
+            }
+            let item = try await firstItem(harness, client)
+            for body in [#"{"credit": "a", "credit": 5}"#, #"{"credit": "a", "cr\u0065dit": "b"}"#] {
+                try await client.execute(
+                    uri: "/api/v1/admin/assets/\(item.id.value)", method: .patch, headers: bearer(harness.admin),
+                    body: ByteBuffer(string: body)
+                ) { response in
+                    #expect(response.status == .badRequest, "\(body)")
+                    #expect((try? json(response.body))?["field"] as? String == "credit")
+                }
+            }
+            // Equal keys in different objects are no duplicates.
+            try await client.execute(
+                uri: settings, method: .put, headers: bearer(harness.admin),
+                body: ByteBuffer(string: #"{"policyVersion": "2", "lifetimeDays": 30, "services": []}"#)
+            ) { #expect($0.status == .ok) }
+            for limit in ["0", "-1", "abc", "99999999999999999999"] {
+                try await client.execute(
+                    uri: "/api/v1/admin/audit?limit=\(limit)", method: .get, headers: bearer(harness.admin)
+                ) {
+                    #expect($0.status == .badRequest, "limit \(limit)")
+                }
+            }
+            try await client.execute(uri: "/api/v1/galleries", method: .get) { #expect($0.status == .ok) }
+        }
+    }
+
+    @Test("an admin hiding an asset takes it out of the public gallery")
     func hide() async throws {
         try await withAdmin { harness, client in
             let item = try await firstItem(harness, client)
             try await client.execute(
-                uri: "/api/v1/admin/assets/\(item.id.value)", method: .patch, headers: bearer(harness.editor),
+                uri: "/api/v1/admin/assets/\(item.id.value)", method: .patch, headers: bearer(harness.admin),
                 body: ByteBuffer(string: #"{"hidden": true}"#)
             ) { #expect($0.status == .ok) }
             try await client.execute(uri: "/api/v1/galleries/konferenz", method: .get) { response in

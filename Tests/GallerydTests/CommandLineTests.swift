@@ -1,5 +1,6 @@
 import Foundation
 import GalleryFixtures
+import NIOCore
 import Testing
 
 /// Runs the real `galleryd` binary, as an operator would.
@@ -98,5 +99,96 @@ struct CommandLineTests {
         #expect(result.output.contains("ingested: 1"))
         // The data folder came from the environment, the media folder from the flag.
         #expect(FileManager.default.fileExists(atPath: env.data.appendingPathComponent("catalog.sqlite").path))
+    }
+
+    @Test(
+        "a number the configuration cannot use (NaN, infinity, too large, out of range) stops start-up naming the key"
+    )
+    func unusableNumbers() async throws {
+        let env = try TestEnvironment()
+        let cases: [(String, String)] = [
+            ("GALLERYD_WATCH_SETTLE_SECONDS", "nan"), ("GALLERYD_WATCH_SETTLE_SECONDS", "inf"),
+            ("GALLERYD_WATCH_SETTLE_SECONDS", "1e300"), ("GALLERYD_COLLECT_GRACE_HOURS", "1e16"),
+            ("GALLERYD_CONSENT_RETENTION_DAYS", "9223372036854775807"),
+            ("GALLERYD_RENDITIONS_JPEG_QUALITY", "4294967296"),
+            ("GALLERYD_INGEST_WORKERS", "100000000"), ("GALLERYD_WATCH_RESCAN_SECONDS", "9223372036854775807"),
+            ("GALLERYD_WATCH_POLL_SECONDS", "9223372036854775807"), ("GALLERYD_HTTP_IDLE_TIMEOUT_SECONDS", "0"),
+            ("GALLERYD_HTTP_MAX_CONNECTIONS", "-1"), ("GALLERYD_RENDITIONS_CAROUSEL_WIDTHS", "640,0"),
+        ]
+        let key: (String) -> String = { variable in
+            // GALLERYD_WATCH_SETTLE_SECONDS → the key's last part, as the message names it.
+            variable.split(separator: "_").dropFirst(2).enumerated()
+                .map { $0.offset == 0 ? $0.element.lowercased() : $0.element.capitalized }.joined()
+        }
+        for (variable, value) in cases {
+            var environment = ProcessInfo.processInfo.environment
+            environment[variable] = value
+            let result = try await GallerydProcess.run(
+                ["ingest", "--media", env.media.path, "--data", env.data.path], in: env.root, environment: environment)
+            #expect(result.status == 1, "\(variable)=\(value): \(result.error)")
+            #expect(result.error.contains(key(variable)), "\(variable)=\(value): \(result.error)")
+            #expect(!result.error.contains("Fatal error"), "\(variable)=\(value) trapped")
+        }
+    }
+
+    @Test(
+        "relative paths in a config file are taken from its folder; a configured services file that cannot be read stops start-up"
+    )
+    func configRelativePaths() async throws {
+        let env = try TestEnvironment()
+        try env.write("Galerie/bild.jpg", photo())
+        let folder = env.root.appendingPathComponent("etc/galleryd")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let config = folder.appendingPathComponent("galleryd.yaml")
+        // JSON is YAML: the fixture services, under a policy version of their own.
+        let services = try JSONEncoder().encode(ConsentFixtures.settings(policyVersion: "7"))
+        try services.write(to: folder.appendingPathComponent("consent.yaml"))
+        try Data("media: ../../media\ndata: ../../data\nconsent:\n  servicesFile: consent.yaml\n".utf8).write(
+            to: config)
+        // Started from another folder: the paths still resolve beside the config file.
+        let elsewhere = env.root.appendingPathComponent("elsewhere")
+        try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+        let daemon = try Daemon(env, arguments: ["--config", config.path])
+        try await daemon.waitUntilReady()
+        let offered = try await daemon.get("/api/v1/consent/services")
+        #expect(String(buffer: offered.body).contains("\"policyVersion\":\"7\""))
+        let result = try await GallerydProcess.run(["ingest", "--config", config.path], in: elsewhere)
+        #expect(result.status == 0, "\(result.error)")
+        #expect(FileManager.default.fileExists(atPath: env.data.appendingPathComponent("catalog.sqlite").path))
+        // A configured services file that is missing is an error naming it, not "no services".
+        try Data("media: ../../media\ndata: ../../data\nconsent:\n  servicesFile: gone.yaml\n".utf8).write(to: config)
+        let missing = try await GallerydProcess.run(["ingest", "--config", config.path], in: elsewhere)
+        #expect(missing.status == 1)
+        #expect(missing.error.contains(folder.appendingPathComponent("gone.yaml").path), "\(missing.error)")
+    }
+
+    @Test("running out of file descriptors fails a photo for a retry and never quarantines it")
+    func descriptorsExhausted() async throws {
+        let env = try TestEnvironment()
+        try env.write("Galerie/bild.jpg", photo())
+        // From a limit too low to open the catalog up to one that suffices: whatever fails,
+        // nothing is ever quarantined for it.
+        var sawTransientFailure = false
+        var outcomes: [String] = []
+        for limit in 8...40 {
+            let result = try await ChildProcess.run(
+                URL(fileURLWithPath: "/bin/sh"),
+                [
+                    "-c", "ulimit -n \(limit) && exec \"$0\" ingest --media \"$1\" --data \"$2\"",
+                    GallerydProcess.binary.path,
+                    env.media.path, env.data.path,
+                ], in: env.root)
+            #expect(!result.output.contains("quarantined: 1"), "limit \(limit): \(result.output)")
+            outcomes.append("\(limit): \(result.status) \(result.output.suffix(200)) \(result.error.suffix(200))")
+            if result.output.contains("failed: 1") && result.output.contains("Too many open files") {
+                sawTransientFailure = true
+            }
+            if result.output.contains("ingested: 1") { break }
+        }
+        #expect(sawTransientFailure, "no limit produced a transient failure: \(outcomes.joined(separator: "\n"))")
+        let normal = try await GallerydProcess.run(
+            ["ingest", "--media", env.media.path, "--data", env.data.path], in: env.root)
+        #expect(normal.output.contains("ingested: 0, unchanged: 1") || normal.output.contains("ingested: 1"))
+        #expect(normal.output.contains("quarantined: 0"), "\(normal.output)")
     }
 }

@@ -97,7 +97,8 @@ struct ConsentTests {
         headers: HTTPFields = [:]
     ) async throws -> (status: HTTPResponse.Status, body: [String: Any], cookie: String?) {
         var headers = headers
-        headers[.contentType] = "application/json"
+        headers[.contentType] = headers[.contentType] ?? "application/json"
+        headers[.origin] = headers[.origin] ?? Self.siteOrigin
         let body =
             #"{"services": [\#(services.map { "\"\($0)\"" }.joined(separator: ","))], "scope": "\#(scope)", "policyVersion": "\#(version)", "locale": "de"}"#
         return try await client.execute(
@@ -108,6 +109,10 @@ struct ConsentTests {
             return (response.status, object, response.headers[.setCookie])
         }
     }
+
+    /// The origin of the server's `site.publicURL` (ConsentOptions' default): the portal's own.
+    static let siteOrigin = "http://127.0.0.1:8080"
+    static let ownOrigin: HTTPFields = [.origin: siteOrigin]
 
     /// `times` rejections in a row as fast as they go; how many were accepted and how many
     /// rate-limited.
@@ -228,12 +233,84 @@ struct ConsentTests {
         }
     }
 
+    @Test(
+        "another site cannot record or withdraw consent: text/plain, no content type, a form, a foreign or missing Origin, Sec-Fetch-Site cross-site"
+    )
+    func crossSiteRequestsRefused() async throws {
+        try await withConsent { harness, client in
+            let all =
+                #"{"services": ["youtube", "vimeo", "x", "probe"], "scope": "permanent", "policyVersion": "2026-11-01"}"#
+            let evil = "http://127.0.0.1:9"
+            let attempts: [(String, HTTPFields, String)] = [
+                ("fetch no-cors, text/plain", [.origin: evil, .contentType: "text/plain;charset=UTF-8"], all),
+                ("no content type", [.origin: evil], all),
+                ("form, enctype text/plain", [.origin: evil, .contentType: "text/plain"], all + "=\r\n"),
+                (
+                    "form, urlencoded, own origin",
+                    [.origin: Self.siteOrigin, .contentType: "application/x-www-form-urlencoded"], all
+                ),
+                ("JSON from another origin", [.origin: evil, .contentType: "application/json"], all),
+                (
+                    "JSON from a sibling port", [.origin: "http://127.0.0.1:8081", .contentType: "application/json"],
+                    all
+                ),
+                ("JSON without Origin", [.contentType: "application/json"], all),
+                ("JSON, Origin null (sandboxed frame)", [.origin: "null", .contentType: "application/json"], all),
+                (
+                    "JSON, Sec-Fetch-Site cross-site",
+                    [
+                        .origin: Self.siteOrigin, .contentType: "application/json",
+                        HTTPField.Name("Sec-Fetch-Site")!: "cross-site",
+                    ],
+                    all
+                ),
+            ]
+            for (name, headers, body) in attempts {
+                try await client.execute(
+                    uri: "/api/v1/consent", method: .post, headers: headers, body: ByteBuffer(string: body)
+                ) { response in
+                    #expect(response.status == .forbidden, "\(name)")
+                    #expect(response.headers[.contentType] == "application/problem+json", "\(name)")
+                    #expect(response.headers[.setCookie] == nil, "\(name): no cookie")
+                    #expect(response.headers[HTTPField.Name("Access-Control-Allow-Origin")!] == nil, "\(name)")
+                }
+            }
+            #expect(try await harness.env.catalog.consentEventCount() == 0, "nothing recorded")
+            // A CORS preflight is never granted.
+            try await client.execute(
+                uri: "/api/v1/consent", method: .options,
+                headers: [.origin: evil, HTTPField.Name("Access-Control-Request-Method")!: "POST"]
+            ) { response in
+                #expect(response.headers[HTTPField.Name("Access-Control-Allow-Origin")!] == nil)
+                #expect(response.headers[HTTPField.Name("Access-Control-Allow-Methods")!] == nil)
+            }
+            // The portal's own request still works, and a foreign one cannot withdraw it.
+            let granted = try await grant(
+                client, ["youtube"], scope: "permanent", headers: [.contentType: "application/json; charset=utf-8"])
+            #expect(granted.status == .created)
+            let cookie = pair(granted.cookie)
+            for headers: HTTPFields in [
+                [.origin: evil], [:], [HTTPField.Name("Sec-Fetch-Site")!: "cross-site", .origin: evil],
+            ] {
+                try await client.execute(uri: "/api/v1/consent", method: .delete, headers: cookie + headers) {
+                    response in
+                    #expect(response.status == .forbidden)
+                    #expect(response.headers[.setCookie] == nil)
+                }
+            }
+            #expect(try await harness.env.catalog.consentEventCount() == 1, "only the portal's own grant")
+            #expect(try await gallery(client, headers: cookie).0.embeds.contains { $0.state == .granted })
+        }
+    }
+
     @Test("withdrawing (per service or all) withholds again and clears the cookie")
     func withdrawal() async throws {
         try await withConsent { harness, client in
             let cookie = pair(try await grant(client, ["youtube", "vimeo"], scope: "permanent").cookie)
             #expect(try await gallery(client, headers: cookie).0.embeds.allSatisfy { $0.state == .granted })
-            try await client.execute(uri: "/api/v1/consent?service=vimeo", method: .delete, headers: cookie) {
+            try await client.execute(
+                uri: "/api/v1/consent?service=vimeo", method: .delete, headers: cookie + Self.ownOrigin
+            ) {
                 response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.setCookie] == nil, "youtube is still granted")
@@ -242,7 +319,8 @@ struct ConsentTests {
                 uniqueKeysWithValues: try await gallery(client, headers: cookie).0.embeds.map { ($0.service, $0.state) }
             )
             #expect(partly == ["youtube": .granted, "vimeo": .withheld])
-            try await client.execute(uri: "/api/v1/consent", method: .delete, headers: cookie) { response in
+            try await client.execute(uri: "/api/v1/consent", method: .delete, headers: cookie + Self.ownOrigin) {
+                response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.setCookie]?.contains("Max-Age=0") == true)
             }
@@ -330,14 +408,15 @@ struct ConsentTests {
                 #"{"scope": "once", "policyVersion": "2026-11-01"}"#, "nonsense",
             ] {
                 try await client.execute(
-                    uri: "/api/v1/consent", method: .post, headers: [.contentType: "application/json"],
+                    uri: "/api/v1/consent", method: .post,
+                    headers: [.contentType: "application/json", .origin: Self.siteOrigin],
                     body: ByteBuffer(string: body)
                 ) { response in
                     #expect(response.status == .badRequest, "\(body)")
                     #expect(response.headers[.contentType] == "application/problem+json")
                 }
             }
-            try await client.execute(uri: "/api/v1/consent?service=myspace", method: .delete) {
+            try await client.execute(uri: "/api/v1/consent?service=myspace", method: .delete, headers: Self.ownOrigin) {
                 #expect($0.status == .badRequest)
             }
             #expect(try await harness.env.catalog.consentEventCount() == 0)

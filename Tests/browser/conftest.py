@@ -113,13 +113,15 @@ def write_media(root: Path) -> None:
 class Galleryd:
     """A running `galleryd serve` on a free loopback port."""
 
-    def __init__(self, binary: Path, workdir: Path):
+    def __init__(self, binary: Path, workdir: Path, environment: dict[str, str] | None = None,
+                 log_name: str = "galleryd.log"):
         self.binary = binary
+        self.environment = environment or {}
         self.media = workdir / "media"
         self.data = workdir / "data"
         self.port = free_port()
         self.origin = f"http://127.0.0.1:{self.port}"
-        self.log_path = ARTIFACTS / "galleryd.log"
+        self.log_path = ARTIFACTS / log_name
         self.process: subprocess.Popen | None = None
         self.workdir = workdir
         self.admin_token: str | None = None
@@ -142,6 +144,7 @@ class Galleryd:
         env["GALLERYD_SITE_PUBLIC_URL"] = self.origin
         # Fewer widths make the first ingest faster; the portal shows whatever the JSON lists.
         env.setdefault("GALLERYD_RENDITIONS_CAROUSEL_WIDTHS", "640,1024,1600")
+        env.update(self.environment)
         self.process = subprocess.Popen(
             [str(self.binary), "serve", "--media", str(self.media), "--data", str(self.data),
              "--host", "127.0.0.1", "--port", str(self.port)],
@@ -281,7 +284,8 @@ def chrome_options(
         "--disable-dev-shm-usage",
         "--disable-gpu",
         # Every name but loopback fails to resolve: nothing can reach another host.
-        '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+        # 127.0.0.2 is the cross-site test's second site (test_cross_site.py).
+        '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE 127.0.0.2',
         # Keep cross-site frames in this renderer, so the Network domain sees their requests.
         "--disable-site-isolation-trials",
         "--disable-features=IsolateOrigins,site-per-process,Translate,OptimizationHints,MediaRouter",

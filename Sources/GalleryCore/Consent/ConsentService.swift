@@ -128,6 +128,25 @@ public struct ConsentSettings: Codable, Sendable, Equatable {
 
     public var enabledServices: [ConsentService] { services.filter(\.enabled) }
 
+    /// What makes settings unusable, wherever they come from (config file, admin, catalog):
+    /// a lifetime outside 1...``maximumLifetimeDays`` or two services with one id. `nil` when
+    /// they are fine.
+    public var problem: String? {
+        guard (1...Self.maximumLifetimeDays).contains(lifetimeDays) else {
+            return "lifetimeDays must be 1 to \(Self.maximumLifetimeDays)"
+        }
+        var seen: Set<String> = []
+        if let twice = services.first(where: { !seen.insert($0.id).inserted }) {
+            return "service id \"\(twice.id)\" is listed twice"
+        }
+        return nil
+    }
+
+    /// Every enabled service's id with a flag (the decisions of one consent event).
+    public func decisions(granting granted: Set<String>) -> [String: Bool] {
+        Dictionary(enabledServices.map { ($0.id, granted.contains($0.id)) }, uniquingKeysWith: { first, _ in first })
+    }
+
     public func service(_ id: String) -> ConsentService? { enabledServices.first { $0.id == id } }
 
     /// A fingerprint of everything the visitor was shown (services, recipients, texts,

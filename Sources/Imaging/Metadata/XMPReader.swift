@@ -15,7 +15,18 @@ enum XMPReader {
 
     static func read(_ packet: [UInt8]) -> XMPFields? {
         guard !packet.isEmpty, packet.count <= maximumPacketSize else { return nil }
-        let data = Data(packet)
+        // Foundation's XMLParser on Linux traps on a name that is not valid UTF-8
+        // (swift-corelibs-foundation #5534), so only well-formed UTF-8 is parsed; a UTF-16
+        // packet (XMP allows it, with a BOM) is converted first.
+        let utf8: [UInt8]
+        if packet.starts(with: [0xFE, 0xFF]) || packet.starts(with: [0xFF, 0xFE]) {
+            guard let text = String(bytes: packet, encoding: .utf16) else { return nil }
+            utf8 = Array(text.utf8)
+        } else {
+            guard String(validating: packet, as: UTF8.self) != nil else { return nil }
+            utf8 = packet
+        }
+        let data = Data(utf8)
         if data.range(of: Data("<!DOCTYPE".utf8)) != nil || data.range(of: Data("<!ENTITY".utf8)) != nil {
             return nil
         }

@@ -7,6 +7,10 @@ public import Logging
 import NIOPosix
 import Synchronization
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Turns one file of the media folder into a published asset, or a quarantine entry, or
 /// nothing when it is unchanged.
 ///
@@ -103,6 +107,12 @@ public final class Ingestor: Sendable {
         if location.isIgnored { return .ignored }
         let absolute = settings.mediaRoot + "/" + relativePath
         guard var status = FileStatus.of(absolute) else {
+            // Only a file that is really gone is removed; a stalled network file system
+            // (EIO, ESTALE, …) is retried later instead of unpublishing its photos.
+            let code = errno
+            guard code == ENOENT || code == ENOTDIR else {
+                throw SourceFile.ReadError(description: String(cString: strerror(code)), errno: code)
+            }
             return try await catalog.removeFile(path: relativePath) ? .removed : .ignored
         }
         var readPath = absolute
@@ -141,6 +151,8 @@ public final class Ingestor: Sendable {
         let bytes: Data
         do {
             bytes = try SourceFile.read(readPath, maximumBytes: settings.limits.maxBytes)
+        } catch  where error.isTransient {
+            throw error  // retried with back-off (a `failed` outcome), never quarantined
         } catch {
             throw QuarantineReason.unreadable(detail: error.description)
         }
@@ -211,6 +223,8 @@ public final class Ingestor: Sendable {
         let bytes: Data
         do {
             bytes = try SourceFile.read(readPath, maximumBytes: settings.limits.maxBytes)
+        } catch  where error.isTransient {
+            throw error  // retried with back-off (a `failed` outcome), never quarantined
         } catch {
             throw QuarantineReason.unreadable(detail: error.description)
         }

@@ -81,7 +81,7 @@ struct AdminRoutes {
         admin.patch("/assets/:id") { request, context in
             let actor = try context.requireScope(.editor)
             let id = try assetID(context)
-            let patch = try await Self.assetPatch(request)
+            let patch = try await Self.assetPatch(request, context: context)
             guard let updated = try await catalog.patchAsset(id: id, patch, actor: actor) else {
                 throw ProblemDetails(.notFound, detail: "there is no asset \(id.value)")
             }
@@ -105,8 +105,8 @@ struct AdminRoutes {
         }
         admin.get("/audit") { request, context in
             _ = try context.requireScope(.admin)
-            let since = request.uri.queryParameters.get("since").flatMap { try? Date($0, strategy: .iso8601) }
-            let limit = request.uri.queryParameters.get("limit").flatMap(Int.init) ?? 200
+            let since = try AdminQuery.since(request)
+            let limit = try Self.limit(request, default: 200, maximum: 10_000)
             return try JSONBody(AuditDocument(entries: try await catalog.audit(since: since, limit: limit)))
                 .response(cacheControl: "no-store")
         }
@@ -136,9 +136,24 @@ struct AdminRoutes {
         return view
     }
 
-    static func assetPatch(_ request: Request) async throws -> AssetPatch {
-        let fields = Set(EditableAssetField.allCases.map(\.rawValue) + ["hidden"])
-        let body = try await JSONRequest(request, allowedFields: fields)
+    /// The scope each field of `PATCH /api/v1/admin/assets/{id}` needs (API.md "Admin API"):
+    /// editors correct texts; only admins unpublish.
+    static let assetFieldScopes: [String: AdminScope] =
+        Dictionary(uniqueKeysWithValues: EditableAssetField.allCases.map { ($0.rawValue, .editor) })
+        .merging(["hidden": .admin]) { $1 }
+
+    static func assetPatch(_ request: Request, context: GalleryRequestContext) async throws -> AssetPatch {
+        let body = try await JSONRequest(request, allowedFields: Set(assetFieldScopes.keys))
+        for field in body.object.keys.sorted() {
+            guard let needed = assetFieldScopes[field], let admin = context.admin, !admin.scope.allows(needed) else {
+                continue
+            }
+            throw ProblemDetails(
+                .forbidden,
+                detail:
+                    "field \"\(field)\" needs a token with scope \(needed.rawValue); \"\(admin.name)\" has \(admin.scope.rawValue)",
+                extensions: ["field": field])
+        }
         var patch = AssetPatch()
         for field in EditableAssetField.allCases {
             if let value = try body.optionalString(field.rawValue, maximumLength: maximumTextLength) {
@@ -166,5 +181,17 @@ struct AdminRoutes {
             },
             order: try body.optionalStringArray("order", maximumCount: 10_000, maximumLength: 1000),
             published: try body.optionalBool("published"))
+    }
+
+    /// The `limit` query parameter: absent → `default`, else a whole number in 1...maximum
+    /// (anything else is a 400 naming the parameter).
+    static func limit(_ request: Request, default defaultLimit: Int, maximum: Int) throws -> Int {
+        guard let text = request.uri.queryParameters.get("limit") else { return defaultLimit }
+        guard let value = Int(text), (1...maximum).contains(value) else {
+            throw ProblemDetails(
+                .badRequest, detail: "parameter \"limit\" must be a whole number from 1 to \(maximum)",
+                extensions: ["field": "limit"])
+        }
+        return value
     }
 }

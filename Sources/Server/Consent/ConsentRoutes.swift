@@ -42,10 +42,13 @@ struct ConsentRoutes {
     }
 
     func register(on router: Router<GalleryRequestContext>) {
-        router.getAndHead("/api/v1/consent/services") { request, _ in
+        router.get("/api/v1/consent/services") { request, _ in
             let settings = try await keeper.settings()
-            let locale =
-                request.uri.queryParameters.get("locale").map { $0.lowercased().hasPrefix("en") ? "en" : "de" } ?? "de"
+            let locale = request.uri.queryParameters.get("locale").map(String.init) ?? "de"
+            guard ["de", "en"].contains(locale) else {
+                throw ProblemDetails(
+                    .badRequest, detail: "parameter \"locale\" must be de or en", extensions: ["field": "locale"])
+            }
             let view = ServicesView(
                 policyVersion: settings.policyVersion, catalogHash: settings.catalogHash, locale: locale,
                 lifetimeDays: settings.lifetimeDays,
@@ -57,15 +60,18 @@ struct ConsentRoutes {
                 })
             return try JSONBody(view).response(to: request, cacheControl: "no-cache")
         }
-        router.getAndHead("/api/v1/consent") { request, _ in
+        router.get("/api/v1/consent") { request, _ in
             let resolved = try await keeper.resolve(request, useOnceToken: false)
             return try JSONBody(status(resolved)).response(cacheControl: "private, no-store")
         }
-        router.post("/api/v1/consent") { request, context in
+        // Only the site's own pages may record or withdraw consent (no cross-site forgery).
+        let decisions = router.group("/api/v1/consent")
+            .add(middleware: SameOriginMiddleware(publicURL: keeper.options.publicURL))
+        decisions.post { request, context in
             try await limit(request, context)
             return try await grant(request, context)
         }
-        router.delete("/api/v1/consent") { request, context in
+        decisions.delete { request, context in
             try await limit(request, context)
             return try await withdraw(request, context)
         }
@@ -121,8 +127,7 @@ struct ConsentRoutes {
             ? "en" : "de"
         let now = keeper.options.now()
         let granted = Set(services)
-        let decisions = Dictionary(
-            uniqueKeysWithValues: settings.enabledServices.map { ($0.id, granted.contains($0.id)) })
+        let decisions = settings.decisions(granting: granted)
         let (browser, ipHash) = await keeper.visitor(request, context: context)
         let expiresAt =
             scope == .permanent
@@ -152,7 +157,8 @@ struct ConsentRoutes {
             response.setCookie(
                 Cookie(
                     name: ConsentOptions.cookieName, value: keeper.cookie.value(for: consentId),
-                    maxAge: Int(settings.lifetime), path: "/", secure: keeper.options.secureCookies, httpOnly: true,
+                    maxAge: settings.lifetimeDays * 86_400, path: "/", secure: keeper.options.secureCookies,
+                    httpOnly: true,
                     sameSite: .lax))
         case .once:
             let (token, _) = await keeper.once.issue(
@@ -182,8 +188,7 @@ struct ConsentRoutes {
             try await keeper.catalog.record(
                 ConsentEventDraft(
                     consentId: id, kind: .withdraw, scope: .permanent,
-                    decisions: Dictionary(
-                        uniqueKeysWithValues: settings.enabledServices.map { ($0.id, remaining.contains($0.id)) }),
+                    decisions: settings.decisions(granting: Set(remaining)),
                     policyVersion: record.policyVersion, catalogHash: record.catalogHash, locale: "", at: now,
                     expiresAt: record.expiresAt, browser: browser, ipHash: ipHash),
                 updating: record)

@@ -17,7 +17,7 @@ struct EmbedFrameRoutes {
     static let styleHash = "'sha256-" + Data(SHA256.hash(data: Data(style.utf8))).base64EncodedString() + "'"
 
     func register(on router: Router<GalleryRequestContext>) {
-        router.getAndHead("/embeds/:id/frame") { request, context in
+        router.get("/embeds/:id/frame") { request, context in
             let id = try context.parameters.require("id")
             guard let embed = try await catalog.embed(id: id), id.count <= 80 else {
                 return Self.page(status: .notFound, body: "<p>Dieser Inhalt existiert nicht.</p>", frameSources: [])
@@ -74,7 +74,7 @@ struct PreviewRoutes {
     let fileIO = FileIO()
 
     func register(on router: Router<GalleryRequestContext>) {
-        router.getAndHead("/previews/:file") { request, context in
+        router.get("/previews/:file") { request, context in
             let name = try context.parameters.require("file")
             let hash = name.dropLast(4)
             guard name.hasSuffix(".jpg"), hash.count == 64, hash.allSatisfy({ $0.isHexDigit && !$0.isUppercase }),

@@ -56,9 +56,14 @@ struct JSONRequest {
         } catch {
             throw ProblemDetails(.contentTooLarge, detail: "the request body is larger than \(maximumBodySize) bytes")
         }
-        guard case .object(let object) = try? JSONDecoder().decode(JSONValue.self, from: Data(body.readableBytesView))
-        else {
+        let bytes = Array(body.readableBytesView)
+        guard case .object(let object) = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)) else {
             throw ProblemDetails(.badRequest, detail: "the request body must be a JSON object")
+        }
+        // Parsers disagree on which of two equal keys wins (Foundation the first, browsers
+        // and most proxies the last): an ambiguous body is refused rather than guessed.
+        if let duplicate = Self.firstDuplicateKey(in: bytes) {
+            throw Self.invalid(duplicate, "appears more than once in one object")
         }
         if let unknown = object.keys.sorted().first(where: { !allowedFields.contains($0) }) {
             throw Self.invalid(
@@ -107,7 +112,10 @@ struct JSONRequest {
     func optionalInt(_ field: String, range: ClosedRange<Int>) throws -> Int? {
         switch object[field] {
         case nil: return nil
-        case .number(let value) where value.rounded() == value && range.contains(Int(value)): return Int(value)
+        case .number(let value):
+            // `Int(exactly:)`: a fraction, NaN or a number beyond Int (1e19) is no whole number here.
+            guard let whole = Int(exactly: value), range.contains(whole) else { fallthrough }
+            return whole
         default: throw Self.invalid(field, "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
     }
@@ -128,5 +136,48 @@ struct JSONRequest {
             return .some(strings)
         default: throw Self.invalid(field, "must be an array of strings or null")
         }
+    }
+
+    /// The first key that occurs twice in one object of `json`, a document that has already
+    /// parsed as JSON (RFC 8259 §4: names "SHOULD be unique"). Keys are compared after
+    /// unescaping, so `"a"` and `"\u0061"` are the same key.
+    static func firstDuplicateKey(in json: [UInt8]) -> String? {
+        struct Frame {
+            var isObject: Bool
+            var keys: Set<String> = []
+            var expectingKey = true
+        }
+        var stack: [Frame] = []
+        var index = 0
+        while index < json.count {
+            switch json[index] {
+            case UInt8(ascii: "{"): stack.append(Frame(isObject: true))
+            case UInt8(ascii: "["): stack.append(Frame(isObject: false))
+            case UInt8(ascii: "}"), UInt8(ascii: "]"): _ = stack.popLast()
+            case UInt8(ascii: ","): if !stack.isEmpty { stack[stack.count - 1].expectingKey = true }
+            case UInt8(ascii: "\""):
+                let start = index
+                var escaped = false
+                index += 1
+                while index < json.count, json[index] != UInt8(ascii: "\"") {
+                    if json[index] == UInt8(ascii: "\\") {
+                        escaped = true
+                        index += 1
+                    }
+                    index += 1
+                }
+                guard let top = stack.last, top.isObject, top.expectingKey, index < json.count else { break }
+                let raw = json[start...index]
+                let key =
+                    escaped
+                    ? (try? JSONDecoder().decode(String.self, from: Data(raw))) ?? String(decoding: raw, as: UTF8.self)
+                    : String(decoding: raw.dropFirst().dropLast(), as: UTF8.self)
+                guard stack[stack.count - 1].keys.insert(key).inserted else { return key }
+                stack[stack.count - 1].expectingKey = false
+            default: break
+            }
+            index += 1
+        }
+        return nil
     }
 }

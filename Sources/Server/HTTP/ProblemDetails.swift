@@ -28,6 +28,12 @@ public struct ProblemDetails: Error, HTTPResponseError, Sendable {
         self.headers = headers
     }
 
+    /// A body over 64 KiB, or of unknown length (chunked).
+    static func hasLargeBody(_ request: Request) -> Bool {
+        guard let length = request.headers[.contentLength] else { return request.headers[.transferEncoding] != nil }
+        return (Int(length) ?? Int.max) > 64 * 1024
+    }
+
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var body: [String: String] = extensions
         body["type"] = type
@@ -41,6 +47,10 @@ public struct ProblemDetails: Error, HTTPResponseError, Sendable {
         json.removeLast()
         json.append(contentsOf: Array(",\"status\":\(status.code)}".utf8))
         var headers = self.headers
+        // A refused request with a large or unbounded body (a 401 before an upload, a 413):
+        // close the connection after the answer instead of reading what was refused. Small
+        // bodies are drained, which keeps the connection for the client's next request.
+        if status.code >= 400, Self.hasLargeBody(request) { headers[.connection] = "close" }
         headers[.contentType] = "application/problem+json"
         headers[.cacheControl] = headers[.cacheControl] ?? "no-store"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: json)))
@@ -51,6 +61,9 @@ public struct ProblemDetails: Error, HTTPResponseError, Sendable {
 /// unknown route, 400 for a malformed body) and unexpected ones (500, logged, no internals
 /// in the answer).
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// The router's paths and their methods: a known path asked with another method is a 405.
+    var routeMethods: RouteMethods?
+
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
@@ -58,6 +71,24 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let problem as ProblemDetails {
             return try problem.response(from: request, context: context)
+        } catch let error as HTTPError
+            where error.status == .notFound && (context.endpointPath ?? "NotFound") == "NotFound"
+        {
+            // No route took the request: an unknown path, or a known one with another method.
+            let allowed = routeMethods?.allowed(on: request.uri.path) ?? []
+            guard !allowed.isEmpty else {
+                let detail = error.body ?? Self.defaultDetail(for: .notFound, path: request.uri.path)
+                return try ProblemDetails(.notFound, detail: detail).response(from: request, context: context)
+            }
+            let allow = allowed.union(allowed.contains(.get) ? [.head, .options] : [.options])
+                .map(\.rawValue).sorted().joined(separator: ", ")
+            if request.method == .options {
+                return Response(status: .noContent, headers: [.allow: allow])
+            }
+            return try ProblemDetails(
+                .methodNotAllowed, detail: Self.defaultDetail(for: .methodNotAllowed, path: request.uri.path),
+                headers: [.allow: allow]
+            ).response(from: request, context: context)
         } catch let error as HTTPError {
             let detail = error.body ?? Self.defaultDetail(for: error.status, path: request.uri.path)
             return try ProblemDetails(error.status, detail: detail, headers: error.headers)

@@ -15,7 +15,7 @@ struct PortalRoutes: Sendable {
 
     func register(on router: Router<GalleryRequestContext>) {
         let pages = router.group().add(middleware: HTMLSecurityHeadersMiddleware())
-        pages.getAndHead("/") { request, _ in
+        pages.get("/") { request, _ in
             let strings = PortalStrings(
                 locale: PortalLocale(query: request.uri.queryParameters["lang"].map(String.init)))
             let list = try await galleries.cache.galleryList().list
@@ -25,7 +25,7 @@ struct PortalRoutes: Sendable {
             }
             return Self.html(GalleryListPage(list: list, strings: strings).render())
         }
-        pages.getAndHead("/galleries/:slug") { request, context in
+        pages.get("/galleries/:slug") { request, context in
             let strings = PortalStrings(
                 locale: PortalLocale(query: request.uri.queryParameters["lang"].map(String.init)))
             let slug = try context.parameters.require("slug")
@@ -40,14 +40,14 @@ struct PortalRoutes: Sendable {
             let page = GalleryPage(document: document, strings: strings, linksToList: others, serviceNames: names)
             return Self.html(page.render())
         }
-        pages.getAndHead("/admin") { request, _ in
+        pages.get("/admin") { request, _ in
             let strings = PortalStrings(
                 locale: PortalLocale(query: request.uri.queryParameters["lang"].map(String.init)))
             var response = Self.html(AdminPage(strings: strings).render())
             response.headers[.cacheControl] = "no-store"
             return response
         }
-        pages.getAndHead("/assets/:name") { request, context in
+        pages.get("/assets/:name") { request, context in
             let name = try context.parameters.require("name")
             guard let response = assets.response(for: name, request: request) else {
                 throw ProblemDetails(.notFound, detail: "there is no portal file \"\(name)\"")
@@ -58,18 +58,5 @@ struct PortalRoutes: Sendable {
 
     static func html(_ page: String, status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status, headers: htmlHeaders, body: .init(byteBuffer: ByteBuffer(string: page)))
-    }
-}
-
-extension RouterGroup {
-    /// Registers a handler for `GET` and the same for `HEAD` (the router's
-    /// `HeadMiddleware` drops the body).
-    @discardableResult
-    func getAndHead(
-        _ path: RouterPath, use handler: @Sendable @escaping (Request, Context) async throws -> some ResponseGenerator
-    ) -> Self {
-        get(path, use: handler)
-        head(path, use: handler)
-        return self
     }
 }

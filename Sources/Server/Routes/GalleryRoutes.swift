@@ -17,10 +17,10 @@ struct GalleryRoutes {
     static let vary = "Cookie, Consent-Token"
 
     func register(on router: Router<GalleryRequestContext>) {
-        router.getAndHead("/api/v1/galleries") { request, _ in
+        router.get("/api/v1/galleries") { request, _ in
             try await cache.galleryList().body.response(to: request, cacheControl: Self.publicCacheControl)
         }
-        router.getAndHead("/api/v1/galleries/:slug") { request, context in
+        router.get("/api/v1/galleries/:slug") { request, context in
             let slug = try context.parameters.require("slug")
             guard let gallery = try await cache.gallery(slug: slug) else {
                 throw ProblemDetails(.notFound, detail: "there is no published gallery \"\(slug)\"")

@@ -24,12 +24,12 @@ struct HealthRoutes {
     let readiness: Readiness
 
     func register(on router: Router<GalleryRequestContext>) {
-        router.getAndHead("/healthz") { _, _ in
+        router.get("/healthz") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain", .cacheControl: "no-store"],
                 body: .init(byteBuffer: .init(string: "ok\n")))
         }
-        router.getAndHead("/readyz") { _, _ in
+        router.get("/readyz") { _, _ in
             let unmet = readiness.unmet
             guard unmet.isEmpty else {
                 throw ProblemDetails(.serviceUnavailable, detail: "not ready: " + unmet.joined(separator: "; "))

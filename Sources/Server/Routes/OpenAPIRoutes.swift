@@ -21,12 +21,12 @@ struct OpenAPIRoutes {
     }()
 
     func register(on router: Router<GalleryRequestContext>) {
-        router.getAndHead("/openapi.yaml") { _, _ in
+        router.get("/openapi.yaml") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/yaml; charset=utf-8", .cacheControl: "no-cache"],
                 body: .init(byteBuffer: ByteBuffer(string: Self.yaml)))
         }
-        router.getAndHead("/openapi.json") { _, _ in
+        router.get("/openapi.json") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-cache"],
                 body: .init(byteBuffer: ByteBuffer(bytes: Self.json)))

@@ -19,7 +19,7 @@ struct RenditionRoutes {
 
     func register(on router: Router<GalleryRequestContext>) {
         let resolvedRoot = Self.resolve(renditionsRoot) ?? renditionsRoot
-        router.getAndHead("/renditions/**") { request, context -> Response in
+        router.get("/renditions/**") { request, context -> Response in
             let urlPath = context.parameters.getCatchAll().joined(separator: "/")
             guard let relative = RenditionLayout.diskPath(forURLPath: urlPath),
                 let ext = urlPath.split(separator: ".").last, let format = OutputFormat(fileExtension: String(ext))

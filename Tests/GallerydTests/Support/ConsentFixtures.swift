@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import GalleryCore
 import GalleryFixtures
+import HTTPTypes
 import Hummingbird
 import NIOCore
 import NIOHTTP1
@@ -127,5 +128,14 @@ enum HTTPClientProbe {
     static func status(_ url: String) async throws -> UInt {
         let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(2))
         return response.status.code
+    }
+}
+
+extension HTTPFields {
+    /// Both sets of fields; on a clash, the right-hand side's.
+    static func + (lhs: HTTPFields, rhs: HTTPFields) -> HTTPFields {
+        var merged = lhs
+        for field in rhs { merged[field.name] = field.value }
+        return merged
     }
 }

@@ -32,6 +32,7 @@ final class Daemon: @unchecked Sendable {
         variables["GALLERYD_RENDITIONS_CAROUSEL_WIDTHS"] = "320,640"
         variables["GALLERYD_RENDITIONS_THUMBNAIL_WIDTH"] = "160"
         variables["GALLERYD_LOG_LEVEL"] = "debug"
+        variables["GALLERYD_SITE_PUBLIC_URL"] = "http://127.0.0.1:\(port)"
         for (key, value) in extraEnvironment { variables[key] = value }
         process.environment = variables
         process.currentDirectoryURL = environment.root
