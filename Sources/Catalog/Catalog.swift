@@ -17,8 +17,10 @@ public final class Catalog: Sendable {
     /// Reads run concurrently with the single writer (WAL).
     let pool: DatabasePool
     let logger: Logger
+    /// How the consent log is keyed and checkpointed.
+    let consentLogOptions: ConsentLogOptions
 
-    public init(path: String, logger: Logger) throws {
+    public init(path: String, logger: Logger, consentLog: ConsentLogOptions = ConsentLogOptions()) throws {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         // A second process (an `ingest` beside `serve`) waits for the writer rather than failing.
@@ -28,6 +30,7 @@ public final class Catalog: Sendable {
         }
         self.pool = try DatabasePool(path: path, configuration: configuration)
         self.logger = logger
+        self.consentLogOptions = consentLog
         try Self.migrator.migrate(pool)
     }
 

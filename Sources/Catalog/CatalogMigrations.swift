@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 extension Catalog {
@@ -197,6 +198,31 @@ extension Catalog {
                 table.column("previewHeight", .integer)
                 table.column("previewError", .text)
                 table.column("createdAt", .datetime).notNull()
+            }
+        }
+        migrator.registerMigration("v7-consent-keyed-chain") { db in
+            // Events logged so far keep their plain SHA-256 chain; every later one is keyed
+            // (HMAC-SHA-256, key outside the catalog) and links to the last plain hash.
+            try db.create(table: "consentChainVersion") { table in
+                table.primaryKey("id", .integer).check { $0 == 1 }
+                table.column("keyedFrom", .integer).notNull()
+                table.column("since", .datetime).notNull()
+            }
+            let highest =
+                try [
+                    Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'consentEvent'"),
+                    Int64.fetchOne(db, sql: "SELECT max(seq) FROM consentEvent"),
+                    Int64.fetchOne(db, sql: "SELECT seq FROM consentChainAnchor WHERE id = 1"),
+                ].compactMap { $0 }.max() ?? 0
+            try db.execute(
+                sql: "INSERT INTO consentChainVersion (id, keyedFrom, since) VALUES (1, ?, ?)",
+                arguments: [highest + 1, Date()])
+            // The latest signed checkpoint, the catalog's copy of the checkpoint file's last line.
+            try db.create(table: "consentCheckpointHead") { table in
+                table.primaryKey("id", .integer).check { $0 == 1 }
+                table.column("checkpoint", .integer).notNull()
+                table.column("seq", .integer).notNull()
+                table.column("line", .text).notNull()
             }
         }
         return migrator

@@ -4,6 +4,11 @@ public import Foundation
 /// One entry of the append-only consent log: the proof that a visitor granted, denied or
 /// withdrew consent (or that it expired). Each entry carries the hash of the one before,
 /// so an edited or deleted entry breaks the chain.
+///
+/// Two chain versions exist. Events logged before the keyed chain was introduced carry a
+/// plain SHA-256 (`computedHash`); every later one an HMAC-SHA-256 under the log's
+/// ``ConsentChainKey`` (`computedHash(key:)`), so the chain cannot be recomputed without
+/// the key. The catalog records the first keyed sequence number (`keyedFrom`).
 public struct ConsentEvent: Codable, Sendable, Equatable {
     public enum Kind: String, Codable, Sendable {
         case grant, deny, withdraw, expire
@@ -31,7 +36,7 @@ public struct ConsentEvent: Codable, Sendable, Equatable {
     public init(
         eventId: String, consentId: String, kind: Kind, scope: ConsentScope, decisions: [String: Bool],
         policyVersion: String, catalogHash: String, locale: String, at: Date, expiresAt: Date?, browser: String,
-        ipHash: String?, previousHash: String
+        ipHash: String?, previousHash: String, key: ConsentChainKey? = nil
     ) {
         self.eventId = eventId
         self.consentId = consentId
@@ -50,11 +55,23 @@ public struct ConsentEvent: Codable, Sendable, Equatable {
         self.ipHash = ipHash
         self.previousHash = previousHash
         self.hash = ""
-        self.hash = computedHash
+        self.hash = computedHash(key: key)
     }
 
-    /// SHA-256 over the previous hash and every field, in a fixed, unambiguous form.
+    /// Chain version 1: SHA-256 over the previous hash and every field (`hashMaterial`).
     public var computedHash: String {
+        SHA256.hash(data: Array(hashMaterial.utf8)).hexString
+    }
+
+    /// Chain version 2 with a key: HMAC-SHA-256 of `hashMaterial`; without one, version 1.
+    public func computedHash(key: ConsentChainKey?) -> String {
+        guard let key else { return computedHash }
+        return key.authenticationCode(for: hashMaterial)
+    }
+
+    /// The previous hash and every field, in a fixed, unambiguous form: each field as
+    /// `<UTF-8 byte count>:<value>`, joined with `|`.
+    public var hashMaterial: String {
         let decisionText = decisions.keys.sorted().map { "\($0)=\(decisions[$0]! ? 1 : 0)" }.joined(separator: ",")
         let fields: [String] = [
             previousHash, eventId, consentId, kind.rawValue, scope.rawValue, decisionText, policyVersion, catalogHash,
@@ -63,8 +80,7 @@ public struct ConsentEvent: Codable, Sendable, Equatable {
             browser, ipHash ?? "",
         ]
         // Length-prefixed, so no field can run into the next.
-        let material = fields.map { "\($0.utf8.count):\($0)" }.joined(separator: "|")
-        return SHA256.hash(data: Array(material.utf8)).hexString
+        return fields.map { "\($0.utf8.count):\($0)" }.joined(separator: "|")
     }
 
     /// The hash the first event chains to.

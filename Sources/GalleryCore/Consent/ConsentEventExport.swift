@@ -24,9 +24,14 @@ public enum ConsentEventExport {
         return lines.joined(separator: "\r\n") + "\r\n"
     }
 
-    /// Milliseconds included: the hash covers them, so an auditor can recompute it.
+    /// Milliseconds included: the hash covers them, so an auditor can recompute it. They are
+    /// rounded as the hash rounds them (the formatter alone would cut .379 to .378).
     public static func timestamp(_ date: Date) -> String {
-        Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(date)
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let (seconds, fraction) = milliseconds.quotientAndRemainder(dividingBy: 1000)
+        let whole = Date(timeIntervalSince1970: Double(fraction < 0 ? seconds - 1 : seconds))
+        let text = Date.ISO8601FormatStyle().format(whole)
+        return text.dropLast() + "." + String(1000 + (fraction + 1000) % 1000).dropFirst() + "Z"
     }
 
     static func escape(_ field: String) -> String {
@@ -37,12 +42,42 @@ public enum ConsentEventExport {
     }
 
     public static func json(_ events: [ConsentEvent]) throws -> Data {
+        try encoder.encode(["events": events])
+    }
+
+    /// The log for an audit: `events`, the signed `checkpoints` and the `publicKey` (PEM)
+    /// that checks their signatures.
+    public static func json(
+        _ events: [ConsentEvent], checkpoints: [ConsentCheckpoint], publicKey: ConsentCheckpointPublicKey?
+    ) throws -> Data {
+        try encoder.encode(AuditExport(events: events, checkpoints: checkpoints, publicKey: publicKey?.pem))
+    }
+
+    struct AuditExport: Encodable {
+        var events: [ConsentEvent]
+        var checkpoints: [ConsentCheckpoint]
+        var publicKey: String?
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(events, forKey: .events)
+            try container.encode(checkpoints, forKey: .checkpoints)
+            // Always present, null when no checkpoint was ever written.
+            try container.encode(publicKey, forKey: .publicKey)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case events, checkpoints, publicKey
+        }
+    }
+
+    static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
             try container.encode(timestamp(date))
         }
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(["events": events])
+        return encoder
     }
 }

@@ -88,7 +88,8 @@ func openCatalog(_ common: CommonOptions) async throws -> Catalog {
 func openCatalog(_ configuration: GallerydConfiguration, logger: Logger) throws -> Catalog {
     do {
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-        return try Catalog(path: configuration.catalogPath, logger: logger)
+        return try Catalog(
+            path: configuration.catalogPath, logger: logger, consentLog: configuration.consentLogOptions)
     } catch {
         printError("galleryd: cannot open the catalog at \(configuration.catalogPath): \(error)")
         throw ExitCode.failure

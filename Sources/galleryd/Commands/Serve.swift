@@ -91,6 +91,9 @@ struct Serve: AsyncParsableCommand {
                 startup.reconcileQueued()
             })
         let services: [any Service] = [
+            // First, so that it stops last: its shutdown checkpoint covers every event.
+            ConsentCheckpointService(
+                catalog: catalog, interval: configuration.consentCheckpointInterval, logger: logger),
             app,
             JobWorkers(
                 ingestor: ingestor, queue: queue, reconciler: reconciler, count: configuration.workers, logger: logger),

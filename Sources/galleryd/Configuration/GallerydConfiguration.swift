@@ -15,6 +15,8 @@ struct GallerydConfiguration: Sendable {
     var host: String
     var port: Int
     var trustedProxies: [AddressRange]
+    var timeouts: ConnectionTimeouts
+    var maxConnections: Int
     var houseCredit: String
     var timeZone: TimeZone
     var workers: Int
@@ -27,10 +29,16 @@ struct GallerydConfiguration: Sendable {
     var gracePeriod: Duration
     var publicURL: String
     var consentServicesFile: String
+    /// Whether `consent.servicesFile` was set (then it must be readable).
+    var consentServicesConfigured: Bool
     var hashAddresses: Bool
     var fetchPreviews: Bool
     var consentRetention: Duration
     var consentDefaults: ConsentSettings
+    // Consent log integrity (see Consent/ConsentCheckpointService.swift).
+    var consentLogKeyFile: String?
+    var consentCheckpointEvents: Int
+    var consentCheckpointInterval: Duration
 
     var catalogPath: String { dataDirectory + "/catalog.sqlite" }
 
@@ -47,7 +55,8 @@ struct GallerydConfiguration: Sendable {
             consent: ConsentOptions(
                 defaults: consentDefaults, cookieKey: try cookieKey(), publicURL: publicURL,
                 hashAddresses: hashAddresses),
-            trustedProxies: trustedProxies)
+            trustedProxies: trustedProxies, timeouts: timeouts,
+            maxConnections: min(maxConnections, max(16, DescriptorLimit.raised() - 256)))
     }
 
     /// The config file used when `--config` is not given: `GALLERYD_CONFIG`, else
@@ -64,27 +73,45 @@ struct GallerydConfiguration: Sendable {
             InMemoryProvider(name: "command line", values: flags),
             EnvironmentVariablesProvider().prefixKeys(with: "galleryd"),
         ]
+        var paths = PathResolver(file: nil)
         if let path = file ?? defaultFile() {
             guard FileManager.default.isReadableFile(atPath: path) else {
                 throw ConfigurationError(description: "config file \(path) cannot be read")
             }
             do {
-                providers.append(try await FileProvider<YAMLSnapshot>(filePath: FilePath(path)))
+                let provider = try await FileProvider<YAMLSnapshot>(filePath: FilePath(path))
+                providers.append(provider)
+                paths = PathResolver(file: (Self.absolute(path), ConfigReader(providers: [provider])))
             } catch {
                 throw ConfigurationError(description: "config file \(path) is not valid: \(error)")
             }
         }
-        return try GallerydConfiguration(reader: ConfigReader(providers: providers))
+        return try GallerydConfiguration(reader: ConfigReader(providers: providers), paths: paths)
     }
 
-    init(reader config: ConfigReader) throws {
-        mediaRoot = Self.absolute(config.string(forKey: "media", default: "./media"))
-        dataDirectory = Self.absolute(config.string(forKey: "data", default: "./var"))
-        host = config.string(forKey: "http.host", default: "127.0.0.1")
-        port = config.int(forKey: "http.port", default: 8080)
-        guard (0...65535).contains(port) else {
-            throw ConfigurationError(description: "http.port \(port) is not a port")
+    /// Makes configured paths absolute: a relative path written in the config file is taken
+    /// from that file's folder (so `/etc/galleryd/galleryd.yaml` may say
+    /// `servicesFile: consent.yaml`); one from a flag or variable from the working folder.
+    struct PathResolver {
+        /// The config file's absolute path and a reader of that file alone.
+        var file: (path: String, reader: ConfigReader)?
+
+        var fileFolder: String? { file.map { URL(fileURLWithPath: $0.path).deletingLastPathComponent().path } }
+
+        func path(_ key: String, in config: ConfigReader, default defaultValue: String) -> String {
+            let value = config.string(forKey: ConfigKey(key), default: defaultValue)
+            if let file, let folder = fileFolder, file.reader.string(forKey: ConfigKey(key)) == value {
+                return GallerydConfiguration.absolute(value, from: folder)
+            }
+            return GallerydConfiguration.absolute(value)
         }
+    }
+
+    init(reader config: ConfigReader, paths: PathResolver = PathResolver(file: nil)) throws {
+        mediaRoot = paths.path("media", in: config, default: "./media")
+        dataDirectory = paths.path("data", in: config, default: "./var")
+        host = config.string(forKey: "http.host", default: "127.0.0.1")
+        port = try config.int("http.port", default: 8080, in: 0...65535)
         // `GALLERYD_HTTP_TRUSTED_PROXIES="10.0.0.1, ::1"` and an empty variable both work.
         let proxyEntries = config.stringArray(forKey: "http.trustedProxies", default: [])
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
@@ -95,13 +122,18 @@ struct GallerydConfiguration: Sendable {
             }
             return range
         }
+        let idle = try config.double("http.idleTimeoutSeconds", default: 30, in: 0.1...86_400)
+        let header = try config.double("http.headerTimeoutSeconds", default: 10, in: 0.1...86_400)
+        timeouts = ConnectionTimeouts(
+            idle: .milliseconds(Int64(idle * 1000)), header: .milliseconds(Int64(header * 1000)))
+        maxConnections = try config.int("http.maxConnections", default: 4096, in: 1...1_000_000)
         houseCredit = config.string(forKey: "credit.house", default: "© MWIDE NRW/E. Lichtenscheidt")
         let zoneName = config.string(forKey: "timeZone", default: "Europe/Berlin")
         guard let zone = TimeZone(identifier: zoneName) else {
             throw ConfigurationError(description: "timeZone \(zoneName) is not a known time zone")
         }
         timeZone = zone
-        let configuredWorkers = config.int(forKey: "ingest.workers", default: 0)
+        let configuredWorkers = try config.int("ingest.workers", default: 0, in: 0...256)
         workers = configuredWorkers > 0 ? configuredWorkers : ProcessInfo.processInfo.activeProcessorCount
         let formatNames = config.stringArray(forKey: "ingest.formats", default: SourceFormat.allCases.map(\.rawValue))
         let formats = try formatNames.map { name in
@@ -111,9 +143,9 @@ struct GallerydConfiguration: Sendable {
             return format
         }
         limits = IngestLimits(
-            maxPixels: config.int(forKey: "ingest.maxPixels", default: 100_000_000),
-            maxBytes: config.int(forKey: "ingest.maxBytes", default: 256 * 1024 * 1024),
-            maxFrames: config.int(forKey: "ingest.maxFrames", default: 1000),
+            maxPixels: try config.int("ingest.maxPixels", default: 100_000_000, in: 1...1 << 40),
+            maxBytes: try config.int("ingest.maxBytes", default: 256 * 1024 * 1024, in: 1...1 << 40),
+            maxFrames: try config.int("ingest.maxFrames", default: 1000, in: 1...1_000_000),
             allowedFormats: Set(formats))
         let outputNames = config.stringArray(forKey: "renditions.formats", default: ["webp", "jpeg"])
         let outputs = try outputNames.map { name in
@@ -123,46 +155,56 @@ struct GallerydConfiguration: Sendable {
             return format
         }
         renditions = RenditionSettings(
-            thumbnailWidth: config.int(forKey: "renditions.thumbnailWidth", default: 320),
-            carouselWidths: config.intArray(forKey: "renditions.carouselWidths", default: [640, 1024, 1600, 2048]),
+            thumbnailWidth: try config.int("renditions.thumbnailWidth", default: 320, in: 8...16_384),
+            carouselWidths: try config.intArray(
+                "renditions.carouselWidths", default: [640, 1024, 1600, 2048], in: 8...16_384),
             formats: outputs,
-            jpegQuality: config.int(forKey: "renditions.jpegQuality", default: 80),
-            webpQuality: config.int(forKey: "renditions.webpQuality", default: 78),
-            avifQuality: config.int(forKey: "renditions.avifQuality", default: 55),
-            webpEffort: config.int(forKey: "renditions.webpEffort", default: 2),
+            jpegQuality: try config.int("renditions.jpegQuality", default: 80, in: 1...100),
+            webpQuality: try config.int("renditions.webpQuality", default: 78, in: 1...100),
+            avifQuality: try config.int("renditions.avifQuality", default: 55, in: 1...100),
+            webpEffort: try config.int("renditions.webpEffort", default: 2, in: 0...6),
             burnCredit: config.bool(forKey: "renditions.burnCredit", default: false))
         let levelName = config.string(forKey: "log.level", default: "info")
         guard let level = Logger.Level(rawValue: levelName) else {
             throw ConfigurationError(description: "log.level \(levelName) is not a log level")
         }
         logLevel = level
-        settleInterval = .milliseconds(Int(config.double(forKey: "watch.settleSeconds", default: 2) * 1000))
-        let rescan = config.int(forKey: "watch.rescanSeconds", default: 900)
+        settleInterval = .milliseconds(Int(try config.double("watch.settleSeconds", default: 2, in: 0...3600) * 1000))
+        let rescan = try config.int("watch.rescanSeconds", default: 900, in: 0...31_536_000)
         rescanInterval = rescan > 0 ? .seconds(rescan) : nil
-        pollInterval = .seconds(max(1, config.int(forKey: "watch.pollSeconds", default: 10)))
-        gracePeriod = .seconds(Int(config.double(forKey: "collect.graceHours", default: 24) * 3600))
+        pollInterval = .seconds(max(1, try config.int("watch.pollSeconds", default: 10, in: 0...86_400)))
+        gracePeriod = .seconds(Int(try config.double("collect.graceHours", default: 24, in: 0...87_600) * 3600))
         publicURL = config.string(forKey: "site.publicURL", default: "http://127.0.0.1:8080")
-        consentServicesFile = Self.absolute(
-            config.string(forKey: "consent.servicesFile", default: "./config/consent.yaml"))
+        // Beside the config file unless configured; only this default may be missing.
+        let servicesDefault = paths.fileFolder.map { $0 + "/consent.yaml" } ?? "./config/consent.yaml"
+        consentServicesFile = paths.path("consent.servicesFile", in: config, default: servicesDefault)
+        consentServicesConfigured = config.string(forKey: "consent.servicesFile") != nil
         hashAddresses = config.bool(forKey: "consent.hashAddresses", default: true)
         fetchPreviews = config.bool(forKey: "consent.fetchPreviews", default: true)
-        consentRetention = .seconds(max(1, config.int(forKey: "consent.retentionDays", default: 1095)) * 86_400)
-        consentDefaults = try Self.loadConsentServices(consentServicesFile)
+        consentRetention = .seconds(try config.int("consent.retentionDays", default: 1095, in: 1...36_500) * 86_400)
+        consentDefaults = try Self.loadConsentServices(consentServicesFile, required: consentServicesConfigured)
+        consentLogKeyFile =
+            config.string(forKey: "consent.logKeyFile", default: "").isEmpty
+            ? nil : paths.path("consent.logKeyFile", in: config, default: "")
+        consentCheckpointEvents = try config.int("consent.checkpointEvents", default: 100, in: 1...1_000_000)
+        consentCheckpointInterval = .milliseconds(
+            Int(try config.double("consent.checkpointMinutes", default: 10, in: 0.01...1440) * 60_000))
     }
 
-    /// The consent service catalog file; a missing file offers no services (every embed
-    /// stays hidden), a broken one is an error.
-    static func loadConsentServices(_ path: String) throws -> ConsentSettings {
-        guard FileManager.default.fileExists(atPath: path) else {
+    /// The consent service catalog file. A configured file that cannot be read is an error
+    /// naming it; only the unconfigured default may be missing (no services are offered then,
+    /// so every embed stays hidden). A broken file is an error.
+    static func loadConsentServices(_ path: String, required: Bool) throws -> ConsentSettings {
+        guard FileManager.default.fileExists(atPath: path) || required else {
             return ConsentSettings(policyVersion: "1", lifetimeDays: 182, services: [])
+        }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw ConfigurationError(description: "consent.servicesFile \(path) cannot be read")
         }
         do {
             let text = try String(contentsOfFile: path, encoding: .utf8)
             let settings = try YAMLDecoder().decode(ConsentSettings.self, from: text)
-            guard (1...ConsentSettings.maximumLifetimeDays).contains(settings.lifetimeDays) else {
-                throw ConfigurationError(
-                    description: "lifetimeDays must be 1 to \(ConsentSettings.maximumLifetimeDays)")
-            }
+            if let problem = settings.problem { throw ConfigurationError(description: problem) }
             return settings
         } catch {
             throw ConfigurationError(description: "consent services file \(path) is not valid: \(error)")
@@ -188,8 +230,8 @@ struct GallerydConfiguration: Sendable {
         return key
     }
 
-    static func absolute(_ path: String) -> String {
-        let url = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+    static func absolute(_ path: String, from folder: String = FileManager.default.currentDirectoryPath) -> String {
+        let url = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: folder, isDirectory: true))
         return url.standardizedFileURL.path
     }
 }
@@ -197,4 +239,36 @@ struct GallerydConfiguration: Sendable {
 /// The configuration cannot be used; galleryd stops with this message.
 struct ConfigurationError: Error, CustomStringConvertible {
     var description: String
+}
+
+/// Numbers from the configuration, refused with a message naming the key when they lie
+/// outside what galleryd can use (so no conversion or arithmetic on them can trap).
+extension ConfigReader {
+    fileprivate func int(_ key: String, default defaultValue: Int, in range: ClosedRange<Int>) throws -> Int {
+        let value = int(forKey: ConfigKey(key), default: defaultValue)
+        guard range.contains(value) else {
+            throw ConfigurationError(
+                description: "\(key) \(value) must be from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
+
+    fileprivate func intArray(_ key: String, default defaultValue: [Int], in range: ClosedRange<Int>) throws -> [Int] {
+        let values = intArray(forKey: ConfigKey(key), default: defaultValue)
+        guard values.count <= 32, let bad = values.first(where: { !range.contains($0) }) ?? (values.isEmpty ? 0 : nil)
+        else { return values }
+        throw ConfigurationError(
+            description:
+                "\(key): \(bad) is no width from \(range.lowerBound) to \(range.upperBound) (at most 32 widths)")
+    }
+
+    fileprivate func double(_ key: String, default defaultValue: Double, in range: ClosedRange<Double>) throws -> Double
+    {
+        let value = double(forKey: ConfigKey(key), default: defaultValue)
+        guard value.isFinite, range.contains(value) else {
+            throw ConfigurationError(
+                description: "\(key) \(value) must be from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
 }

@@ -24,7 +24,7 @@ final class TestEnvironment: @unchecked Sendable {
     init(
         renditions: RenditionSettings = TestEnvironment.renditions, limits: IngestLimits = IngestLimits(),
         consent: ConsentSettings = ConsentSettings(policyVersion: "1", lifetimeDays: 182, services: []),
-        fetchPreviews: Bool = true
+        fetchPreviews: Bool = true, consentLog: ConsentLogOptions = ConsentLogOptions()
     ) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("galleryd-test-\(UUID().uuidString)")
         media = root.appendingPathComponent("media")
@@ -37,7 +37,8 @@ final class TestEnvironment: @unchecked Sendable {
             fetchPreviews: fetchPreviews)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        catalog = try Catalog(path: data.appendingPathComponent("catalog.sqlite").path, logger: logger)
+        catalog = try Catalog(
+            path: data.appendingPathComponent("catalog.sqlite").path, logger: logger, consentLog: consentLog)
         ingestor = try Ingestor(settings: settings, catalog: catalog, logger: logger)
     }
 
