@@ -75,12 +75,19 @@ public struct ConsentEvent: Codable, Sendable, Equatable {
         let decisionText = decisions.keys.sorted().map { "\($0)=\(decisions[$0]! ? 1 : 0)" }.joined(separator: ",")
         let fields: [String] = [
             previousHash, eventId, consentId, kind.rawValue, scope.rawValue, decisionText, policyVersion, catalogHash,
-            locale, String(Int64((at.timeIntervalSince1970 * 1000).rounded())),
-            expiresAt.map { String(Int64(($0.timeIntervalSince1970 * 1000).rounded())) } ?? "",
+            locale, Self.milliseconds(at), expiresAt.map(Self.milliseconds) ?? "",
             browser, ipHash ?? "",
         ]
         // Length-prefixed, so no field can run into the next.
         return fields.map { "\($0.utf8.count):\($0)" }.joined(separator: "|")
+    }
+
+    /// Milliseconds since 1970 as text. A date no Int64 can hold (only a catalog edited by
+    /// hand has one) is written as its rounded Double, so hashing it cannot trap; such an
+    /// event then simply fails to verify.
+    static func milliseconds(_ date: Date) -> String {
+        let value = (date.timeIntervalSince1970 * 1000).rounded()
+        return Int64(exactly: value).map { String($0) } ?? String(value)
     }
 
     /// The hash the first event chains to.

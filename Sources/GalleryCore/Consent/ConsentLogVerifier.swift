@@ -81,6 +81,9 @@ public struct ConsentCheckpointTrail: Sendable {
                 return .failure(
                     ConsentLogFinding(problem: "the checkpoint copy in the \(place) is unreadable or unsigned"))
             }
+            guard copy.checkpoint >= 1 else {
+                return .failure(ConsentLogFinding(problem: "the checkpoint copy in the \(place) has no valid number"))
+            }
             guard copy.checkpoint <= trail.latest?.checkpoint ?? 0 else {
                 return .failure(
                     ConsentLogFinding(
@@ -180,8 +183,8 @@ public struct ConsentChainVerifier: Sendable {
     public mutating func check(_ event: ConsentEvent) -> ConsentLogFinding? {
         eventsChecked += 1
         let seq = event.seq ?? 0
-        guard seq == lastSeq + 1 else {
-            let missing = lastSeq + 1
+        guard seq == lastSeq &+ 1 else {
+            let missing = lastSeq &+ 1
             let known = witnesses[missing]?.compactMap(\.eventId).first
             return ConsentLogFinding(
                 seq: missing, eventId: known,
@@ -220,7 +223,7 @@ public struct ConsentChainVerifier: Sendable {
     /// After the last event: the log must reach the latest checkpoint's head.
     public func finish() -> ConsentLogFinding? {
         guard let latest = checkpoints.max(by: { $0.seq < $1.seq }), latest.seq > lastSeq else { return nil }
-        let missing = lastSeq + 1
+        let missing = lastSeq &+ 1
         let known = witnesses[missing]?.compactMap(\.eventId).first
         return ConsentLogFinding(
             seq: missing, eventId: known, checkpoint: latest.checkpoint,

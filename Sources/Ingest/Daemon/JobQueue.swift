@@ -66,7 +66,8 @@ public actor JobQueue {
         if timer == nil, let due = try? await catalog.nextDueDate(), due > Date() {
             let delay = due.timeIntervalSinceNow
             timer = Task { [weak self] in
-                try? await Task.sleep(for: .seconds(max(delay, 0.05)))
+                // At most an hour: a due date far off (or a corrupt one) is simply looked at again.
+                try? await Task.sleep(for: .seconds(min(max(delay, 0.05), 3600)))
                 await self?.timerFired()
             }
         }
