@@ -19,6 +19,8 @@ public final class Catalog: Sendable {
     let logger: Logger
     /// How the consent log is keyed and checkpointed.
     let consentLogOptions: ConsentLogOptions
+    /// Whether anything was committed since a stamp was taken (``stamp()``).
+    let changes: CatalogChanges
 
     public init(path: String, logger: Logger, consentLog: ConsentLogOptions = ConsentLogOptions()) throws {
         var configuration = Configuration()
@@ -32,6 +34,7 @@ public final class Catalog: Sendable {
         self.logger = logger
         self.consentLogOptions = consentLog
         try Self.migrator.migrate(pool)
+        self.changes = try CatalogChanges(pool: pool, path: path)
     }
 
     /// `PRAGMA integrity_check`; "ok" when the file is sound.

@@ -77,7 +77,11 @@ public struct GalleryServer: Sendable {
         router.add(middleware: ProblemMiddleware(routeMethods: routeMethods))
         HealthRoutes(readiness: readiness).register(on: router)
         if let metrics { MetricsRoutes(exporter: metrics).register(on: router) }
-        let galleries = GalleryRoutes(cache: GalleryDocumentCache(catalog: catalog), keeper: keeper)
+        let publicURL = settings.consent.publicURL
+        let cache = GalleryDocumentCache(catalog: catalog) { slug, title in
+            GalleryRoutes.shareLinks(publicURL: publicURL, slug: slug, title: title)
+        }
+        let galleries = GalleryRoutes(cache: cache, keeper: keeper)
         galleries.register(on: router)
         ConsentRoutes(keeper: keeper).register(on: router)
         EmbedFrameRoutes(catalog: catalog, keeper: keeper).register(on: router)

@@ -303,6 +303,23 @@ struct ConsentTests {
         }
     }
 
+    @Test("the answer with and without consent is the whole document, byte for byte as one encoding of it")
+    func answersAreWholeDocuments() async throws {
+        try await withConsent { _, client in
+            let encoder = JSONEncoder()
+            encoder.dateEncodingStrategy = .iso8601
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let cookie = pair(try await grant(client, ["youtube"], scope: "permanent").cookie)
+            var tags: Set<String> = []
+            for headers in [HTTPFields(), cookie, HTTPFields(), cookie] {
+                let (document, response) = try await gallery(client, headers: headers)
+                #expect(Data(response.body.readableBytesView) == (try encoder.encode(document)))
+                tags.insert(try #require(response.headers[.eTag]))
+            }
+            #expect(tags.count == 2, "one tag per distinct answer: \(tags)")
+        }
+    }
+
     @Test("withdrawing (per service or all) withholds again and clears the cookie")
     func withdrawal() async throws {
         try await withConsent { harness, client in

@@ -1,5 +1,6 @@
 import Catalog
 import Foundation
+import GRDB
 import GalleryCore
 import GalleryFixtures
 import Hummingbird
@@ -138,6 +139,32 @@ struct HTTPTests {
                 #expect(response.headers[.eTag] != before)
                 let document = try json(GalleryDocument.self, response.body)
                 #expect(document.items.count == 3)
+            }
+        }
+    }
+
+    @Test("a change committed by another process is served promptly, without a query per request")
+    func changeFromAnotherConnection() async throws {
+        try await withServer { env, client in
+            let uri = "/api/v1/galleries/auftakt-duesseldorf"
+            let before = try await client.execute(uri: uri, method: .get) { try json(GalleryDocument.self, $0.body) }
+            // Another connection (as `galleryd ingest` or an admin elsewhere would) renames it.
+            let other = try DatabaseQueue(path: env.data.appendingPathComponent("catalog.sqlite").path)
+            try await other.write { db in
+                try db.execute(sql: "UPDATE gallery SET title = 'Umbenannt', revision = revision + 1")
+            }
+            let start = ContinuousClock.now
+            var title = before.title
+            while title != "Umbenannt", ContinuousClock.now - start < .seconds(2) {
+                title = try await client.execute(uri: uri, method: .get) {
+                    try json(GalleryDocument.self, $0.body).title
+                }
+            }
+            #expect(title == "Umbenannt", "still \(title) after \(ContinuousClock.now - start)")
+            #expect(ContinuousClock.now - start < .milliseconds(500))
+            // The list follows too.
+            try await client.execute(uri: "/api/v1/galleries", method: .get) { response in
+                #expect(String(buffer: response.body).contains("Umbenannt"))
             }
         }
     }

@@ -114,7 +114,17 @@ public struct ConsentService: Codable, Sendable, Equatable {
 public struct ConsentSettings: Codable, Sendable, Equatable {
     public var policyVersion: String
     public var lifetimeDays: Int
-    public var services: [ConsentService]
+    public var services: [ConsentService] {
+        didSet { catalogHash = Self.catalogHash(of: services) }
+    }
+    /// A fingerprint of everything the visitor was shown (services, recipients, texts,
+    /// hosts). When it or the policy version changes, earlier consents no longer count.
+    /// Computed once per change of `services` (every consent request compares it).
+    public private(set) var catalogHash: String
+
+    private enum CodingKeys: String, CodingKey {
+        case policyVersion, lifetimeDays, services
+    }
 
     /// The longest a consent cookie may live (13 months, as data-protection authorities
     /// accept for consent records).
@@ -124,6 +134,15 @@ public struct ConsentSettings: Codable, Sendable, Equatable {
         self.policyVersion = policyVersion
         self.lifetimeDays = lifetimeDays
         self.services = services
+        self.catalogHash = Self.catalogHash(of: services)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            policyVersion: try container.decode(String.self, forKey: .policyVersion),
+            lifetimeDays: try container.decode(Int.self, forKey: .lifetimeDays),
+            services: try container.decode([ConsentService].self, forKey: .services))
     }
 
     public var enabledServices: [ConsentService] { services.filter(\.enabled) }
@@ -149,12 +168,10 @@ public struct ConsentSettings: Codable, Sendable, Equatable {
 
     public func service(_ id: String) -> ConsentService? { enabledServices.first { $0.id == id } }
 
-    /// A fingerprint of everything the visitor was shown (services, recipients, texts,
-    /// hosts). When it or the policy version changes, earlier consents no longer count.
-    public var catalogHash: String {
+    private static func catalogHash(of services: [ConsentService]) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let shown = enabledServices.map { service in
+        let shown = services.filter(\.enabled).map { service in
             [
                 service.id, service.name, service.recipient, service.purpose.de, service.purpose.en,
                 service.storage.de, service.storage.en, service.privacyPolicy, service.hosts.joined(separator: " "),

@@ -3,6 +3,7 @@ import Foundation
 import GalleryCore
 public import HTTPTypes
 import Hummingbird
+import Synchronization
 
 /// What a request's consent amounts to: which services are granted (by a permanent cookie
 /// or a once token), under which scope, and whether an older consent must be asked again.
@@ -25,6 +26,7 @@ struct ConsentKeeper: Sendable {
     let once: OnceGrants
     let limiter: RateLimiter
     let hasher = AddressHasher()
+    private let remembered = RememberedSettings()
 
     init(catalog: Catalog, options: ConsentOptions) {
         self.catalog = catalog
@@ -34,8 +36,19 @@ struct ConsentKeeper: Sendable {
         self.limiter = RateLimiter(burst: options.rateBurst, perSecond: options.ratePerSecond)
     }
 
+    /// The settings in force, read from the catalog only after it changed (see `CatalogStamp`).
     func settings() async throws -> ConsentSettings {
-        try await catalog.consentSettings(fallback: options.defaults)
+        let stamp = catalog.stamp()
+        if let settings = remembered.settings(at: stamp) { return settings }
+        let settings = try await catalog.consentSettings(fallback: options.defaults)
+        remembered.remember(settings, at: stamp)
+        return settings
+    }
+
+    /// Whether the request carries anything consent could be read from (a consent cookie or
+    /// a once token). Without either, the answer is the anonymous one.
+    func mayCarryConsent(_ request: Request) -> Bool {
+        request.headers[.consentToken] != nil || request.cookies[ConsentOptions.cookieName] != nil
     }
 
     /// The consent id of the request's cookie, if it is correctly signed.
@@ -83,6 +96,19 @@ struct ConsentKeeper: Sendable {
         let browser = BrowserFamily.of(userAgent: request.headers[.userAgent])
         guard options.hashAddresses, let address = context.clientAddress else { return (browser, nil) }
         return (browser, await hasher.hash(address, now: options.now()))
+    }
+}
+
+/// The consent settings as last read, with the catalog stamp they were read at.
+private final class RememberedSettings: Sendable {
+    private let state = Mutex<(stamp: CatalogStamp, settings: ConsentSettings)?>(nil)
+
+    func settings(at stamp: CatalogStamp) -> ConsentSettings? {
+        state.withLock { $0.flatMap { $0.stamp == stamp ? $0.settings : nil } }
+    }
+
+    func remember(_ settings: ConsentSettings, at stamp: CatalogStamp) {
+        state.withLock { $0 = (stamp, settings) }
     }
 }
 

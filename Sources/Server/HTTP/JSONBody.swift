@@ -8,6 +8,11 @@ struct JSONBody: Sendable {
     let bytes: ByteBuffer
     let etag: String
 
+    init(bytes: ByteBuffer, etag: String) {
+        self.bytes = bytes
+        self.etag = etag
+    }
+
     init(_ value: some Encodable) throws {
         let data = try JSONBody.encoder.encode(value)
         self.bytes = ByteBuffer(bytes: data)

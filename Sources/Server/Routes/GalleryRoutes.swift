@@ -25,17 +25,34 @@ struct GalleryRoutes {
             guard let gallery = try await cache.gallery(slug: slug) else {
                 throw ProblemDetails(.notFound, detail: "there is no published gallery \"\(slug)\"")
             }
+            // Most visitors carry no consent: their answer is encoded once per change.
+            guard keeper.mayCarryConsent(request) else {
+                let settings = try await keeper.settings()
+                let body = try await cache.anonymousBody(
+                    for: gallery, slug: slug, settingsKey: settings.policyVersion + "/" + settings.catalogHash
+                ) {
+                    try await self.body(gallery, consent: ResolvedConsent(settings: settings))
+                }
+                return body.response(to: request, cacheControl: Self.publicCacheControl, vary: Self.vary)
+            }
             let consent = try await keeper.resolve(request, useOnceToken: true)
-            var document = gallery.document
-            document.embeds = await embeds(gallery.embeds, consent: consent)
-            document.share = shareLinks(slug: slug, title: document.title)
-            document.consent = ConsentState(
-                policyVersion: consent.settings.policyVersion, granted: consent.granted.keys.sorted())
             let personal = consent.isPersonal || request.headers[.consentToken] != nil
-            return try JSONBody(document).response(
+            return try await body(gallery, consent: consent).response(
                 to: request, cacheControl: personal ? Self.privateCacheControl : Self.publicCacheControl,
                 vary: Self.vary)
         }
+    }
+
+    /// The gallery's JSON with its embeds as `consent` allows: only the consent state and
+    /// the embeds are encoded per request (``GalleryJSONTemplate``).
+    func body(_ gallery: CachedGallery, consent: ResolvedConsent) async throws -> JSONBody {
+        let state = ConsentState(policyVersion: consent.settings.policyVersion, granted: consent.granted.keys.sorted())
+        let embeds = await embeds(gallery.embeds, consent: consent)
+        if let template = gallery.template { return try template.body(consent: state, embeds: embeds) }
+        var document = gallery.document
+        document.embeds = embeds
+        document.consent = state
+        return try JSONBody(document)
     }
 
     func embeds(_ records: [EmbedRecord], consent: ResolvedConsent) async -> [EmbedDocument] {
@@ -72,10 +89,8 @@ struct GalleryRoutes {
     }
 
     /// Plain share links: nothing is requested from a network until the visitor clicks.
-    func shareLinks(slug: String, title: String) -> [ShareLink] {
-        let base =
-            keeper.options.publicURL.hasSuffix("/")
-            ? String(keeper.options.publicURL.dropLast()) : keeper.options.publicURL
+    static func shareLinks(publicURL: String, slug: String, title: String) -> [ShareLink] {
+        let base = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
         let page = "\(base)/galleries/\(slug)"
         let url = page.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? page
         let text = title.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""

@@ -1,0 +1,78 @@
+import Foundation
+import GRDB
+import Synchronization
+
+/// A value that changes whenever the catalog may have changed, read without a query on the
+/// hot path, so that what is built from the catalog (gallery JSON, consent settings) can be
+/// served from memory and rebuilt only after a change.
+///
+/// Two parts:
+/// - commits made through this process's ``Catalog`` bump an in-memory counter at once (a
+///   GRDB transaction observer on the writer), so a request right after an admin's change
+///   already sees it;
+/// - commits made by any other process (a `galleryd ingest` beside `serve`) change SQLite's
+///   `PRAGMA data_version` on a connection of our own (SQLite §pragma_data_version: it
+///   differs after another connection committed). That pragma only reads the WAL index in
+///   shared memory, and is asked at most once per ``externalCheckInterval``; so another
+///   process's change is seen within that interval, and a burst of requests asks once.
+public struct CatalogStamp: Sendable, Equatable {
+    var local: UInt64
+    var external: Int64
+}
+
+final class CatalogChanges: Sendable {
+    /// How stale another process's change may be seen, at most.
+    static let externalCheckInterval: Duration = .milliseconds(5)
+
+    private let localCommits = Atomic<UInt64>(0)
+    private let probe: DatabaseQueue
+    private let external = Mutex<(version: Int64, checkedAt: ContinuousClock.Instant)?>(nil)
+
+    init(pool: DatabasePool, path: String) throws {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(1)
+        probe = try DatabaseQueue(path: path, configuration: configuration)
+        pool.add(transactionObserver: CommitCounter(changes: self), extent: .databaseLifetime)
+    }
+
+    func noteLocalCommit() {
+        localCommits.add(1, ordering: .relaxed)
+    }
+
+    /// The current stamp: no query unless the last look at `data_version` is older than
+    /// ``externalCheckInterval``.
+    func stamp() -> CatalogStamp {
+        let now = ContinuousClock.now
+        let version = external.withLock { state -> Int64 in
+            if let state, now - state.checkedAt < Self.externalCheckInterval { return state.version }
+            // A failed look counts as a change (-1), so nothing stale is served for it.
+            let read = try? probe.read { db in try Int64.fetchOne(db, sql: "PRAGMA data_version") }
+            let version = read ?? -1
+            state = (version, now)
+            return version
+        }
+        return CatalogStamp(local: localCommits.load(ordering: .relaxed), external: version)
+    }
+
+    /// Counts the writer's commits. GRDB calls `databaseDidCommit` for every observer,
+    /// whatever it observes.
+    private final class CommitCounter: TransactionObserver, @unchecked Sendable {
+        // Written once; GRDB calls it on the writer's queue.
+        private weak var changes: CatalogChanges?
+
+        init(changes: CatalogChanges) {
+            self.changes = changes
+        }
+
+        func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { false }
+        func databaseDidChange(with event: DatabaseEvent) {}
+        func databaseDidCommit(_ db: Database) { changes?.noteLocalCommit() }
+        func databaseDidRollback(_ db: Database) {}
+    }
+}
+
+extension Catalog {
+    /// See ``CatalogStamp``: equal stamps mean nothing was committed in between.
+    public func stamp() -> CatalogStamp { changes.stamp() }
+}
