@@ -233,6 +233,16 @@ struct AdminTests {
                     #expect($0.status == .badRequest, "limit \(limit)")
                 }
             }
+            for uri in [
+                "/api/v1/admin/audit?since=2026-02-30T00:00:00Z", "/api/v1/admin/audit?since=gestern",
+                "/api/v1/admin/consent/events?since=1e19", "/api/v1/admin/consent/events?format=xml",
+                "/api/v1/consent/services?locale=fr",
+            ] {
+                try await client.execute(uri: uri, method: .get, headers: bearer(harness.admin)) { response in
+                    #expect(response.status == .badRequest, "\(uri)")
+                    #expect((try? json(response.body))?["field"] != nil, "\(uri): names the parameter")
+                }
+            }
             try await client.execute(uri: "/api/v1/galleries", method: .get) { #expect($0.status == .ok) }
         }
     }

@@ -59,9 +59,10 @@ struct AdminConsentRoutes {
         }
         admin.get("/consent/events") { request, context in
             _ = try context.requireScope(.admin)
-            let since = request.uri.queryParameters.get("since").flatMap { try? Date(String($0), strategy: .iso8601) }
+            let since = try AdminQuery.since(request)
+            let format = try AdminQuery.oneOf("format", ["json", "csv"], in: request) ?? "json"
             let events = try await catalog.consentEvents(since: since)
-            if request.uri.queryParameters.get("format") == "csv" {
+            if format == "csv" {
                 return Response(
                     status: .ok,
                     headers: [
@@ -136,7 +137,7 @@ struct AdminConsentRoutes {
         let body = try await JSONRequest(
             request, allowedFields: ["policyVersion", "lifetimeDays", "services"], maximumBodySize: 512 * 1024)
         let version = try body.requiredString("policyVersion", maximumLength: 100)
-        guard !version.trimmingCharacters(in: .whitespaces).isEmpty else {
+        guard !version.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw JSONRequest.invalid("policyVersion", "must not be empty")
         }
         guard let lifetime = try body.optionalInt("lifetimeDays", range: 1...ConsentSettings.maximumLifetimeDays) else {
@@ -191,5 +192,62 @@ public struct EmbedRequestRejected: Error, Sendable {
     public init(field: String, message: String) {
         self.field = field
         self.message = message
+    }
+}
+
+/// Query parameters of the admin API, read strictly: a value that is present but invalid is
+/// a 400 problem naming the parameter, never silently ignored.
+enum AdminQuery {
+    /// `since`: absent → `nil`, else an RFC 3339 (ISO 8601) date-time.
+    static func since(_ request: Request) throws -> Date? {
+        guard let text = request.uri.queryParameters.get("since") else { return nil }
+        guard let date = RFC3339.date(from: String(text)) else {
+            throw ProblemDetails(
+                .badRequest,
+                detail: "parameter \"since\" must be an ISO 8601 date-time such as 2026-11-24T10:00:00Z",
+                extensions: ["field": "since"])
+        }
+        return date
+    }
+
+    /// A parameter with a fixed set of values: absent → `nil`, else one of `values`.
+    static func oneOf(_ name: String, _ values: [String], in request: Request) throws -> String? {
+        guard let text = request.uri.queryParameters.get(name) else { return nil }
+        guard values.contains(String(text)) else {
+            throw ProblemDetails(
+                .badRequest,
+                detail: "parameter \"\(name)\" must be one of \(values.joined(separator: ", "))",
+                extensions: ["field": name])
+        }
+        return String(text)
+    }
+}
+
+/// RFC 3339 date-times (the OpenAPI `date-time` format): `2026-11-24T10:00:00Z`, with an
+/// optional fraction and a `Z` or `±hh:mm` offset. Foundation's ISO 8601 parser is more
+/// lenient (it rolls 2026-02-30 over into March), so the fields are checked here.
+enum RFC3339 {
+    static func date(from text: String) -> Date? {
+        let pattern =
+            /^([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?([Zz]|([+-])([0-9]{2}):([0-9]{2}))$/
+        guard let match = text.wholeMatch(of: pattern),
+            let year = Int(match.1), let month = Int(match.2), let day = Int(match.3),
+            let hour = Int(match.4), let minute = Int(match.5), let second = Int(match.6),
+            (1...12).contains(month), (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second)
+        else { return nil }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        guard (1...days).contains(day) else { return nil }
+        var offset = 0
+        if let sign = match.9, let hours = match.10.flatMap({ Int($0) }), let minutes = match.11.flatMap({ Int($0) }) {
+            guard (0...23).contains(hours), (0...59).contains(minutes) else { return nil }
+            offset = (sign == "-" ? -1 : 1) * (hours * 3600 + minutes * 60)
+        }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let components = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: 0)
+        guard let start = calendar.date(from: components) else { return nil }
+        let fraction = match.7.flatMap { Double("0" + $0) } ?? 0
+        return start.addingTimeInterval(TimeInterval(second - offset) + fraction)
     }
 }

@@ -44,7 +44,7 @@ struct ConsentRoutes {
     func register(on router: Router<GalleryRequestContext>) {
         router.get("/api/v1/consent/services") { request, _ in
             let settings = try await keeper.settings()
-            let locale = request.uri.queryParameters.get("locale").map(String.init) ?? "de"
+            let locale = request.uri.queryParameters.get("locale").map { String($0) } ?? "de"
             guard ["de", "en"].contains(locale) else {
                 throw ProblemDetails(
                     .badRequest, detail: "parameter \"locale\" must be de or en", extensions: ["field": "locale"])
