@@ -45,6 +45,15 @@ struct ConsentKeeper: Sendable {
         return settings
     }
 
+    /// A visitor's consent record, read from the catalog only after it changed.
+    func consentRecord(id: String) async throws -> ConsentRecord? {
+        let stamp = catalog.stamp()
+        if let known = remembered.record(id: id, at: stamp) { return known }
+        let record = try await catalog.consentRecord(id: id)
+        remembered.remember(record, id: id, at: stamp)
+        return record
+    }
+
     /// Whether the request carries anything consent could be read from (a consent cookie or
     /// a once token). Without either, the answer is the anonymous one.
     func mayCarryConsent(_ request: Request) -> Bool {
@@ -61,7 +70,7 @@ struct ConsentKeeper: Sendable {
         let settings = try await settings()
         let now = options.now()
         var resolved = ResolvedConsent(settings: settings)
-        if let id = cookieConsentId(request), let record = try await catalog.consentRecord(id: id) {
+        if let id = cookieConsentId(request), let record = try await consentRecord(id: id) {
             resolved.consentId = id
             resolved.record = record
             let current = record.policyVersion == settings.policyVersion && record.catalogHash == settings.catalogHash
@@ -99,16 +108,32 @@ struct ConsentKeeper: Sendable {
     }
 }
 
-/// The consent settings as last read, with the catalog stamp they were read at.
+/// The consent settings and visitors' records as last read, with the catalog stamp they
+/// were read at: valid until anything is committed.
 private final class RememberedSettings: Sendable {
-    private let state = Mutex<(stamp: CatalogStamp, settings: ConsentSettings)?>(nil)
+    private let settings = Mutex<(stamp: CatalogStamp, settings: ConsentSettings)?>(nil)
+    private let records = Mutex<[String: (stamp: CatalogStamp, record: ConsentRecord?)]>([:])
+    /// Visitors remembered at most (a crowd of distinct cookies starts over).
+    static let maximumRecords = 50_000
 
     func settings(at stamp: CatalogStamp) -> ConsentSettings? {
-        state.withLock { $0.flatMap { $0.stamp == stamp ? $0.settings : nil } }
+        settings.withLock { $0.flatMap { $0.stamp == stamp ? $0.settings : nil } }
     }
 
     func remember(_ settings: ConsentSettings, at stamp: CatalogStamp) {
-        state.withLock { $0 = (stamp, settings) }
+        self.settings.withLock { $0 = (stamp, settings) }
+    }
+
+    /// `.some(nil)`: known to have no record.
+    func record(id: String, at stamp: CatalogStamp) -> ConsentRecord?? {
+        records.withLock { entries in entries[id].flatMap { $0.stamp == stamp ? .some($0.record) : nil } }
+    }
+
+    func remember(_ record: ConsentRecord?, id: String, at stamp: CatalogStamp) {
+        records.withLock { entries in
+            if entries.count >= Self.maximumRecords { entries.removeAll(keepingCapacity: true) }
+            entries[id] = (stamp, record)
+        }
     }
 }
 

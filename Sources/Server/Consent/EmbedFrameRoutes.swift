@@ -71,27 +71,26 @@ struct EmbedFrameRoutes {
 /// `GET /previews/<sha256>.jpg`: embed previews, stored once, immutable.
 struct PreviewRoutes {
     let directory: String
-    let fileIO = FileIO()
+    let files: ImmutableFileCache
 
     func register(on router: Router<GalleryRequestContext>) {
+        let resolvedDirectory = RenditionRoutes.resolve(directory) ?? directory
         router.get("/previews/:file") { request, context in
             let name = try context.parameters.require("file")
             let hash = name.dropLast(4)
-            guard name.hasSuffix(".jpg"), hash.count == 64, hash.allSatisfy({ $0.isHexDigit && !$0.isUppercase }),
-                let path = RenditionRoutes.resolve(directory + "/" + name),
-                path.hasPrefix((RenditionRoutes.resolve(directory) ?? directory) + "/")
+            guard name.hasSuffix(".jpg"), hash.count == 64, hash.allSatisfy({ $0.isHexDigit && !$0.isUppercase })
             else { throw ProblemDetails(.notFound, detail: "no preview at this address") }
             let etag = "\"\(hash.prefix(32))\""
             if EntityTag.matches(request.headers[.ifNoneMatch], etag) {
                 return EntityTag.notModified(etag: etag, cacheControl: RenditionRoutes.cacheControl)
             }
-            return Response(
-                status: .ok,
-                headers: [
-                    .contentType: "image/jpeg", .eTag: etag, .cacheControl: RenditionRoutes.cacheControl,
-                    .init("X-Content-Type-Options")!: "nosniff",
-                ],
-                body: try await fileIO.loadFile(path: path, context: context))
+            let bytes = await files.bytes(at: directory + "/" + name) { path in
+                RenditionRoutes.resolve(path)?.hasPrefix(resolvedDirectory + "/") == true
+            }
+            guard let bytes else { throw ProblemDetails(.notFound, detail: "no preview at this address") }
+            return try RenditionRoutes.response(
+                bytes, request: request, etag: etag, contentType: "image/jpeg",
+                cacheControl: RenditionRoutes.cacheControl)
         }
     }
 }

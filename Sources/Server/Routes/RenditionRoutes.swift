@@ -14,7 +14,7 @@ import Hummingbird
 /// out symlinks. Originals are never served: they are not under the data folder.
 struct RenditionRoutes {
     let renditionsRoot: String
-    let fileIO = FileIO()
+    let files: ImmutableFileCache
     static let cacheControl = "public, max-age=31536000, immutable"
 
     func register(on router: Router<GalleryRequestContext>) {
@@ -26,23 +26,38 @@ struct RenditionRoutes {
             else {
                 throw ProblemDetails(.notFound, detail: "no rendition at this address")
             }
-            guard let path = Self.resolve(renditionsRoot + "/" + relative), path.hasPrefix(resolvedRoot + "/") else {
-                throw ProblemDetails(.notFound, detail: "no rendition at this address")
-            }
             // The URL names the bytes for good, so the URL path itself is a strong validator.
             let etag = "\"" + urlPath.replacing("/", with: "-") + "\""
             if EntityTag.matches(request.headers[.ifNoneMatch], etag) {
                 return EntityTag.notModified(etag: etag, cacheControl: Self.cacheControl)
             }
-            let body = try await fileIO.loadFile(path: path, context: context)
-            return Response(
-                status: .ok,
-                headers: [
-                    .contentType: format.mime, .eTag: etag, .cacheControl: Self.cacheControl,
-                    .init("X-Content-Type-Options")!: "nosniff",
-                ],
-                body: body)
+            // The resolved path must stay inside the folder (no planted symlink), checked
+            // whenever the file is read from disk.
+            let bytes = await files.bytes(at: renditionsRoot + "/" + relative) { path in
+                Self.resolve(path)?.hasPrefix(resolvedRoot + "/") == true
+            }
+            guard let bytes else { throw ProblemDetails(.notFound, detail: "no rendition at this address") }
+            return try Self.response(
+                bytes, request: request, etag: etag, contentType: format.mime, cacheControl: Self.cacheControl)
         }
+    }
+
+    /// 200 with the file, or 206 with the part a `Range` asks for (416 when it cannot be met).
+    static func response(
+        _ bytes: ByteBuffer, request: Request, etag: String, contentType: String, cacheControl: String
+    ) throws -> Response {
+        var headers: HTTPFields = [
+            .contentType: contentType, .eTag: etag, .cacheControl: cacheControl, .acceptRanges: "bytes",
+            .init("X-Content-Type-Options")!: "nosniff",
+        ]
+        let size = bytes.readableBytes
+        guard let range = try ByteRange.requested(request, size: size, etag: etag),
+            let part = bytes.getSlice(at: bytes.readerIndex + range.lowerBound, length: range.count)
+        else {
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: bytes))
+        }
+        headers[.contentRange] = "bytes \(range.lowerBound)-\(range.upperBound)/\(size)"
+        return Response(status: .partialContent, headers: headers, body: .init(byteBuffer: part))
     }
 
     static func resolve(_ path: String) -> String? {
