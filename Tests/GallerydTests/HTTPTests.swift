@@ -235,6 +235,59 @@ struct HTTPTests {
         }
     }
 
+    @Test("the gallery list pages with limit and an opaque cursor; without limit it is the whole list, as before")
+    func pagination() async throws {
+        let env = try TestEnvironment()
+        for name in ["Eins", "Zwei", "Drei", "Vier", "Fünf"] { try env.write("\(name)/bild.jpg", photo()) }
+        _ = try await env.pass()
+        let readiness = Readiness()
+        readiness.set("startup", unmetBecause: nil)
+        let server = GalleryServer(
+            catalog: env.catalog, settings: ServerSettings(dataDirectory: env.data.path), readiness: readiness)
+        let app = Application(router: server.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            let whole = try await client.execute(uri: "/api/v1/galleries", method: .get) { response in
+                let object = try #require(try JSONSerialization.jsonObject(with: response.body.data) as? [String: Any])
+                #expect(object["next"] == nil, "no next without limit")
+                return try json(GalleryList.self, response.body).galleries.map(\.slug)
+            }
+            #expect(whole == ["drei", "eins", "fuenf", "vier", "zwei"])
+            var seen: [String] = []
+            var cursor: String?
+            repeat {
+                let uri = "/api/v1/galleries?limit=2" + (cursor.map { "&cursor=\($0)" } ?? "")
+                cursor = try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == .ok)
+                    let object = try #require(
+                        try JSONSerialization.jsonObject(with: response.body.data) as? [String: Any])
+                    let page = try json(GalleryList.self, response.body).galleries.map(\.slug)
+                    #expect(page.count <= 2)
+                    seen += page
+                    #expect(object.keys.contains("next"), "next is there, null on the last page")
+                    return object["next"] as? String
+                }
+            } while cursor != nil && seen.count < 10
+            #expect(seen == whole)
+            // The portal's list page follows the same cursors (`?after=`).
+            let afterDrei = try #require(Data("drei".utf8).base64EncodedString().split(separator: "=").first)
+            try await client.execute(uri: "/?after=\(afterDrei)", method: .get) { response in
+                let page = String(buffer: response.body)
+                #expect(page.contains("/galleries/eins") && !page.contains("/galleries/drei"))
+            }
+            try await client.execute(uri: "/", method: .get) { response in
+                let page = String(buffer: response.body)
+                #expect(whole.allSatisfy { page.contains("/galleries/\($0)") })
+                #expect(!page.contains("rel=\"next\""), "five galleries fit one page")
+            }
+            for uri in [
+                "/api/v1/galleries?limit=0", "/api/v1/galleries?limit=1001", "/api/v1/galleries?limit=x",
+                "/api/v1/galleries?limit=2&cursor=%2E%2E", "/api/v1/galleries?cursor=ZWlucw",
+            ] {
+                try await client.execute(uri: uri, method: .get) { #expect($0.status == .badRequest, "\(uri)") }
+            }
+        }
+    }
+
     @Test("a symlink planted inside the renditions folder is not followed")
     func symlinkRefused() async throws {
         try await withServer { env, client in

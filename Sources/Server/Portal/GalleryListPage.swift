@@ -3,6 +3,8 @@ import GalleryCore
 /// `GET /`: the published galleries, each with its cover, title, summary and size.
 struct GalleryListPage {
     let list: GalleryList
+    /// The cursor of the next page, if there is one.
+    var next: String? = nil
     let strings: PortalStrings
 
     func render() -> String {
@@ -13,6 +15,11 @@ struct GalleryListPage {
             main += "<ul class=\"gallery-list\">\n"
             for gallery in list.galleries { main += entry(gallery) }
             main += "</ul>\n"
+        }
+        if let next {
+            let query = "?after=" + next + (strings.locale == .de ? "" : "&lang=" + strings.locale.rawValue)
+            main += "<p class=\"more\"><a" + HTML.attribute("href", "/" + query) + " rel=\"next\">"
+            main += HTML.escape(strings[.moreGalleries]) + "</a></p>\n"
         }
         let layout = PageLayout(strings: strings, path: "/")
         return layout.document(

@@ -11,6 +11,9 @@ struct PortalRoutes: Sendable {
     let galleries: GalleryRoutes
     let assets = PortalAssets()
 
+    /// Galleries per page of the portal's list.
+    static let pageSize = 24
+
     static let htmlHeaders: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "no-cache"]
 
     func register(on router: Router<GalleryRequestContext>) {
@@ -18,12 +21,17 @@ struct PortalRoutes: Sendable {
         pages.get("/") { request, _ in
             let strings = PortalStrings(
                 locale: PortalLocale(query: request.uri.queryParameters["lang"].map(String.init)))
-            let list = try await galleries.cache.galleryList().list
-            if list.galleries.count == 1 {
-                let location = "/galleries/" + list.galleries[0].slug + strings.locale.query
+            let whole = try await galleries.cache.galleryList().list
+            if whole.galleries.count == 1 {
+                let location = "/galleries/" + whole.galleries[0].slug + strings.locale.query
                 return Response(status: .found, headers: [.location: location, .cacheControl: "no-cache"])
             }
-            return Self.html(GalleryListPage(list: list, strings: strings).render())
+            // Pages of `pageSize`, linked by the JSON's own cursors (`?after=`).
+            let after = request.uri.queryParameters["after"].flatMap { GalleryListSlice.slug(fromCursor: String($0)) }
+            let page = try await galleries.cache.gallerySlice(limit: Self.pageSize, after: after)
+            return Self.html(
+                GalleryListPage(list: page.list, next: page.next.map(GalleryListSlice.cursor(after:)), strings: strings)
+                    .render())
         }
         pages.get("/galleries/:slug") { request, context in
             let strings = PortalStrings(

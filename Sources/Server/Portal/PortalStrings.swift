@@ -36,7 +36,7 @@ struct PortalStrings: Sendable {
         case statusNone, statusOnce, statusPermanent, unavailable, reask, rateLimited, failed, saved
         case embedsHeading, loadOnce, allowAlways, viewOn, newWindow, noPreview, hideEmbed, withdrawService
         case embedLoaded, embedRemoved, noscript, notFoundTitle, notFoundText, noGalleries, backToList
-        case footerNote, adminTitle, share, shareOn, shareByEmail
+        case footerNote, adminTitle, share, shareOn, shareByEmail, moreGalleries
     }
 
     // swift-format-ignore
@@ -121,6 +121,7 @@ struct PortalStrings: Sendable {
         ),
         .noGalleries: ("Es ist noch keine Galerie veröffentlicht.", "No gallery has been published yet."),
         .backToList: ("Alle Galerien", "All galleries"),
+        .moreGalleries: ("Weitere Galerien", "More galleries"),
         .footerNote: (
             "Bilder und Texte dieser Seite kommen von diesem Server. Inhalte sozialer Netzwerke werden erst nach Ihrer Zustimmung geladen.",
             "Images and texts on this page come from this server. Social network content loads only after you consent."

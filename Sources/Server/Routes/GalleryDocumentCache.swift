@@ -1,4 +1,5 @@
 import Catalog
+import Foundation
 import GalleryCore
 import Synchronization
 
@@ -29,8 +30,11 @@ final class GalleryDocumentCache: Sendable {
     private struct ListEntry {
         var stamp: CatalogStamp
         var revision: String
+        /// Sorted by slug (the catalog's order), which the page cursors rely on.
         var list: GalleryList
         var body: JSONBody
+        /// Encoded pages of this list, by "limit cursor".
+        var pages: [String: JSONBody] = [:]
     }
 
     /// The answer without consent (the common case), encoded once.
@@ -102,6 +106,40 @@ final class GalleryDocumentCache: Sendable {
         return body
     }
 
+    /// One page of the list: at most `limit` galleries whose slug sorts after `after`, and
+    /// the slug the next page starts after (`nil` on the last). A binary search finds the
+    /// start, so every page costs the same however far in.
+    func gallerySlice(limit: Int, after: String?) async throws -> (list: GalleryList, next: String?) {
+        let galleries = try await galleryList().list.galleries
+        var low = 0
+        var high = galleries.count
+        while let after, low < high {
+            let middle = (low + high) / 2
+            if galleries[middle].slug <= after { low = middle + 1 } else { high = middle }
+        }
+        let end = min(galleries.count, low + limit)
+        return (
+            GalleryList(galleries: Array(galleries[low..<end])), end < galleries.count ? galleries[end - 1].slug : nil
+        )
+    }
+
+    /// `GET /api/v1/galleries?limit=…`: a page, encoded once per list revision.
+    func galleryPage(limit: Int, after: String?) async throws -> JSONBody {
+        let (list, _) = try await galleryList()
+        let key = "\(limit) \(after ?? "")"
+        if let page = self.list.withLock({ $0?.pages[key] }) { return page }
+        let slice = try await gallerySlice(limit: limit, after: after)
+        let body = try JSONBody(GalleryListSlice(galleries: slice.list.galleries, next: slice.next))
+        self.list.withLock { entry in
+            // Kept with the list it was cut from (not a newer one built meanwhile).
+            guard var current = entry, current.list == list else { return }
+            if current.pages.count >= 1000 { current.pages.removeAll() }
+            current.pages[key] = body
+            entry = current
+        }
+        return body
+    }
+
     /// The published galleries, for the JSON and the portal's list page.
     func galleryList() async throws -> (list: GalleryList, body: JSONBody) {
         let stamp = catalog.stamp()
@@ -116,5 +154,39 @@ final class GalleryDocumentCache: Sendable {
         let body = try JSONBody(built)
         list.withLock { $0 = ListEntry(stamp: stamp, revision: revision, list: built, body: body) }
         return (built, body)
+    }
+}
+
+/// A page of `GET /api/v1/galleries?limit=…`: `next` is the cursor of the following page
+/// (`null` on the last), the slug it starts after, base64url-encoded so clients treat it
+/// as opaque.
+struct GalleryListSlice: Encodable {
+    var galleries: [GallerySummary]
+    var next: String?
+
+    enum CodingKeys: String, CodingKey {
+        case galleries, next
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(galleries, forKey: .galleries)
+        try container.encode(next.map(Self.cursor(after:)), forKey: .next)
+    }
+
+    static func cursor(after slug: String) -> String {
+        Data(slug.utf8).base64EncodedString().replacing("+", with: "-").replacing("/", with: "_")
+            .replacing("=", with: "")
+    }
+
+    /// The slug a cursor starts after, `nil` for anything no page ever handed out.
+    static func slug(fromCursor cursor: String) -> String? {
+        guard cursor.count <= 400 else { return nil }
+        var base64 = cursor.replacing("-", with: "+").replacing("_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64), let slug = String(data: data, encoding: .utf8),
+            !slug.isEmpty, Self.cursor(after: slug) == cursor
+        else { return nil }
+        return slug
     }
 }

@@ -18,7 +18,31 @@ struct GalleryRoutes {
 
     func register(on router: Router<GalleryRequestContext>) {
         router.get("/api/v1/galleries") { request, _ in
-            try await cache.galleryList().body.response(to: request, cacheControl: Self.publicCacheControl)
+            let query = request.uri.queryParameters
+            guard let limitText = query.get("limit") else {
+                guard query.get("cursor") == nil else {
+                    throw ProblemDetails(
+                        .badRequest, detail: "parameter \"cursor\" needs \"limit\"", extensions: ["field": "cursor"])
+                }
+                // Without `limit` every published gallery, as before pagination.
+                return try await cache.galleryList().body.response(to: request, cacheControl: Self.publicCacheControl)
+            }
+            guard let limit = Int(limitText), (1...1000).contains(limit) else {
+                throw ProblemDetails(
+                    .badRequest, detail: "parameter \"limit\" must be a whole number from 1 to 1000",
+                    extensions: ["field": "limit"])
+            }
+            var after: String?
+            if let cursor = query.get("cursor") {
+                guard let slug = GalleryListSlice.slug(fromCursor: cursor) else {
+                    throw ProblemDetails(
+                        .badRequest, detail: "parameter \"cursor\" is not a cursor this list handed out",
+                        extensions: ["field": "cursor"])
+                }
+                after = slug
+            }
+            return try await cache.galleryPage(limit: limit, after: after)
+                .response(to: request, cacheControl: Self.publicCacheControl)
         }
         router.get("/api/v1/galleries/:slug") { request, context in
             let slug = try context.parameters.require("slug")
