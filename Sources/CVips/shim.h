@@ -69,6 +69,34 @@ static inline int gd_thumbnail_buffer(void *buffer, size_t length, VipsImage **o
         "height", VIPS_MAX_COORD, "size", VIPS_SIZE_DOWN, "option_string", loaderOptions, NULL);
 }
 
+/// Shrink-on-load thumbnail that ignores any embedded colour profile, for a profile that
+/// cannot be applied: the pixels are read in their own colour space (grey, RGB, CMYK) and
+/// later converted the way libvips converts untagged images. `jpegShrink` (1, 2, 4 or 8)
+/// is the JPEG loader's shrink-on-load; other loaders decode at full size.
+static inline int gd_thumbnail_buffer_untagged(void *buffer, size_t length, VipsImage **out, int width,
+    int jpegShrink) {
+    VipsImage *loaded = jpegShrink > 1
+        ? vips_image_new_from_buffer(buffer, length, "", "access", VIPS_ACCESS_SEQUENTIAL,
+            "fail_on", VIPS_FAIL_ON_ERROR, "shrink", jpegShrink, NULL)
+        : vips_image_new_from_buffer(buffer, length, "", "access", VIPS_ACCESS_SEQUENTIAL,
+            "fail_on", VIPS_FAIL_ON_ERROR, NULL);
+    if (!loaded) return -1;
+    VipsImage *untagged = NULL;
+    int status = vips_copy(loaded, &untagged, NULL);
+    g_object_unref(loaded);
+    if (status) return -1;
+    vips_image_remove(untagged, VIPS_META_ICC_NAME);
+    status = vips_thumbnail_image(untagged, out, width,
+        "height", VIPS_MAX_COORD, "size", VIPS_SIZE_DOWN, NULL);
+    g_object_unref(untagged);
+    return status;
+}
+
+/// The bytes of one of libvips' built-in profiles ("srgb", "cmyk", "p3"), for tests.
+static inline int gd_profile_load(const char *name, VipsBlob **profile) {
+    return vips_profile_load(name, profile, NULL);
+}
+
 /// Fits an in-memory image inside a `width`×`height` box (for placeholders).
 static inline int gd_thumbnail_image_box(VipsImage *in, VipsImage **out, int width, int height) {
     return vips_thumbnail_image(in, out, width,

@@ -225,6 +225,12 @@ extension Catalog {
                 table.column("line", .text).notNull()
             }
         }
+        migrator.registerMigration("v8-asset-warnings") { db in
+            // What was ignored to publish a file (an unusable colour profile), for the admin.
+            try db.alter(table: "asset") { table in
+                table.add(column: "warnings", .jsonText).notNull().defaults(to: "[]")
+            }
+        }
         return migrator
     }
 }

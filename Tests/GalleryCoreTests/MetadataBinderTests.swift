@@ -90,6 +90,33 @@ struct MetadataBinderTests {
         #expect(bound.captionSource == .exif)
     }
 
+    @Test(
+        "an EXIF UserComment is never a caption: cameras fill it with settings",
+        arguments: ["R:  139 G:  255 B:  189 X:39852 Y:40000", "curve: fotogenics point and shoot", "GCM_TAG"])
+    func userCommentIsNoCaption(comment: String) {
+        var metadata = EmbeddedMetadata()
+        metadata.exif.userComment = comment
+        metadata.exif.make = "NIKON CORPORATION"
+        let bound = binder.bind(embedded: metadata, sidecar: nil, admin: nil, galleryCredit: nil)
+        #expect(bound.caption == nil)
+        #expect(bound.captionSource == nil)
+        #expect(bound.alt == nil)
+    }
+
+    @Test("a Windows XP comment or title typed by a person is still a caption; a UserComment beside it is not")
+    func windowsCaption() {
+        var metadata = EmbeddedMetadata()
+        metadata.exif.userComment = "GCM_TAG"
+        metadata.exif.xpComment = "Empfang im Kölner Rathaus"
+        metadata.exif.xpTitle = "Empfang"
+        var bound = binder.bind(embedded: metadata, sidecar: nil, admin: nil, galleryCredit: nil)
+        #expect(bound.caption == "Empfang im Kölner Rathaus")
+        #expect(bound.captionSource == .exif)
+        metadata.exif.xpComment = nil
+        bound = binder.bind(embedded: metadata, sidecar: nil, admin: nil, galleryCredit: nil)
+        #expect(bound.caption == "Empfang")
+    }
+
     @Test("alt text derived from a long caption is its first sentence, bounded")
     func derivedAlt() throws {
         var metadata = EmbeddedMetadata()
@@ -121,6 +148,7 @@ struct CameraBoilerplateTests {
         arguments: [
             "OLYMPUS DIGITAL CAMERA", "SONY DSC", "  KONICA MINOLTA DIGITAL CAMERA ", "DSC01234.JPG", "IMG_1234",
             "", "   ", "----", "a5cb01550dbb9a6bf732f87e413f6e231cc4581e6a5be800fb0871dce0760cd5",
+            #"DCIM\100GOPRO\GOPR0482.JPG"#, "DCIM/100CANON/IMG_0001.JPG", "DCF 1.0",
         ])
     func boilerplate(text: String) {
         #expect(CameraBoilerplate.matches(text))
@@ -142,5 +170,7 @@ struct CameraBoilerplateTests {
             CameraBoilerplate.matches(
                 "<Digimax i50 MP3, Samsung #1 MP3>", make: "Samsung Techwin", model: "<Digimax i50 MP3, Samsung #1 MP3>"
             ))
+        #expect(CameraBoilerplate.matches("GC-X1E Image", make: "JVC", model: "GC-X1E"))
+        #expect(!CameraBoilerplate.matches("Empfang mit der GC-X1E", make: "JVC", model: "GC-X1E"))
     }
 }

@@ -3,11 +3,26 @@ import Testing
 
 @Suite("Metadata text decoding")
 struct TextNormalizerTests {
-    @Test("Latin-1 bytes are decoded, umlauts survive")
+    @Test("Latin-1 bytes (a subset of Windows-1252) are decoded, umlauts survive")
     func latin1() {
         let bytes: [UInt8] =
             Array("Oberb".utf8) + [0xFC] + Array("rgermeister D".utf8) + [0xFC] + Array("sseldorf".utf8)
         #expect(TextNormalizer.decode(bytes) == "Oberbürgermeister Düsseldorf")
+    }
+
+    @Test("8-bit text that is not UTF-8 is Windows-1252: „ “ – € and … survive")
+    func windows1252() {
+        // „Grüße“ – 5 € …  in Windows-1252.
+        let bytes: [UInt8] = [0x84, 0x47, 0x72, 0xFC, 0xDF, 0x65, 0x93, 0x20, 0x96, 0x20, 0x35, 0x20, 0x80, 0x20, 0x85]
+        #expect(TextNormalizer.decode(bytes) == "„Grüße“ – 5 € …")
+        #expect(TextNormalizer.decode([0x91, 0x61, 0x92, 0x20, 0x97, 0x20, 0x99]) == "‘a’ — ™")
+    }
+
+    @Test(
+        "the five bytes Windows-1252 leaves undefined become U+FFFD, not silence",
+        arguments: [0x81, 0x8D, 0x8F, 0x90, 0x9D])
+    func undefinedBytes(byte: UInt8) {
+        #expect(TextNormalizer.decode([0x61, byte, 0x62]) == "a\u{FFFD}b")
     }
 
     @Test("UTF-8 bytes are decoded as UTF-8")

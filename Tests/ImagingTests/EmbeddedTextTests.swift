@@ -8,7 +8,7 @@ import Testing
 struct EmbeddedTextTests {
     let probe = ImageProbe(limits: IngestLimits())
 
-    @Test("IPTC IIM datasets are read, Latin-1 unless 1:90 says UTF-8")
+    @Test("IPTC IIM datasets are read: UTF-8 when valid, else Windows-1252 (Latin-1 included)")
     func iptc() throws {
         var latin = IPTCBlock(utf8: false)
         latin.add(120, Array("Gespr".utf8) + [0xE4] + Array("ch in M".utf8) + [0xFC] + Array("nster".utf8))
@@ -27,6 +27,27 @@ struct EmbeddedTextTests {
         var utf8 = IPTCBlock(utf8: true)
         utf8.add(120, "Grüße – „Zitat“")
         #expect(try probe.probe(FixtureJPEG(iptc: utf8).data).metadata.iptc.captionAbstract == "Grüße – „Zitat“")
+    }
+
+    @Test("IPTC without 1:90 written as Windows-1252 keeps its quotes, dashes and euro signs")
+    func iptcWindows1252() throws {
+        var block = IPTCBlock(utf8: false)
+        // „Grüße“ – Empfang im Kölner Rathaus
+        block.add(
+            120,
+            [0x84] + Array("Gr".utf8) + [0xFC, 0xDF] + Array("e".utf8) + [0x93, 0x20, 0x96]
+                + Array(" Empfang im K".utf8) + [0xF6] + Array("lner Rathaus".utf8))
+        block.add(
+            110,
+            Array("Foto: J".utf8) + [0xF6] + Array("rg M".utf8) + [0xFC] + Array("ller ".utf8) + [0x96]
+                + Array(" Land NRW".utf8))
+        block.add(116, Array("Eintritt 5 ".utf8) + [0x80, 0x85])
+        block.add(105, Array("a".utf8) + [0x81] + Array("b".utf8))
+        let metadata = try probe.probe(FixtureJPEG(iptc: block).data).metadata
+        #expect(metadata.iptc.captionAbstract == "„Grüße“ – Empfang im Kölner Rathaus")
+        #expect(metadata.iptc.credit == "Foto: Jörg Müller – Land NRW")
+        #expect(metadata.iptc.copyrightNotice == "Eintritt 5 €…")
+        #expect(metadata.iptc.headline == "a\u{FFFD}b")
     }
 
     @Test("an IIM record claiming more bytes than the block holds is dropped, the rest kept")

@@ -39,6 +39,20 @@ struct ProbeTests {
         #expect(metadata.exif.hasGPS)
     }
 
+    @Test("EXIF text in Windows-1252 keeps „ “ – € and …: description, artist, copyright, UserComment")
+    func exifWindows1252() throws {
+        var exif = ExifBlock()
+        exif.ascii(0x010E, [0x84] + Array("Gr".utf8) + [0xFC, 0xDF, 0x65, 0x93, 0x20, 0x96, 0x20, 0x85])
+        exif.ascii(0x013B, Array("J".utf8) + [0xF6] + Array("rg M".utf8) + [0xFC] + Array("ller".utf8))
+        exif.ascii(0x8298, Array("Foto: Land NRW ".utf8) + [0x96] + [0] + Array("Preis 5 ".utf8) + [0x80])
+        exif.bytes(0x9286, Array("ASCII\0\0\0".utf8) + [0x84] + Array("Zitat".utf8) + [0x93], type: 7, in: .exif)
+        let metadata = try probe.probe(FixtureJPEG(exif: exif).data).metadata
+        #expect(metadata.exif.imageDescription == "„Grüße“ – …")
+        #expect(metadata.exif.artist == "Jörg Müller")
+        #expect(metadata.exif.copyright == "Foto: Land NRW – / Preis 5 €")
+        #expect(metadata.exif.userComment == "„Zitat“")
+    }
+
     @Test("UserComment with its charset prefix and Windows XP tags are read")
     func windowsAndUserComment() throws {
         var exif = ExifBlock()

@@ -20,6 +20,18 @@ struct TIFFTagReaderTests {
         #expect(fields?.copyright == "© Land NRW")
     }
 
+    @Test("TIFF text tags in Windows-1252 keep „ “ – and €")
+    func windows1252() {
+        var block = ExifBlock()
+        block.ascii(
+            0x010E, [0x84] + Array("Stra".utf8) + [0xDF] + Array("enfest".utf8) + [0x93, 0x20, 0x96, 0x20, 0x80])
+        block.ascii(0x013B, Array("J".utf8) + [0xF6] + Array("rg M".utf8) + [0xFC] + Array("ller".utf8))
+        let tiff = Array(block.encoded().dropFirst(6))
+        let fields = tiff.withUnsafeBytes { TIFFTagReader.read($0) }
+        #expect(fields?.imageDescription == "„Straßenfest“ – €")
+        #expect(fields?.artist == "Jörg Müller")
+    }
+
     @Test("offsets past the end and garbage yield nothing, never a crash")
     func hostile() {
         var block = ExifBlock()

@@ -27,6 +27,9 @@ public struct AssetRecord: Codable, Sendable, Equatable, FetchableRecord, Persis
     public var text: BoundText
     public var variantKey: String
     public var placeholder: Placeholder?
+    /// What was wrong with the file but did not stop it from being published ("colour
+    /// profile ignored: …"), for the admin.
+    public var warnings: [String]
     public var ingestedAt: Date
     public var updatedAt: Date
 
@@ -37,7 +40,7 @@ public struct AssetRecord: Codable, Sendable, Equatable, FetchableRecord, Persis
         id: AssetID, galleryId: Int64, path: String, fileName: String, fileSize: Int, modifiedAt: Double,
         sourceHash: String, format: SourceFormat, width: Int, height: Int, orientation: Int, takenAt: Date?,
         metadata: EmbeddedMetadata, text: BoundText, variantKey: String, placeholder: Placeholder?,
-        ingestedAt: Date, updatedAt: Date
+        warnings: [String] = [], ingestedAt: Date, updatedAt: Date
     ) {
         self.id = id
         self.galleryId = galleryId
@@ -55,6 +58,7 @@ public struct AssetRecord: Codable, Sendable, Equatable, FetchableRecord, Persis
         self.text = text
         self.variantKey = variantKey
         self.placeholder = placeholder
+        self.warnings = warnings
         self.ingestedAt = ingestedAt
         self.updatedAt = updatedAt
     }

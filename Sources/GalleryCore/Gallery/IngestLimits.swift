@@ -72,7 +72,11 @@ public enum QuarantineReason: Error, Hashable, Sendable {
     case unsupportedFormat(loader: String)
     case tooManyPixels(width: Int, height: Int, limit: Int)
     case tooManyFrames(frames: Int, limit: Int)
+    /// The pixels themselves do not decode (truncated, corrupt). Never for metadata such as
+    /// an unusable colour profile, which is ignored with a warning.
     case undecodable(detail: String)
+    /// The pixels decoded but a rendition could not be resized or encoded.
+    case renderFailed(detail: String)
     case symlinkOutsideMediaRoot(target: String)
     case notInGallery
     case unreadable(detail: String)
@@ -88,6 +92,7 @@ public enum QuarantineReason: Error, Hashable, Sendable {
         case .tooManyPixels: "too-many-pixels"
         case .tooManyFrames: "too-many-frames"
         case .undecodable: "undecodable"
+        case .renderFailed: "render-failed"
         case .symlinkOutsideMediaRoot: "symlink-outside-media"
         case .notInGallery: "not-in-gallery"
         case .unreadable: "unreadable"
@@ -112,6 +117,8 @@ public enum QuarantineReason: Error, Hashable, Sendable {
             "the image has \(frames) frames, more than the limit of \(limit)"
         case .undecodable(let detail):
             "the image cannot be decoded: \(detail)"
+        case .renderFailed(let detail):
+            "the image decoded, but its renditions could not be made: \(detail)"
         case .symlinkOutsideMediaRoot(let target):
             "symbolic link to \(target), outside the media folder"
         case .notInGallery:

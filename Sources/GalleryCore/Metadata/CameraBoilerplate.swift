@@ -8,6 +8,8 @@ public enum CameraBoilerplate {
         "DCIM", "DEFAULT", "UNTITLED", "IMAGE", "PICTURE", "PHOTO", "SCREENSHOT", "EXIF_JPEG_PICTURE",
         "EXIF JPEG", "LEAD TECHNOLOGIES INC. V1.01", "CREATED WITH GIMP", "<BESCHREIBUNG>",
         "ASCII", "UNDEFINED", "UNKNOWN", "NONE", "NO DESCRIPTION", "TITLE", "DESCRIPTION",
+        // The camera file system standard's version, which some cameras write as a description.
+        "DCF 1.0", "DCF 2.0",
     ]
 
     /// True when `text` is camera boilerplate rather than a caption written by a person.
@@ -19,6 +21,10 @@ public enum CameraBoilerplate {
             .compactMap { $0?.uppercased().trimmingWhitespace() }
             .filter { !$0.isEmpty }
         if cameraNames.contains(normalized) { return true }
+        // "GC-X1E Image": the model with a generic noun.
+        for suffix in [" IMAGE", " PICTURE", " PHOTO"] where normalized.hasSuffix(suffix) {
+            if cameraNames.contains(String(normalized.dropLast(suffix.count))) { return true }
+        }
         let isAllCaps = !text.contains(where: \.isLowercase)
         if isAllCaps && normalized.count <= 40
             && ["CAMERA", "DSC", "DIGITAL STILL", "DIGICAM"].contains(where: normalized.contains)
@@ -36,6 +42,10 @@ public enum CameraBoilerplate {
 
     /// `IMG_1234`, `DSC01234.JPG`, `P1010001`: a camera's file name, not a caption.
     static func looksLikeFileName(_ normalized: String) -> Bool {
+        // A path on the card (`DCIM\100GOPRO\GOPR0482.JPG`) is judged by its last part.
+        if let separator = normalized.lastIndex(where: { $0 == "/" || $0 == "\\" }) {
+            return looksLikeFileName(String(normalized[normalized.index(after: separator)...]))
+        }
         let prefixes = ["IMG", "DSC", "DSCN", "DSCF", "DCP", "PICT", "P", "CIMG", "SDC", "PXL", "GOPR", "_MG", "_DSC"]
         var rest = Substring(normalized)
         for ext in [".JPG", ".JPEG", ".HEIC", ".PNG", ".TIF", ".TIFF"] where rest.hasSuffix(ext) {

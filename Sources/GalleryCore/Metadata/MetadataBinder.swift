@@ -49,7 +49,7 @@ public struct BoundText: Hashable, Sendable, Codable {
 ///
 /// - caption: admin › sidecar › embedded (EXIF ImageDescription unless camera
 ///   boilerplate › XMP `dc:description` in sync with IIM › IIM 2:120, unless XMP extends a
-///   truncated IIM value › EXIF UserComment › XPComment/XPTitle) › none;
+///   truncated IIM value › XPComment/XPTitle) › none; EXIF UserComment never;
 /// - credit: admin › sidecar › IPTC/XMP Credit Line › EXIF Copyright, else Artist ›
 ///   gallery default › house credit.
 ///
@@ -127,7 +127,9 @@ public struct MetadataBinder: Sendable {
         if let reconciled = reconcile(xmp: embedded.xmp.description, iim: embedded.iptc.captionAbstract) {
             return reconciled
         }
-        let windowsTexts = [exif.userComment, exif.xpComment, exif.xpTitle].compactMap { $0 }
+        // The Windows XP fields are typed by people. EXIF UserComment is not a source: cameras
+        // fill it with settings and codes, and MWG never takes a description from it.
+        let windowsTexts = [exif.xpComment, exif.xpTitle].compactMap { $0 }
         return windowsTexts.first { !CameraBoilerplate.matches($0, make: exif.make, model: exif.model) }
             .map { ($0, .exif) }
     }

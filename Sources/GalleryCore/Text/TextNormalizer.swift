@@ -1,6 +1,6 @@
 /// Turns raw metadata bytes and strings into clean, bounded UTF-8 text.
 ///
-/// Metadata in the wild is UTF-8, Latin-1 or padded with NULs and spaces; hostile files
+/// Metadata in the wild is UTF-8, Windows-1252 or padded with NULs and spaces; hostile files
 /// carry control characters or megabytes of text. Everything that reaches the catalog and
 /// the JSON passes through here.
 public enum TextNormalizer {
@@ -8,16 +8,41 @@ public enum TextNormalizer {
     /// boundary and marked with an ellipsis.
     public static let maximumLength = 8_000
 
-    /// Decodes bytes as UTF-8 when they are valid UTF-8, else as Latin-1 (ISO-8859-1), the
-    /// encoding most cameras and older tools use for EXIF ASCII fields.
+    /// Decodes 8-bit text, up to its first NUL: as UTF-8 when it is valid UTF-8, else as
+    /// Windows-1252 — what Windows tools, newsroom systems and older cameras write into EXIF
+    /// ASCII fields, TIFF text tags and IPTC without 1:90 (exiftool's default for IPTC too).
+    /// Every reader of 8-bit text goes through here.
     public static func decode<Bytes: Collection>(_ bytes: Bytes) -> String? where Bytes.Element == UInt8 {
         var slice = Array(bytes)
         if let end = slice.firstIndex(of: 0) { slice.removeSubrange(end...) }
         if let utf8 = String(validating: slice, as: UTF8.self) {
             return clean(utf8)
         }
-        return clean(String(decoding: slice, as: ISOLatin1.self))
+        return clean(decodeWindows1252(slice))
     }
+
+    /// Windows-1252: Latin-1 with „ “ ” ‚ ‘ ’ – — … € and the like in 0x80–0x9F. The five
+    /// bytes it leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) become U+FFFD, so a reader
+    /// sees that something was there.
+    public static func decodeWindows1252(_ bytes: [UInt8]) -> String {
+        var scalars = String.UnicodeScalarView()
+        for byte in bytes {
+            if (0x80...0x9F).contains(byte) {
+                scalars.append(Unicode.Scalar(windows1252High[Int(byte) - 0x80]) ?? "\u{FFFD}")
+            } else {
+                scalars.append(Unicode.Scalar(byte))
+            }
+        }
+        return String(scalars)
+    }
+
+    /// 0x80…0x9F in Windows-1252 (0xFFFD where the code page defines nothing).
+    private static let windows1252High: [UInt32] = [
+        0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+        0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD,
+        0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+        0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178,
+    ]
 
     /// Decodes UCS-2 / UTF-16 little-endian bytes (Windows XP* tags).
     public static func decodeUTF16LE<Bytes: Collection>(_ bytes: Bytes) -> String? where Bytes.Element == UInt8 {
@@ -58,31 +83,6 @@ public enum TextNormalizer {
         }
         return result
     }
-}
-
-/// ISO-8859-1: every byte is the Unicode scalar of the same value.
-enum ISOLatin1: Unicode.Encoding {
-    typealias CodeUnit = UInt8
-    typealias EncodedScalar = CollectionOfOne<UInt8>
-    static var encodedReplacementCharacter: EncodedScalar { CollectionOfOne(0x3F) }
-
-    static func decode(_ content: EncodedScalar) -> Unicode.Scalar { Unicode.Scalar(content.first!) }
-
-    static func encode(_ content: Unicode.Scalar) -> EncodedScalar? {
-        content.value < 256 ? CollectionOfOne(UInt8(content.value)) : nil
-    }
-
-    struct Parser: Unicode.Parser {
-        typealias Encoding = ISOLatin1
-        init() {}
-        mutating func parseScalar<I: IteratorProtocol>(from input: inout I) -> Unicode.ParseResult<EncodedScalar>
-        where I.Element == UInt8 {
-            guard let byte = input.next() else { return .emptyInput }
-            return .valid(CollectionOfOne(byte))
-        }
-    }
-    typealias ForwardParser = Parser
-    typealias ReverseParser = Parser
 }
 
 extension String {

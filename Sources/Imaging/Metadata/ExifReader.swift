@@ -5,7 +5,7 @@ import GalleryCore
 /// `Exif\0\0` header optional), through libexif.
 ///
 /// libexif bounds every offset and count it reads and stops at IFD loops; on top of that
-/// every string is decoded by ``TextNormalizer`` (UTF-8, else Latin-1) and bounded.
+/// every string is decoded by ``TextNormalizer`` (UTF-8, else Windows-1252) and bounded.
 enum ExifReader {
     static func read(_ block: [UInt8]) -> ExifFields? {
         guard !block.isEmpty, let data = exif_data_new() else { return nil }

@@ -4,17 +4,16 @@ import GalleryCore
 /// resources, IIM in resource 0x0404) or from raw IIM bytes (TIFF's IPTC tag).
 ///
 /// Every length is checked against the bytes that remain; a record that claims more is
-/// dropped along with everything after it. Dataset 1:90 selects UTF-8, else Latin-1.
+/// dropped along with everything after it. Text is decoded by ``TextNormalizer/decode(_:)``:
+/// UTF-8 when valid (whether 1:90 says so or not: many tools write UTF-8 without it), else
+/// Windows-1252.
 enum IPTCReader {
     static func read(_ block: [UInt8]) -> IPTCFields? {
         guard let iim = iimBytes(in: block[...]) else { return nil }
         let datasets = parseDatasets(iim)
-        let isUTF8 = datasets.contains {
-            $0.record == 1 && $0.dataset == 90 && $0.value.elementsEqual([0x1B, 0x25, 0x47])
-        }
         func text(_ dataset: UInt8) -> String? {
             let values = datasets.filter { $0.record == 2 && $0.dataset == dataset }.compactMap { entry in
-                isUTF8 ? TextNormalizer.decode(entry.value) : latin1(entry.value)
+                TextNormalizer.decode(entry.value)
             }
             // Repeatable datasets (2:80 By-line) are joined; the rest keep their first value.
             return values.isEmpty ? nil : (dataset == 80 ? values.joined(separator: "; ") : values[0])
@@ -29,12 +28,6 @@ enum IPTCReader {
         var record: UInt8
         var dataset: UInt8
         var value: ArraySlice<UInt8>
-    }
-
-    /// IIM is Latin-1 unless 1:90 says otherwise; bytes that happen to be valid UTF-8 are
-    /// still read as UTF-8, since many tools write UTF-8 without setting 1:90.
-    static func latin1(_ bytes: ArraySlice<UInt8>) -> String? {
-        TextNormalizer.decode(bytes)
     }
 
     /// Finds the IIM stream: inside 8BIM resource 0x0404, or the block itself if it starts

@@ -27,12 +27,8 @@ public struct PreviewRenderer: Sendable {
         let probed = try ImageProbe(limits: limits).probe(bytes)
         let renderer = RenditionRenderer(settings: RenditionSettings(), parallelism: 1)
         let spec = RenditionSpec(role: .thumbnail, width: min(width, probed.width), format: .jpeg)
-        do {
-            let set = try renderer.render(bytes, plan: [spec], credit: EmbeddedCredit(artist: nil, copyright: nil))
-            let rendition = set.renditions[0]
-            return Preview(jpeg: rendition.data, width: rendition.width, height: rendition.height)
-        } catch let error as VipsError {
-            throw QuarantineReason.undecodable(detail: error.message)
-        }
+        let set = try renderer.render(bytes, plan: [spec], credit: EmbeddedCredit(artist: nil, copyright: nil))
+        let rendition = set.renditions[0]
+        return Preview(jpeg: rendition.data, width: rendition.width, height: rendition.height)
     }
 }

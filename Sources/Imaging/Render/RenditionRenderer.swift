@@ -15,13 +15,17 @@ public struct RenderedRendition: Sendable {
 public struct RenderedSet: Sendable {
     public var renditions: [RenderedRendition]
     public var placeholder: Placeholder
+    /// What was wrong with the source but did not stop it from being published, for the log
+    /// and the admin ("colour profile ignored: a RGB profile on a greyscale image").
+    public var warnings: [String] = []
 }
 
 /// Makes a rendition set with libvips.
 ///
 /// The source is decoded once, with shrink-on-load, near the largest width; EXIF
 /// orientation is applied, colour converted to 8-bit sRGB from any embedded profile (CMYK
-/// included). Smaller widths are derived from that decoded image in memory, and the
+/// included); a profile that cannot be applied is ignored with a warning and the pixels are
+/// converted as libvips converts untagged images. Smaller widths are derived from that decoded image in memory, and the
 /// encodes run in parallel. Every output loses all metadata of the source and carries
 /// fresh EXIF with only the credit (``ExifWriter``).
 public struct RenditionRenderer: Sendable {
@@ -35,9 +39,26 @@ public struct RenditionRenderer: Sendable {
         VipsRuntime.start()
     }
 
-    public func render(_ source: Data, plan: [RenditionSpec], credit: EmbeddedCredit) throws -> RenderedSet {
-        guard let largest = plan.map(\.width).max() else { throw VipsError(operation: "render", message: "empty plan") }
+    /// - Throws: ``QuarantineReason/undecodable(detail:)`` when the source's pixels do not
+    ///   decode, ``QuarantineReason/renderFailed(detail:)`` when decoded pixels could not be
+    ///   resized or encoded.
+    public func render(_ source: Data, plan: [RenditionSpec], credit: EmbeddedCredit) throws(QuarantineReason)
+        -> RenderedSet
+    {
+        guard let largest = plan.map(\.width).max() else { throw .renderFailed(detail: "empty rendition plan") }
         let source = try decode(source, width: largest)
+        do throws(VipsError) {
+            var set = try render(source, plan: plan, credit: credit)
+            set.warnings = source.warnings
+            return set
+        } catch {
+            throw .renderFailed(detail: error.message)
+        }
+    }
+
+    private func render(_ source: DecodedSource, plan: [RenditionSpec], credit: EmbeddedCredit) throws(VipsError)
+        -> RenderedSet
+    {
         let decoded = source.image
         let upright = source.upright
         let widths = Array(Set(plan.map(\.width))).sorted(by: >)
@@ -66,43 +87,92 @@ public struct RenditionRenderer: Sendable {
         return RenderedSet(renditions: renditions, placeholder: try Self.placeholder(from: scaled.last!))
     }
 
-    /// A source decoded once near the largest rendition width, and its original upright size.
+    /// A source decoded once near the largest rendition width, its original upright size,
+    /// and what was ignored on the way.
     struct DecodedSource: @unchecked Sendable {
         var image: VipsImageHandle
         var upright: (width: Int, height: Int)
+        var warnings: [String] = []
     }
 
-    func decode(_ source: Data, width: Int) throws(VipsError) -> DecodedSource {
-        let result: Result<DecodedSource, VipsError> = source.withUnsafeBytes { buffer in
-            let (hasProfile, size) = Self.header(buffer)
+    /// Decodes with the embedded profile applied; with an unusable profile (judged from its
+    /// header, or refused by libvips) as if untagged. `undecodable` only when the pixels
+    /// themselves do not decode.
+    func decode(_ source: Data, width: Int) throws(QuarantineReason) -> DecodedSource {
+        let result: Result<DecodedSource, QuarantineReason> = source.withUnsafeBytes { buffer in
+            let header = Self.header(buffer)
             VipsRuntime.heavySteps.wait()
             defer { VipsRuntime.heavySteps.signal() }
+            // Decode while the source bytes are still alive; later steps read memory only.
+            func untagged(because problem: String) -> Result<DecodedSource, QuarantineReason> {
+                do throws(VipsError) {
+                    let image = try Self.decodeUntagged(buffer, width: width, header: header)
+                    return .success(
+                        DecodedSource(
+                            image: image, upright: header.upright, warnings: ["colour profile ignored: \(problem)"]))
+                } catch {
+                    return .failure(.undecodable(detail: error.message))
+                }
+            }
+            if let profile = header.profile, let problem = profile.problem(forImageIn: header.space) {
+                return untagged(because: problem)
+            }
             do throws(VipsError) {
                 let thumbnail = try VipsImageHandle.make("thumbnail") { out in
                     gd_thumbnail_buffer(
                         UnsafeMutableRawPointer(mutating: buffer.baseAddress), buffer.count, out, Int32(width),
-                        "fail_on=error", hasProfile ? 1 : 0)
+                        "fail_on=error", header.profile == nil ? 0 : 1)
                 }
-                // Decode while the source bytes are still alive; later steps read memory only.
-                return .success(DecodedSource(image: try Self.webReady(thumbnail).copyToMemory(), upright: size))
+                return .success(
+                    DecodedSource(image: try Self.webReady(thumbnail).copyToMemory(), upright: header.upright))
             } catch {
-                return .failure(error)
+                // libvips refused the profile (corrupt tags, …) or the pixels: without the
+                // profile, only the pixels can fail.
+                guard header.profile != nil else { return .failure(.undecodable(detail: error.message)) }
+                return untagged(because: error.message)
             }
         }
         return try result.get()
     }
 
-    /// Whether the source carries an ICC profile, and its upright size (header only, no
-    /// pixels decoded).
-    static func header(_ buffer: UnsafeRawBufferPointer) -> (hasProfile: Bool, upright: (width: Int, height: Int)) {
+    /// Shrink-on-load decode that ignores the embedded profile, converted to 8-bit sRGB as
+    /// libvips converts untagged images (grey replicated, CMYK through its built-in profile,
+    /// RGB taken as sRGB).
+    static func decodeUntagged(_ buffer: UnsafeRawBufferPointer, width: Int, header: SourceHeader) throws(VipsError)
+        -> VipsImageHandle
+    {
+        var shrink = 1
+        if header.isJPEG, width > 0 {
+            while shrink < 8, header.upright.width / (shrink * 2) >= width { shrink *= 2 }
+        }
+        let thumbnail = try VipsImageHandle.make("thumbnail") { out in
+            gd_thumbnail_buffer_untagged(
+                UnsafeMutableRawPointer(mutating: buffer.baseAddress), buffer.count, out, Int32(width), Int32(shrink))
+        }
+        return try Self.webReady(thumbnail).copyToMemory()
+    }
+
+    /// What the header says (no pixels decoded): upright size, pixel colour space, the
+    /// embedded profile.
+    struct SourceHeader {
+        var upright: (width: Int, height: Int) = (0, 0)
+        var space = ColourProfile.Space.other
+        var profile: ColourProfile?
+        var isJPEG = false
+    }
+
+    static func header(_ buffer: UnsafeRawBufferPointer) -> SourceHeader {
         guard let pointer = gd_image_new_from_buffer(buffer.baseAddress, buffer.count, VIPS_FAIL_ON_NONE) else {
             vips_error_clear()
-            return (false, (0, 0))
+            return SourceHeader()
         }
         let header = VipsImageHandle(pointer)
         let transposed = (5...8).contains(header.int("orientation") ?? 1)
-        let size = transposed ? (header.height, header.width) : (header.width, header.height)
-        return (header.hasField("icc-profile-data"), size)
+        return SourceHeader(
+            upright: transposed ? (header.height, header.width) : (header.width, header.height),
+            space: ColourProfile.Space(interpretation: header.interpretation, bands: header.bands),
+            profile: header.blob("icc-profile-data").map(ColourProfile.init),
+            isJPEG: SourceFormat(loader: header.loader) == .jpeg)
     }
 
     /// 8-bit, 3-band sRGB without alpha: what JPEG needs and every browser shows alike.

@@ -188,8 +188,11 @@ public final class Ingestor: Sendable {
         let variant = RenditionVariant(
             sourceHash: sourceHash, settings: settings.renditions, credit: text.embeddedCredit)
         let plan = settings.renditions.plan(sourceWidth: probed.width)
-        let (renditions, placeholder) = try await renditions(
+        let (renditions, placeholder, warnings) = try await renditions(
             for: bytes, plan: plan, variant: variant, credit: text.embeddedCredit, assetID: assetID, settings: settings)
+        for warning in warnings {
+            logger.warning("ingest warning", metadata: ["path": "\(relativePath)", "warning": "\(warning)"])
+        }
         let now = Date()
         let asset = AssetRecord(
             id: assetID, galleryId: gallery.id!, path: relativePath, fileName: location.nameInGallery,
@@ -199,7 +202,7 @@ public final class Ingestor: Sendable {
                 probed.metadata.exif.dateTimeOriginal, offset: probed.metadata.exif.offsetTimeOriginal,
                 defaultZone: settings.timeZone),
             metadata: probed.metadata, text: text, variantKey: variant.key, placeholder: placeholder,
-            ingestedAt: existing?.ingestedAt ?? now, updatedAt: now)
+            warnings: warnings, ingestedAt: existing?.ingestedAt ?? now, updatedAt: now)
         try await catalog.commit(asset: asset, renditions: renditions, now: now)
         return .ingested(assetID, renditions: renditions.count)
     }
@@ -243,12 +246,13 @@ public final class Ingestor: Sendable {
             admin: try await catalog.overrides(for: assetID), galleryCredit: gallery.defaultCredit)
     }
 
-    /// The rendition rows for a variant: reused when the same bytes and credit were
-    /// rendered before (same file in two galleries), else rendered and written now.
+    /// The rendition rows for a variant, its placeholder and the render's warnings: reused
+    /// when the same bytes and credit were rendered before (same file in two galleries),
+    /// else rendered and written now.
     private func renditions(
         for bytes: Data, plan: [RenditionSpec], variant: RenditionVariant, credit: EmbeddedCredit, assetID: AssetID,
         settings: IngestSettings
-    ) async throws -> ([RenditionRecord], Placeholder?) {
+    ) async throws -> ([RenditionRecord], Placeholder?, [String]) {
         if store.hasAll(plan, of: variant),
             let (twin, rows) = try await catalog.assetSharingRenditions(
                 sourceHash: variant.sourceHash, variantKey: variant.key),
@@ -259,15 +263,11 @@ public final class Ingestor: Sendable {
                 copy.assetId = assetID
                 return copy
             }
-            return (reused, twin.placeholder)
+            return (reused, twin.placeholder, twin.warnings)
         }
         let renderer = RenditionRenderer(settings: settings.renditions)
-        let rendered: RenderedSet
-        do {
-            rendered = try await pool.runIfActive { try renderer.render(bytes, plan: plan, credit: credit) }
-        } catch let error as VipsError {
-            throw QuarantineReason.undecodable(detail: error.message)
-        }
+        // Throws QuarantineReason: undecodable pixels, or a rendition that could not be made.
+        let rendered = try await pool.runIfActive { try renderer.render(bytes, plan: plan, credit: credit) }
         try store.write(rendered, as: variant)
         let rows = rendered.renditions.map { rendition in
             RenditionRecord(
@@ -275,7 +275,7 @@ public final class Ingestor: Sendable {
                 format: rendition.spec.format, bytes: rendition.data.count,
                 path: variant.relativePath(of: rendition.spec))
         }
-        return (rows, rendered.placeholder)
+        return (rows, rendered.placeholder, rendered.warnings)
     }
 
     func hold(_ relativePath: String, reason: QuarantineReason) async -> IngestOutcome {

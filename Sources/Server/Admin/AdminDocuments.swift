@@ -23,6 +23,8 @@ struct AdminAssetDocument: Encodable {
     var takenAt: Date?
     var overrides: Overrides
     var embedded: EmbeddedMetadata
+    /// What was ignored to publish the file ("colour profile ignored: …"); empty when nothing.
+    var warnings: [String]
     var renditions: [RenditionDocument]
 
     struct Overrides: Encodable {
@@ -72,6 +74,7 @@ struct AdminAssetDocument: Encodable {
             caption: override?.caption, alt: override?.alt, headline: override?.headline, credit: override?.credit,
             creator: override?.creator, hidden: override?.hidden)
         embedded = asset.metadata
+        warnings = asset.warnings
         renditions = view.renditions.sorted { ($0.role, $0.width) < ($1.role, $1.width) }.map(\.document)
     }
 }
