@@ -118,6 +118,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // libFuzzer target over the readers of untrusted bytes (scripts/fuzz builds it with
+        // -sanitize=fuzzer,address); in an ordinary build it replays a corpus.
+        .executableTarget(
+            name: "GalleryFuzz",
+            dependencies: [
+                "GalleryCore", "Imaging",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            path: "Fuzz/GalleryFuzz",
+            swiftSettings: swiftSettings
+        ),
         // Test fixtures: draws images with libvips and writes EXIF/IPTC/XMP with libexif,
         // so that tests never depend on files outside the repository.
         .target(

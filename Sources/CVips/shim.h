@@ -5,6 +5,8 @@
 
 #include <vips/vips.h>
 #include <malloc.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 static inline int gd_vips_init(const char *argv0) { return VIPS_INIT(argv0); }
 
@@ -182,6 +184,12 @@ static inline const char *gd_image_loader(VipsImage *image) {
 
 static inline int gd_image_has_field(VipsImage *image, const char *name) {
     return vips_image_get_typeof(image, name) != 0;
+}
+
+/* The calling thread's id, for a per-thread nice value (gettid(2); glibc's wrapper is not
+ * visible to Swift). */
+static inline pid_t gd_thread_id(void) {
+    return (pid_t)syscall(SYS_gettid);
 }
 
 #endif

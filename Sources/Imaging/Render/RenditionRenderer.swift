@@ -46,13 +46,15 @@ public struct RenditionRenderer: Sendable {
         -> RenderedSet
     {
         guard let largest = plan.map(\.width).max() else { throw .renderFailed(detail: "empty rendition plan") }
-        let source = try decode(source, width: largest)
-        do throws(VipsError) {
-            var set = try render(source, plan: plan, credit: credit)
-            set.warnings = source.warnings
-            return set
-        } catch {
-            throw .renderFailed(detail: error.message)
+        return try RenderPriority.lowered { () throws(QuarantineReason) -> RenderedSet in
+            let decoded = try decode(source, width: largest)
+            do throws(VipsError) {
+                var set = try render(decoded, plan: plan, credit: credit)
+                set.warnings = decoded.warnings
+                return set
+            } catch {
+                throw .renderFailed(detail: error.message)
+            }
         }
     }
 
@@ -256,7 +258,8 @@ public struct RenditionRenderer: Sendable {
                 VipsRuntime.heavySteps.wait()
                 defer { VipsRuntime.heavySteps.signal() }
                 do throws(VipsError) {
-                    results.set(index, .success(try body(items[index])))
+                    results.set(
+                        index, .success(try RenderPriority.lowered { () throws(VipsError) in try body(items[index]) }))
                 } catch {
                     results.set(index, .failure(error))
                 }

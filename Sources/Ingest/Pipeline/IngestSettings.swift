@@ -20,6 +20,8 @@ public struct IngestSettings: Sendable {
     /// Fetch embed previews from the services' listed hosts when an embed is published
     /// (off: a neutral placeholder until an admin uploads a preview).
     public var fetchPreviews: Bool
+    /// Nice value of render threads (0–19): image work yields the cores to serving.
+    public var renderNice: Int
 
     public init(
         mediaRoot: String, dataDirectory: String, limits: IngestLimits = IngestLimits(),
@@ -28,7 +30,7 @@ public struct IngestSettings: Sendable {
         timeZone: TimeZone = TimeZone(identifier: "Europe/Berlin") ?? .gmt,
         workers: Int = ProcessInfo.processInfo.activeProcessorCount, settleInterval: Duration = .seconds(2),
         consentDefaults: ConsentSettings = ConsentSettings(policyVersion: "1", lifetimeDays: 182, services: []),
-        fetchPreviews: Bool = true
+        fetchPreviews: Bool = true, renderNice: Int = 10
     ) {
         self.mediaRoot = mediaRoot
         self.dataDirectory = dataDirectory
@@ -40,6 +42,7 @@ public struct IngestSettings: Sendable {
         self.settleInterval = settleInterval
         self.consentDefaults = consentDefaults
         self.fetchPreviews = fetchPreviews
+        self.renderNice = renderNice
     }
 
     public var binder: MetadataBinder { MetadataBinder(houseCredit: houseCredit) }

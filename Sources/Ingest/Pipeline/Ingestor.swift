@@ -41,6 +41,7 @@ public final class Ingestor: Sendable {
         self.pool = NIOThreadPool(numberOfThreads: settings.workers)
         pool.start()
         VipsRuntime.start()
+        RenderPriority.set(settings.renderNice)
     }
 
     /// The settings in force; ``reload(_:)`` may change them between jobs.
@@ -58,6 +59,7 @@ public final class Ingestor: Sendable {
             current.consentDefaults = settings.consentDefaults
             current.fetchPreviews = settings.fetchPreviews
         }
+        RenderPriority.set(settings.renderNice)
     }
 
     public func shutdown() async {

@@ -33,6 +33,7 @@ struct GallerydConfiguration: Sendable {
     var consentServicesConfigured: Bool
     var hashAddresses: Bool
     var fetchPreviews: Bool
+    var renderNice: Int
     var consentRetention: Duration
     var consentDefaults: ConsentSettings
     // Consent log integrity (see Consent/ConsentCheckpointService.swift).
@@ -46,7 +47,7 @@ struct GallerydConfiguration: Sendable {
         IngestSettings(
             mediaRoot: mediaRoot, dataDirectory: dataDirectory, limits: limits, renditions: renditions,
             houseCredit: houseCredit, timeZone: timeZone, workers: workers, settleInterval: settleInterval,
-            consentDefaults: consentDefaults, fetchPreviews: fetchPreviews)
+            consentDefaults: consentDefaults, fetchPreviews: fetchPreviews, renderNice: renderNice)
     }
 
     func serverSettings() throws -> ServerSettings {
@@ -134,6 +135,7 @@ struct GallerydConfiguration: Sendable {
         }
         timeZone = zone
         let configuredWorkers = try config.int("ingest.workers", default: 0, in: 0...256)
+        renderNice = try config.int("ingest.renderNice", default: 10, in: 0...19)
         workers = configuredWorkers > 0 ? configuredWorkers : ProcessInfo.processInfo.activeProcessorCount
         let formatNames = config.stringArray(forKey: "ingest.formats", default: SourceFormat.allCases.map(\.rawValue))
         let formats = try formatNames.map { name in
