@@ -50,6 +50,8 @@ final class GalleryDocumentCache: Sendable {
     private let galleries = Mutex<[String: Entry]>([:])
     private let list = Mutex<ListEntry?>(nil)
     private let anonymous = Mutex<[String: AnonymousEntry]>([:])
+    /// The look after a commit under way, per slug.
+    private let refreshes = Mutex<[String: Task<CachedGallery?, any Error>]>([:])
     /// Unknown slugs are remembered too, but only so many (a crawler's random paths).
     static let maximumEntries = 10_000
 
@@ -59,10 +61,27 @@ final class GalleryDocumentCache: Sendable {
     }
 
     /// The published gallery, or `nil` when there is none with this slug.
+    ///
+    /// After a commit, one request per gallery looks again (single flight): while it does,
+    /// concurrent requests get the version before that commit — a whole, consistent
+    /// document, at most one change old — instead of all querying and rebuilding at once
+    /// (during an ingest, commits come every few milliseconds and a crowd would pile up).
     func gallery(slug: String) async throws -> CachedGallery? {
         let stamp = catalog.stamp()
         let cached = galleries.withLock { $0[slug] }
         if let cached, cached.stamp == stamp { return cached.gallery }
+        let (refresh, started) = refreshes.withLock { running -> (Task<CachedGallery?, any Error>, Bool) in
+            if let task = running[slug] { return (task, false) }
+            let task = Task { try await self.refresh(slug: slug, stamp: stamp, cached: cached) }
+            running[slug] = task
+            return (task, true)
+        }
+        if !started, let cached { return cached.gallery }
+        return try await refresh.value
+    }
+
+    private func refresh(slug: String, stamp: CatalogStamp, cached: Entry?) async throws -> CachedGallery? {
+        defer { _ = refreshes.withLock { $0.removeValue(forKey: slug) } }
         // Taken before the reads: a commit during them changes the stamp, so it is checked again.
         let revision = try await catalog.publishedRevision(slug: slug)
         let gallery: CachedGallery?
