@@ -274,6 +274,11 @@ struct HTTPTests {
                 let page = String(buffer: response.body)
                 #expect(page.contains("/galleries/eins") && !page.contains("/galleries/drei"))
             }
+            // A cursor alone pages by 100: here the rest after "drei", and no next page.
+            try await client.execute(uri: "/api/v1/galleries?cursor=\(afterDrei)", method: .get) { response in
+                #expect((try? json(GalleryList.self, response.body))?.galleries.map(\.slug) == Array(whole.dropFirst()))
+                #expect(String(buffer: response.body).contains("\"next\":null"))
+            }
             try await client.execute(uri: "/", method: .get) { response in
                 let page = String(buffer: response.body)
                 #expect(whole.allSatisfy { page.contains("/galleries/\($0)") })
@@ -281,7 +286,7 @@ struct HTTPTests {
             }
             for uri in [
                 "/api/v1/galleries?limit=0", "/api/v1/galleries?limit=1001", "/api/v1/galleries?limit=x",
-                "/api/v1/galleries?limit=2&cursor=%2E%2E", "/api/v1/galleries?cursor=ZWlucw",
+                "/api/v1/galleries?limit=2&cursor=%2E%2E", "/api/v1/galleries?cursor=0",
             ] {
                 try await client.execute(uri: uri, method: .get) { #expect($0.status == .badRequest, "\(uri)") }
             }

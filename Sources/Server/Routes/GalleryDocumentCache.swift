@@ -198,14 +198,16 @@ struct GalleryListSlice: Encodable {
             .replacing("=", with: "")
     }
 
-    /// The slug a cursor starts after, `nil` for anything no page ever handed out.
+    /// The position a cursor stands for: the text it encodes (the slug the page starts
+    /// after). Any well-formed cursor is a position in the slug order, even one no page
+    /// handed out; `nil` only for text that is not base64url.
     static func slug(fromCursor cursor: String) -> String? {
-        guard cursor.count <= 400 else { return nil }
+        guard (1...400).contains(cursor.count), cursor.count % 4 != 1,
+            cursor.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+        else { return nil }
         var base64 = cursor.replacing("-", with: "+").replacing("_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        guard let data = Data(base64Encoded: base64), let slug = String(data: data, encoding: .utf8),
-            !slug.isEmpty, Self.cursor(after: slug) == cursor
-        else { return nil }
-        return slug
+        guard let data = Data(base64Encoded: base64) else { return nil }
+        return String(decoding: data, as: UTF8.self)
     }
 }

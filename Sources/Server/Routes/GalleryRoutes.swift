@@ -15,18 +15,18 @@ struct GalleryRoutes {
     static let publicCacheControl = "public, max-age=60, must-revalidate"
     static let privateCacheControl = "private, no-cache"
     static let vary = "Cookie, Consent-Token"
+    /// Galleries per page when a cursor comes without `limit`.
+    static let defaultPageSize = 100
 
     func register(on router: Router<GalleryRequestContext>) {
         router.get("/api/v1/galleries") { request, _ in
             let query = request.uri.queryParameters
-            guard let limitText = query.get("limit") else {
-                guard query.get("cursor") == nil else {
-                    throw ProblemDetails(
-                        .badRequest, detail: "parameter \"cursor\" needs \"limit\"", extensions: ["field": "cursor"])
-                }
-                // Without `limit` every published gallery, as before pagination.
+            // Without `limit` or `cursor` every published gallery, as before pagination; a
+            // cursor alone pages by `defaultPageSize`.
+            if query.get("limit") == nil, query.get("cursor") == nil {
                 return try await cache.galleryList().body.response(to: request, cacheControl: Self.publicCacheControl)
             }
+            let limitText = query.get("limit").map { String($0) } ?? String(Self.defaultPageSize)
             guard let limit = Int(limitText), (1...1000).contains(limit) else {
                 throw ProblemDetails(
                     .badRequest, detail: "parameter \"limit\" must be a whole number from 1 to 1000",
@@ -36,7 +36,7 @@ struct GalleryRoutes {
             if let cursor = query.get("cursor") {
                 guard let slug = GalleryListSlice.slug(fromCursor: cursor) else {
                     throw ProblemDetails(
-                        .badRequest, detail: "parameter \"cursor\" is not a cursor this list handed out",
+                        .badRequest, detail: "parameter \"cursor\" is not a cursor (base64url, as `next` gives it)",
                         extensions: ["field": "cursor"])
                 }
                 after = slug
