@@ -78,12 +78,20 @@ public struct ConsentLogFiles: Sendable {
     private static let chainKeys = Mutex<[String: ConsentChainKey]>([:])
 
     private func keyBytes(_ path: String, creating: Bool, make: () -> [UInt8]) throws -> [UInt8]? {
+        try Self.secretFile(path, creating: creating, make: make)
+    }
+
+    /// A secret kept in a file of its own (0600, in a 0700 folder): read if there, else made
+    /// by `make` when `creating` — written to a temporary file and linked into place, so
+    /// two processes starting at once end up with the same secret. Also galleryd's consent
+    /// cookie key.
+    public static func secretFile(_ path: String, creating: Bool, make: () -> [UInt8]) throws -> [UInt8]? {
         if let existing = FileManager.default.contents(atPath: path) { return Array(existing) }
         guard creating else { return nil }
         let folder = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(
             atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let temporary = try writeTemporary(beside: path, make(), mode: 0o600)
+        let temporary = try Self.writeTemporary(beside: path, make(), mode: 0o600)
         defer { unlink(temporary) }
         // link() never replaces: whoever comes second reads the first one's key.
         if link(temporary, path) != 0, errno != EEXIST {
@@ -119,11 +127,13 @@ public struct ConsentLogFiles: Sendable {
     /// marker with it.
     func append(checkpointLine line: String) throws {
         let descriptor = open(checkpointLogFile, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw error("cannot open", checkpointLogFile) }
+        guard descriptor >= 0 else { throw Self.error("cannot open", checkpointLogFile) }
         defer { close(descriptor) }
         let bytes = Array((line + "\n").utf8)
         let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        guard written == bytes.count, fsync(descriptor) == 0 else { throw error("cannot append to", checkpointLogFile) }
+        guard written == bytes.count, fsync(descriptor) == 0 else {
+            throw Self.error("cannot append to", checkpointLogFile)
+        }
         try FileManager.default.createDirectory(
             atPath: (headMarkerFile as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
             attributes: [.posixPermissions: 0o700])
@@ -133,15 +143,15 @@ public struct ConsentLogFiles: Sendable {
     // MARK: Files
 
     private func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t) throws {
-        let temporary = try writeTemporary(beside: path, bytes, mode: mode)
+        let temporary = try Self.writeTemporary(beside: path, bytes, mode: mode)
         guard rename(temporary, path) == 0 else {
             unlink(temporary)
-            throw error("cannot replace", path)
+            throw Self.error("cannot replace", path)
         }
     }
 
     /// A new file beside `path` with `bytes`, created with `mode` (never wider), synced.
-    private func writeTemporary(beside path: String, _ bytes: [UInt8], mode: mode_t) throws -> String {
+    private static func writeTemporary(beside path: String, _ bytes: [UInt8], mode: mode_t) throws -> String {
         let temporary = path + ".\(UUID().uuidString).partial"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard descriptor >= 0 else { throw error("cannot create", temporary) }
@@ -154,7 +164,7 @@ public struct ConsentLogFiles: Sendable {
         return temporary
     }
 
-    private func error(_ action: String, _ path: String) -> ConsentLogFileError {
+    private static func error(_ action: String, _ path: String) -> ConsentLogFileError {
         ConsentLogFileError(description: "\(action) \(path): \(String(cString: strerror(errno)))")
     }
 }

@@ -26,7 +26,7 @@ struct ConsentKeeper: Sendable {
     let once: OnceGrants
     let limiter: RateLimiter
     let hasher = AddressHasher()
-    private let remembered = RememberedSettings()
+    private let remembered = RememberedConsent()
 
     init(catalog: Catalog, options: ConsentOptions) {
         self.catalog = catalog
@@ -110,7 +110,7 @@ struct ConsentKeeper: Sendable {
 
 /// The consent settings and visitors' records as last read, with the catalog stamp they
 /// were read at: valid until anything is committed.
-private final class RememberedSettings: Sendable {
+private final class RememberedConsent: Sendable {
     private let settings = Mutex<(stamp: CatalogStamp, settings: ConsentSettings)?>(nil)
     private let records = Mutex<[String: (stamp: CatalogStamp, record: ConsentRecord?)]>([:])
     /// Visitors remembered at most (a crowd of distinct cookies starts over).

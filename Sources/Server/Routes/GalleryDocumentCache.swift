@@ -129,7 +129,11 @@ final class GalleryDocumentCache: Sendable {
     /// the slug the next page starts after (`nil` on the last). A binary search finds the
     /// start, so every page costs the same however far in.
     func gallerySlice(limit: Int, after: String?) async throws -> (list: GalleryList, next: String?) {
-        let galleries = try await galleryList().list.galleries
+        Self.slice(try await galleryList().list, limit: limit, after: after)
+    }
+
+    private static func slice(_ list: GalleryList, limit: Int, after: String?) -> (list: GalleryList, next: String?) {
+        let galleries = list.galleries
         var low = 0
         var high = galleries.count
         while let after, low < high {
@@ -147,7 +151,7 @@ final class GalleryDocumentCache: Sendable {
         let (list, _) = try await galleryList()
         let key = "\(limit) \(after ?? "")"
         if let page = self.list.withLock({ $0?.pages[key] }) { return page }
-        let slice = try await gallerySlice(limit: limit, after: after)
+        let slice = Self.slice(list, limit: limit, after: after)
         let body = try JSONBody(GalleryListSlice(galleries: slice.list.galleries, next: slice.next))
         self.list.withLock { entry in
             // Kept with the list it was cut from (not a newer one built meanwhile).

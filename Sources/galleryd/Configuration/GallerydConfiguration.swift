@@ -1,3 +1,4 @@
+import Catalog
 import Configuration
 import Foundation
 import GalleryCore
@@ -6,6 +7,10 @@ import Logging
 import Server
 import SystemPackage
 import Yams
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// galleryd's settings, resolved from flags, environment variables (`GALLERYD_…`), the
 /// config file and built-in defaults, in that order of precedence.
@@ -29,8 +34,6 @@ struct GallerydConfiguration: Sendable {
     var gracePeriod: Duration
     var publicURL: String
     var consentServicesFile: String
-    /// Whether `consent.servicesFile` was set (then it must be readable).
-    var consentServicesConfigured: Bool
     var hashAddresses: Bool
     var fetchPreviews: Bool
     var renderNice: Int
@@ -180,11 +183,12 @@ struct GallerydConfiguration: Sendable {
         // Beside the config file unless configured; only this default may be missing.
         let servicesDefault = paths.fileFolder.map { $0 + "/consent.yaml" } ?? "./config/consent.yaml"
         consentServicesFile = paths.path("consent.servicesFile", in: config, default: servicesDefault)
-        consentServicesConfigured = config.string(forKey: "consent.servicesFile") != nil
+        // Only the unconfigured default may be missing.
+        let servicesConfigured = config.string(forKey: "consent.servicesFile") != nil
         hashAddresses = config.bool(forKey: "consent.hashAddresses", default: true)
         fetchPreviews = config.bool(forKey: "consent.fetchPreviews", default: true)
         consentRetention = .seconds(try config.int("consent.retentionDays", default: 1095, in: 1...36_500) * 86_400)
-        consentDefaults = try Self.loadConsentServices(consentServicesFile, required: consentServicesConfigured)
+        consentDefaults = try Self.loadConsentServices(consentServicesFile, required: servicesConfigured)
         consentLogKeyFile =
             config.string(forKey: "consent.logKeyFile", default: "").isEmpty
             ? nil : paths.path("consent.logKeyFile", in: config, default: "")
@@ -214,21 +218,21 @@ struct GallerydConfiguration: Sendable {
     }
 
     /// The key that signs consent cookies: `<data>/secrets/consent-cookie.key`, made once
-    /// (0600) with 32 random bytes.
+    /// (0600) with 32 random bytes, the same way as the consent log's keys.
     func cookieKey() throws -> [UInt8] {
-        let folder = dataDirectory + "/secrets"
-        let path = folder + "/consent-cookie.key"
-        if let existing = FileManager.default.contents(atPath: path), existing.count >= 32 { return Array(existing) }
-        try FileManager.default.createDirectory(
-            atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        var generator = SystemRandomNumberGenerator()
-        let key = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        let temporary = path + ".\(UUID().uuidString).partial"
-        guard
-            FileManager.default.createFile(
-                atPath: temporary, contents: Data(key), attributes: [.posixPermissions: 0o600])
-        else { throw ConfigurationError(description: "cannot write \(path)") }
-        try FileManager.default.moveItem(atPath: temporary, toPath: path)
+        let path = dataDirectory + "/secrets/consent-cookie.key"
+        let make = {
+            var generator = SystemRandomNumberGenerator()
+            return (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        }
+        if let existing = try ConsentLogFiles.secretFile(path, creating: true, make: make), existing.count >= 32 {
+            return existing
+        }
+        // Cut short (a disk that filled up): made anew, as before.
+        unlink(path)
+        guard let key = try ConsentLogFiles.secretFile(path, creating: true, make: make), key.count >= 32 else {
+            throw ConfigurationError(description: "cannot write \(path)")
+        }
         return key
     }
 
