@@ -26,7 +26,7 @@ enum XMPReader {
             guard String(validating: packet, as: UTF8.self) != nil else { return nil }
             utf8 = packet
         }
-        let data = Data(utf8)
+        let data = Data(withoutProcessingInstructions(utf8))
         if data.range(of: Data("<!DOCTYPE".utf8)) != nil || data.range(of: Data("<!ENTITY".utf8)) != nil {
             return nil
         }
@@ -39,6 +39,29 @@ enum XMPReader {
         // A packet cut short still yields the properties read before the error.
         let fields = collector.fields
         return fields == XMPFields() ? nil : fields
+    }
+
+    /// The packet with every processing instruction (`<?xpacket …?>`, `<?xml …?>`, any
+    /// other) blanked out: they carry nothing galleryd reads, and Foundation's XMLParser on
+    /// Linux crashes (a NULL strlen in its namespace handling) on one whose target has a
+    /// prefix, such as `<?dc:x?>` — found by scripts/fuzz, kept in Fuzz/corpus.
+    static func withoutProcessingInstructions(_ bytes: [UInt8]) -> [UInt8] {
+        var result = bytes
+        var index = 0
+        while index + 1 < result.count {
+            guard result[index] == UInt8(ascii: "<"), result[index + 1] == UInt8(ascii: "?") else {
+                index += 1
+                continue
+            }
+            var end = index + 2
+            while end < result.count, !(result[end] == UInt8(ascii: ">") && result[end - 1] == UInt8(ascii: "?")) {
+                end += 1
+            }
+            let last = min(end, result.count - 1)
+            for position in index...last { result[position] = UInt8(ascii: " ") }
+            index = last + 1
+        }
+        return result
     }
 }
 
