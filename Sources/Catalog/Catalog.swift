@@ -22,13 +22,29 @@ public final class Catalog: Sendable {
     /// Whether anything was committed since a stamp was taken (``stamp()``).
     let changes: CatalogChanges
 
-    public init(path: String, logger: Logger, consentLog: ConsentLogOptions = ConsentLogOptions()) throws {
+    public convenience init(path: String, logger: Logger, consentLog: ConsentLogOptions = ConsentLogOptions())
+        throws
+    {
+        try self.init(path: path, logger: logger, consentLog: consentLog, statementTrace: nil)
+    }
+
+    /// `statementTrace` sees the SQL of every statement run, with `?` for its arguments
+    /// (tests check the query plans of the hot paths with it).
+    package init(
+        path: String, logger: Logger, consentLog: ConsentLogOptions,
+        statementTrace: (@Sendable (String) -> Void)?
+    ) throws {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         // A second process (an `ingest` beside `serve`) waits for the writer rather than failing.
         configuration.busyMode = .timeout(15)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            if let statementTrace {
+                db.trace(options: .statement) { event in
+                    if case .statement(let statement) = event { statementTrace(statement.sql) }
+                }
+            }
         }
         self.pool = try DatabasePool(path: path, configuration: configuration)
         self.logger = logger

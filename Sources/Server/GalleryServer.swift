@@ -18,6 +18,9 @@ public struct ServerSettings: Sendable {
     /// Open connections at most; further ones wait in the listen backlog until one closes.
     /// Keep it below the descriptor limit (`LimitNOFILE`), leaving room for files.
     public var maxConnections: Int
+    /// Bytes the cached gallery answers and pages may hold; the least recently asked
+    /// galleries are dropped beyond it.
+    public var galleryCacheBytes: Int
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String,
@@ -25,7 +28,7 @@ public struct ServerSettings: Sendable {
             defaults: ConsentSettings(policyVersion: "1", lifetimeDays: 182, services: []),
             cookieKey: Array(randomBase64URL(bytes: 32).utf8)),
         trustedProxies: [AddressRange] = [], timeouts: ConnectionTimeouts = ConnectionTimeouts(),
-        maxConnections: Int = 4096
+        maxConnections: Int = 4096, galleryCacheBytes: Int = 128 << 20
     ) {
         self.host = host
         self.port = port
@@ -34,6 +37,7 @@ public struct ServerSettings: Sendable {
         self.trustedProxies = trustedProxies
         self.timeouts = timeouts
         self.maxConnections = maxConnections
+        self.galleryCacheBytes = galleryCacheBytes
     }
 }
 
@@ -78,7 +82,7 @@ public struct GalleryServer: Sendable {
         HealthRoutes(readiness: readiness).register(on: router)
         if let metrics { MetricsRoutes(exporter: metrics).register(on: router) }
         let publicURL = settings.consent.publicURL
-        let cache = GalleryDocumentCache(catalog: catalog) { slug, title in
+        let cache = GalleryDocumentCache(catalog: catalog, byteBudget: settings.galleryCacheBytes) { slug, title in
             GalleryRoutes.shareLinks(publicURL: publicURL, slug: slug, title: title)
         }
         let galleries = GalleryRoutes(cache: cache, keeper: keeper)

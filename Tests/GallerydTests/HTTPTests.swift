@@ -143,6 +143,58 @@ struct HTTPTests {
         }
     }
 
+    @Test(
+        "a gallery cache smaller than one gallery still answers every gallery whole and current, JSON and portal pages"
+    )
+    func boundedCache() async throws {
+        let env = try TestEnvironment()
+        let names = ["Eins", "Zwei", "Drei"]
+        for name in names {
+            try env.write("\(name)/a.jpg", photo(caption: Array("\(name) a".utf8), takenAt: "2019:03:12 10:01:00"))
+            try env.write("\(name)/b.jpg", photo(caption: Array("\(name) b".utf8), takenAt: "2019:03:12 10:02:00"))
+        }
+        _ = try await env.pass()
+        let server = GalleryServer(
+            catalog: env.catalog, settings: ServerSettings(dataDirectory: env.data.path, galleryCacheBytes: 1),
+            readiness: Readiness())
+        let app = Application(router: server.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            var etags: [String: String] = [:]
+            for round in 0..<3 {
+                for name in names {
+                    let slug = name.lowercased()
+                    try await client.execute(uri: "/api/v1/galleries/\(slug)", method: .get) { response in
+                        #expect(response.status == .ok)
+                        let document = try json(GalleryDocument.self, response.body)
+                        #expect(document.items.map(\.caption) == ["\(name) a", "\(name) b"])
+                        // Evicted and built again: the same bytes, so the same tag.
+                        if round > 0 { #expect(response.headers[.eTag] == etags[slug]) }
+                        etags[slug] = response.headers[.eTag]
+                    }
+                    try await client.execute(uri: "/galleries/\(slug)", method: .get) { response in
+                        #expect(String(buffer: response.body).contains("\(name) b"))
+                    }
+                }
+            }
+            // A change is seen on the JSON, the portal's gallery page and its list page.
+            let id = try #require(try await env.catalog.asset(atPath: "Zwei/b.jpg")?.id)
+            _ = try await env.catalog.patchAsset(id: id, AssetPatch(texts: [.caption: "Neu"]), actor: "test")
+            try env.write("Drei/c.jpg", photo(caption: Array("Drei c".utf8), takenAt: "2019:03:12 10:03:00"))
+            _ = try await env.pass()
+            _ = await env.ingestor.ingest(relativePath: "Zwei/b.jpg", settled: true)
+            try await client.execute(uri: "/api/v1/galleries/zwei", method: .get) { response in
+                let document = try json(GalleryDocument.self, response.body)
+                #expect(document.items.map(\.caption) == ["Zwei a", "Neu"])
+            }
+            try await client.execute(uri: "/galleries/zwei", method: .get) { response in
+                #expect(String(buffer: response.body).contains("Neu"))
+            }
+            try await client.execute(uri: "/", method: .get) { response in
+                #expect(String(buffer: response.body).contains("3 Bilder"))
+            }
+        }
+    }
+
     @Test("a change committed by another process is served promptly, without a query per request")
     func changeFromAnotherConnection() async throws {
         try await withServer { env, client in

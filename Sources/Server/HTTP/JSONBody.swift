@@ -4,19 +4,43 @@ import GalleryCore
 import Hummingbird
 
 /// A JSON response body encoded once, with its strong entity tag.
+///
+/// The bytes may come in two pieces, written one after the other: a request's own part
+/// and a rest shared by every answer (``GalleryJSONTemplate``), so that the rest is held
+/// once in memory however many answers are cached.
 struct JSONBody: Sendable {
-    let bytes: ByteBuffer
+    private let head: ByteBuffer
+    private let rest: ByteBuffer?
     let etag: String
 
     init(bytes: ByteBuffer, etag: String) {
-        self.bytes = bytes
+        self.head = bytes
+        self.rest = nil
+        self.etag = etag
+    }
+
+    init(head: ByteBuffer, rest: ByteBuffer, etag: String) {
+        self.head = head
+        self.rest = rest
         self.etag = etag
     }
 
     init(_ value: some Encodable) throws {
         let data = try JSONBody.encoder.encode(value)
-        self.bytes = ByteBuffer(bytes: data)
+        self.head = ByteBuffer(bytes: data)
+        self.rest = nil
         self.etag = "\"" + String(SHA256.hash(data: data).hexString.prefix(32)) + "\""
+    }
+
+    /// Length in bytes.
+    var count: Int { head.readableBytes + (rest?.readableBytes ?? 0) }
+
+    /// Bytes held by this body alone (a shared rest is counted where it is kept).
+    var ownBytes: Int { head.readableBytes }
+
+    private var responseBody: ResponseBody {
+        guard let rest else { return ResponseBody(byteBuffer: head) }
+        return ResponseBody(contentsOf: [head, rest])
     }
 
     /// ISO 8601 dates, `/` unescaped, keys sorted so equal documents have equal bytes.
@@ -32,7 +56,7 @@ struct JSONBody: Sendable {
         Response(
             status: status,
             headers: [.contentType: "application/json; charset=utf-8", .cacheControl: cacheControl],
-            body: .init(byteBuffer: bytes))
+            body: responseBody)
     }
 
     /// 200 with the body, or 304 when the request already holds this version.
@@ -44,6 +68,6 @@ struct JSONBody: Sendable {
             .contentType: "application/json; charset=utf-8", .eTag: etag, .cacheControl: cacheControl,
         ]
         if let vary { headers[.vary] = vary }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: bytes))
+        return Response(status: .ok, headers: headers, body: responseBody)
     }
 }

@@ -28,10 +28,15 @@ struct PortalRoutes: Sendable {
             }
             // Pages of `pageSize`, linked by the JSON's own cursors (`?after=`).
             let after = request.uri.queryParameters["after"].flatMap { GalleryListSlice.slug(fromCursor: String($0)) }
-            let page = try await galleries.cache.gallerySlice(limit: Self.pageSize, after: after)
-            return Self.html(
-                GalleryListPage(list: page.list, next: page.next.map(GalleryListSlice.cursor(after:)), strings: strings)
-                    .render())
+            // The same for every visitor: made once per list revision, language and page.
+            let page = try await galleries.cache.listRendering(key: "\(strings.locale.rawValue) \(after ?? "")") {
+                list in
+                let page = GalleryDocumentCache.slice(list, limit: Self.pageSize, after: after)
+                return GalleryListPage(
+                    list: page.list, next: page.next.map(GalleryListSlice.cursor(after:)), strings: strings
+                ).render()
+            }
+            return Self.html(page)
         }
         pages.get("/galleries/:slug") { request, context in
             let strings = PortalStrings(
@@ -42,11 +47,17 @@ struct PortalRoutes: Sendable {
             }
             let others = try await galleries.cache.galleryList().list.galleries.count > 1
             let settings = try await galleries.keeper.settings()
-            var document = gallery.document
-            document.embeds = await galleries.embeds(gallery.embeds, consent: ResolvedConsent(settings: settings))
-            let names = Dictionary(settings.enabledServices.map { ($0.id, $0.name) }, uniquingKeysWith: { $1 })
-            let page = GalleryPage(document: document, strings: strings, linksToList: others, serviceNames: names)
-            return Self.html(page.render())
+            // Embeds are shown withheld to everyone here (the panel asks in the browser), so the
+            // page is the same for every visitor: made once per revision, settings and language.
+            let key = "\(strings.locale.rawValue) \(others) \(settings.policyVersion)/\(settings.catalogHash)"
+            let page = try await galleries.cache.rendering(for: gallery, slug: slug, key: key) {
+                var document = gallery.document
+                document.embeds = await galleries.embeds(gallery.embeds, consent: ResolvedConsent(settings: settings))
+                let names = Dictionary(settings.enabledServices.map { ($0.id, $0.name) }, uniquingKeysWith: { $1 })
+                return GalleryPage(document: document, strings: strings, linksToList: others, serviceNames: names)
+                    .render()
+            }
+            return Self.html(page)
         }
         pages.get("/admin") { request, _ in
             let strings = PortalStrings(
@@ -65,6 +76,10 @@ struct PortalRoutes: Sendable {
     }
 
     static func html(_ page: String, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: htmlHeaders, body: .init(byteBuffer: ByteBuffer(string: page)))
+        html(ByteBuffer(string: page), status: status)
+    }
+
+    static func html(_ page: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: htmlHeaders, body: .init(byteBuffer: page))
     }
 }

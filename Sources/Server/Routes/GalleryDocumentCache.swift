@@ -1,6 +1,7 @@
 import Catalog
 import Foundation
 import GalleryCore
+import NIOCore
 import Synchronization
 
 /// A gallery as built from the catalog, before anything that depends on the request.
@@ -25,6 +26,27 @@ final class GalleryDocumentCache: Sendable {
     private struct Entry {
         var stamp: CatalogStamp
         var gallery: CachedGallery?
+        /// The answer without consent (the common case), encoded once.
+        var anonymous: AnonymousAnswer?
+        /// Pages made from this revision that are the same for every visitor (the portal's
+        /// gallery page per language), by key.
+        var renderings: [String: ByteBuffer] = [:]
+        /// When it was last asked for (a tick of ``Galleries/clock``), for eviction.
+        var lastUsed: UInt64
+        /// Bytes held, approximately (see ``GalleryDocumentCache/cost(of:)``).
+        var cost: Int
+    }
+
+    private struct AnonymousAnswer {
+        var revision: Int
+        var settingsKey: String
+        var body: JSONBody
+    }
+
+    private struct Galleries {
+        var entries: [String: Entry] = [:]
+        var clock: UInt64 = 0
+        var totalCost = 0
     }
 
     private struct ListEntry {
@@ -35,28 +57,33 @@ final class GalleryDocumentCache: Sendable {
         var body: JSONBody
         /// Encoded pages of this list, by "limit cursor".
         var pages: [String: JSONBody] = [:]
-    }
-
-    /// The answer without consent (the common case), encoded once.
-    private struct AnonymousEntry {
-        var revision: Int
-        var settingsKey: String
-        var body: JSONBody
+        /// Other renderings of this list (the portal's pages), by key.
+        var renderings: [String: ByteBuffer] = [:]
     }
 
     private let catalog: Catalog
     /// Share links for a gallery (slug, title): part of every answer, built once.
     private let shareLinks: @Sendable (String, String) -> [ShareLink]
-    private let galleries = Mutex<[String: Entry]>([:])
+    private let galleries = Mutex(Galleries())
     private let list = Mutex<ListEntry?>(nil)
-    private let anonymous = Mutex<[String: AnonymousEntry]>([:])
+    private let listRefresh = Mutex<Task<(list: GalleryList, body: JSONBody), any Error>?>(nil)
     /// The look after a commit under way, per slug.
     private let refreshes = Mutex<[String: Task<CachedGallery?, any Error>]>([:])
+    /// Bytes the cached galleries may hold; beyond it the least recently asked are dropped
+    /// (and built again, in milliseconds, when asked for). On a press day a few galleries
+    /// take nearly all requests; years of archive need not all sit in memory.
+    let byteBudget: Int
     /// Unknown slugs are remembered too, but only so many (a crawler's random paths).
     static let maximumEntries = 10_000
+    /// What an entry costs besides its bytes (dictionary slot, keys, small fields).
+    static let entryOverhead = 512
 
-    init(catalog: Catalog, shareLinks: @escaping @Sendable (String, String) -> [ShareLink]) {
+    init(
+        catalog: Catalog, byteBudget: Int = 128 << 20,
+        shareLinks: @escaping @Sendable (String, String) -> [ShareLink]
+    ) {
         self.catalog = catalog
+        self.byteBudget = byteBudget
         self.shareLinks = shareLinks
     }
 
@@ -68,7 +95,12 @@ final class GalleryDocumentCache: Sendable {
     /// (during an ingest, commits come every few milliseconds and a crowd would pile up).
     func gallery(slug: String) async throws -> CachedGallery? {
         let stamp = catalog.stamp()
-        let cached = galleries.withLock { $0[slug] }
+        let cached = galleries.withLock { state -> Entry? in
+            guard state.entries[slug] != nil else { return nil }
+            state.clock += 1
+            state.entries[slug]!.lastUsed = state.clock
+            return state.entries[slug]
+        }
         if let cached, cached.stamp == stamp { return cached.gallery }
         let (refresh, started) = refreshes.withLock { running -> (Task<CachedGallery?, any Error>, Bool) in
             if let task = running[slug] { return (task, false) }
@@ -97,14 +129,50 @@ final class GalleryDocumentCache: Sendable {
         } else {
             gallery = nil
         }
-        galleries.withLock { entries in
-            if entries.count >= Self.maximumEntries, entries[slug] == nil {
-                entries = entries.filter { $0.value.gallery != nil }
-                if entries.count >= Self.maximumEntries { return }
+        store(slug) { entry in
+            guard let entry, entry.gallery?.revision == gallery?.revision else {
+                return Entry(
+                    stamp: stamp, gallery: gallery, lastUsed: 0, cost: Self.cost(of: gallery, anonymous: nil))
             }
-            entries[slug] = Entry(stamp: stamp, gallery: gallery)
+            var checked = entry
+            checked.stamp = stamp
+            return checked
         }
         return gallery
+    }
+
+    /// Replaces an entry under the lock, then drops the least recently used entries while
+    /// over the budget or the entry count.
+    private func store(_ slug: String, _ update: (Entry?) -> Entry?) {
+        galleries.withLock { state in
+            let old = state.entries[slug]
+            guard var new = update(old) else { return }
+            state.clock += 1
+            new.lastUsed = state.clock
+            state.totalCost += new.cost - (old?.cost ?? 0)
+            state.entries[slug] = new
+            guard state.totalCost > byteBudget || state.entries.count > Self.maximumEntries else { return }
+            // Down to three quarters at once, so a full cache does not sort on every store.
+            let costTarget = byteBudget / 4 * 3
+            let countTarget = Self.maximumEntries / 4 * 3
+            for (key, entry) in state.entries.sorted(by: { $0.value.lastUsed < $1.value.lastUsed }) {
+                guard state.totalCost > costTarget || state.entries.count > countTarget else { break }
+                if key == slug { continue }
+                state.entries.removeValue(forKey: key)
+                state.totalCost -= entry.cost
+            }
+        }
+    }
+
+    /// Approximate bytes an entry holds: the encoded rest, the decoded document (about as
+    /// many bytes again in strings and arrays; measured with `scripts/bench-scale`) and the
+    /// anonymous answer's own part.
+    private static func cost(
+        of gallery: CachedGallery?, anonymous: AnonymousAnswer?, renderings: [String: ByteBuffer] = [:]
+    ) -> Int {
+        let encoded = (gallery?.template?.byteCount ?? 0) * 2
+        let pages = renderings.values.reduce(0) { $0 + $1.readableBytes }
+        return entryOverhead + encoded + (anonymous?.body.ownBytes ?? 0) + pages
     }
 
     /// The answer for a visitor without consent, built by `build` once per gallery revision
@@ -112,17 +180,38 @@ final class GalleryDocumentCache: Sendable {
     func anonymousBody(
         for gallery: CachedGallery, slug: String, settingsKey: String, build: () async throws -> JSONBody
     ) async rethrows -> JSONBody {
-        if let cached = anonymous.withLock({ $0[slug] }), cached.revision == gallery.revision,
+        if let cached = galleries.withLock({ $0.entries[slug]?.anonymous }), cached.revision == gallery.revision,
             cached.settingsKey == settingsKey
         {
             return cached.body
         }
         let body = try await build()
-        anonymous.withLock { entries in
-            if entries.count >= Self.maximumEntries { entries.removeAll() }
-            entries[slug] = AnonymousEntry(revision: gallery.revision, settingsKey: settingsKey, body: body)
+        store(slug) { entry in
+            // Only beside the gallery it was built from (not one evicted or replaced meanwhile).
+            guard var entry, entry.gallery?.revision == gallery.revision else { return nil }
+            entry.anonymous = AnonymousAnswer(revision: gallery.revision, settingsKey: settingsKey, body: body)
+            entry.cost = Self.cost(of: entry.gallery, anonymous: entry.anonymous, renderings: entry.renderings)
+            return entry
         }
         return body
+    }
+
+    /// A page made from `gallery` that is the same for every visitor, made by `render` once
+    /// per gallery revision and `key` (which must name everything else it depends on).
+    func rendering(
+        for gallery: CachedGallery, slug: String, key: String, render: () async throws -> String
+    ) async rethrows -> ByteBuffer {
+        let fullKey = "\(gallery.revision) \(key)"
+        if let cached = galleries.withLock({ $0.entries[slug]?.renderings[fullKey] }) { return cached }
+        let rendered = ByteBuffer(string: try await render())
+        store(slug) { entry in
+            guard var entry, entry.gallery?.revision == gallery.revision else { return nil }
+            if entry.renderings.count >= 16 { entry.renderings.removeAll() }
+            entry.renderings[fullKey] = rendered
+            entry.cost = Self.cost(of: entry.gallery, anonymous: entry.anonymous, renderings: entry.renderings)
+            return entry
+        }
+        return rendered
     }
 
     /// One page of the list: at most `limit` galleries whose slug sorts after `after`, and
@@ -132,7 +221,7 @@ final class GalleryDocumentCache: Sendable {
         Self.slice(try await galleryList().list, limit: limit, after: after)
     }
 
-    private static func slice(_ list: GalleryList, limit: Int, after: String?) -> (list: GalleryList, next: String?) {
+    static func slice(_ list: GalleryList, limit: Int, after: String?) -> (list: GalleryList, next: String?) {
         let galleries = list.galleries
         var low = 0
         var high = galleries.count
@@ -163,11 +252,43 @@ final class GalleryDocumentCache: Sendable {
         return body
     }
 
+    /// A rendering of the current list (a page of the portal's list), made by `render` once
+    /// per list revision and `key`.
+    func listRendering(key: String, render: (GalleryList) -> String) async throws -> ByteBuffer {
+        let (list, _) = try await galleryList()
+        if let cached = self.list.withLock({ $0?.renderings[key] }) { return cached }
+        let rendered = ByteBuffer(string: render(list))
+        self.list.withLock { entry in
+            guard var current = entry, current.list == list else { return }
+            if current.renderings.count >= 1000 { current.renderings.removeAll() }
+            current.renderings[key] = rendered
+            entry = current
+        }
+        return rendered
+    }
+
     /// The published galleries, for the JSON and the portal's list page.
     func galleryList() async throws -> (list: GalleryList, body: JSONBody) {
         let stamp = catalog.stamp()
         let cached = list.withLock { $0 }
         if let cached, cached.stamp == stamp { return (cached.list, cached.body) }
+        // Single flight, as for galleries: at 100,000 photos the list takes about half a
+        // second to build, and during an ingest every commit would start a herd.
+        let (refresh, started) = listRefresh.withLock {
+            running -> (Task<(list: GalleryList, body: JSONBody), any Error>, Bool) in
+            if let task = running { return (task, false) }
+            let task = Task { try await self.refreshList(stamp: stamp, cached: cached) }
+            running = task
+            return (task, true)
+        }
+        if !started, let cached { return (cached.list, cached.body) }
+        return try await refresh.value
+    }
+
+    private func refreshList(stamp: CatalogStamp, cached: ListEntry?) async throws -> (
+        list: GalleryList, body: JSONBody
+    ) {
+        defer { listRefresh.withLock { $0 = nil } }
         let revision = try await catalog.listRevision()
         if let cached, cached.revision == revision {
             list.withLock { $0?.stamp = stamp }

@@ -11,7 +11,8 @@ import NIOCore
 /// request encodes just its consent state and embeds in front of it. The entity tag is
 /// the SHA-256 of the request's part and the rest's digest: equal bytes, equal tag.
 struct GalleryJSONTemplate: Sendable {
-    private let rest: [UInt8]
+    /// Shared by every answer built from this template (never copied per request).
+    private let rest: ByteBuffer
     private let restDigest: [UInt8]
 
     private static let emptyHead = Array(#"{"consent":{"granted":[],"policyVersion":""},"embeds":[],"#.utf8)
@@ -23,9 +24,13 @@ struct GalleryJSONTemplate: Sendable {
         empty.consent = ConsentState(policyVersion: "", granted: [])
         empty.embeds = []
         guard let data = try? JSONBody.encoder.encode(empty), data.starts(with: Self.emptyHead) else { return nil }
-        rest = Array(data.dropFirst(Self.emptyHead.count))
-        restDigest = Array(SHA256.hash(data: rest))
+        let restBytes = data.dropFirst(Self.emptyHead.count)
+        rest = ByteBuffer(bytes: restBytes)
+        restDigest = Array(SHA256.hash(data: restBytes))
     }
+
+    /// Bytes held (the encoded rest).
+    var byteCount: Int { rest.readableBytes }
 
     /// The whole document for one request: its consent state and embeds, then the rest.
     func body(consent: ConsentState, embeds: [EmbedDocument]) throws -> JSONBody {
@@ -38,13 +43,11 @@ struct GalleryJSONTemplate: Sendable {
         head += Array(#","embeds":"#.utf8)
         head += embedsJSON
         head += [UInt8(ascii: ",")]
-        var buffer = ByteBuffer()
-        buffer.reserveCapacity(head.count + rest.count)
-        buffer.writeBytes(head)
-        buffer.writeBytes(rest)
         var hasher = SHA256()
         hasher.update(data: head)
         hasher.update(data: restDigest)
-        return JSONBody(bytes: buffer, etag: "\"" + String(hasher.finalize().hexString.prefix(32)) + "\"")
+        return JSONBody(
+            head: ByteBuffer(bytes: head), rest: rest,
+            etag: "\"" + String(hasher.finalize().hexString.prefix(32)) + "\"")
     }
 }

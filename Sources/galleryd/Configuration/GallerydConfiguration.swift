@@ -22,6 +22,7 @@ struct GallerydConfiguration: Sendable {
     var trustedProxies: [AddressRange]
     var timeouts: ConnectionTimeouts
     var maxConnections: Int
+    var galleryCacheBytes: Int
     var houseCredit: String
     var timeZone: TimeZone
     var workers: Int
@@ -60,7 +61,8 @@ struct GallerydConfiguration: Sendable {
                 defaults: consentDefaults, cookieKey: try cookieKey(), publicURL: publicURL,
                 hashAddresses: hashAddresses),
             trustedProxies: trustedProxies, timeouts: timeouts,
-            maxConnections: min(maxConnections, max(16, DescriptorLimit.raised() - 256)))
+            maxConnections: min(maxConnections, max(16, DescriptorLimit.raised() - 256)),
+            galleryCacheBytes: galleryCacheBytes)
     }
 
     /// The config file used when `--config` is not given: `GALLERYD_CONFIG`, else
@@ -131,6 +133,7 @@ struct GallerydConfiguration: Sendable {
         timeouts = ConnectionTimeouts(
             idle: .milliseconds(Int64(idle * 1000)), header: .milliseconds(Int64(header * 1000)))
         maxConnections = try config.int("http.maxConnections", default: 4096, in: 1...1_000_000)
+        galleryCacheBytes = try config.int("http.galleryCacheMegabytes", default: 128, in: 1...65_536) << 20
         houseCredit = config.string(forKey: "credit.house", default: "© MWIDE NRW/E. Lichtenscheidt")
         let zoneName = config.string(forKey: "timeZone", default: "Europe/Berlin")
         guard let zone = TimeZone(identifier: zoneName) else {

@@ -24,7 +24,8 @@ final class TestEnvironment: @unchecked Sendable {
     init(
         renditions: RenditionSettings = TestEnvironment.renditions, limits: IngestLimits = IngestLimits(),
         consent: ConsentSettings = ConsentSettings(policyVersion: "1", lifetimeDays: 182, services: []),
-        fetchPreviews: Bool = true, consentLog: ConsentLogOptions = ConsentLogOptions()
+        fetchPreviews: Bool = true, consentLog: ConsentLogOptions = ConsentLogOptions(),
+        statementTrace: (@Sendable (String) -> Void)? = nil
     ) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("galleryd-test-\(UUID().uuidString)")
         media = root.appendingPathComponent("media")
@@ -38,7 +39,8 @@ final class TestEnvironment: @unchecked Sendable {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         catalog = try Catalog(
-            path: data.appendingPathComponent("catalog.sqlite").path, logger: logger, consentLog: consentLog)
+            path: data.appendingPathComponent("catalog.sqlite").path, logger: logger, consentLog: consentLog,
+            statementTrace: statementTrace)
         ingestor = try Ingestor(settings: settings, catalog: catalog, logger: logger)
     }
 
