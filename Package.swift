@@ -55,7 +55,7 @@ let package = Package(
         ),
         .target(
             name: "Imaging",
-            dependencies: ["GalleryCore", "CVips", "CExif"],
+            dependencies: ["GalleryCore", "CVips", "CExif", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -133,7 +133,9 @@ let package = Package(
         // so that tests never depend on files outside the repository.
         .target(
             name: "GalleryFixtures",
-            dependencies: ["CVips", "CExif", "GalleryCore", "Imaging"],
+            dependencies: [
+                "CVips", "CExif", "GalleryCore", "Imaging", .product(name: "Crypto", package: "swift-crypto"),
+            ],
             path: "Tests/GalleryFixtures",
             swiftSettings: swiftSettings
         ),

@@ -66,15 +66,18 @@ public struct ImageProbe: Sendable {
             throw reason
         }
         let transposed = orientation >= 5
-        // libvips hands over no EXIF block for TIFF, whose IFD0 holds the text tags itself.
+        // Every container gives the readers the same blocks: libvips' `exif-data`,
+        // `iptc-data` and `xmp-data`, else what its loader leaves out — TIFF's IFD0 text
+        // tags, a PNG's eXIf and iTXt chunks.
+        let png = format == .png ? PNGMetadataReader.read(buffer) : (exif: nil, xmp: nil)
         var exif =
-            image.blob("exif-data").flatMap(ExifReader.read)
+            (image.blob("exif-data") ?? png.exif).flatMap(ExifReader.read)
             ?? (format == .tiff ? TIFFTagReader.read(buffer) : nil) ?? ExifFields()
         exif.orientation = orientation
         let metadata = EmbeddedMetadata(
             exif: exif,
             iptc: image.blob("iptc-data").flatMap(IPTCReader.read) ?? IPTCFields(),
-            xmp: image.blob("xmp-data").flatMap(XMPReader.read) ?? XMPFields())
+            xmp: (image.blob("xmp-data") ?? png.xmp).flatMap(XMPReader.read) ?? XMPFields())
         return ProbedImage(
             format: format, width: transposed ? rawHeight : rawWidth, height: transposed ? rawWidth : rawHeight,
             orientation: orientation, frames: frames, metadata: metadata)

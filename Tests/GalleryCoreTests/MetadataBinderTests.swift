@@ -66,18 +66,44 @@ struct MetadataBinderTests {
         #expect(bound.captionSource == .iptc)
     }
 
-    @Test("XMP wins when it agrees with IIM or extends a truncated IIM value; IIM wins when they disagree")
+    @Test("MWG: XMP unless IIM changed since XMP was synchronised; then IIM, unless XMP continues a full IIM value")
     func metadataWorkingGroupReconciliation() {
         var metadata = EmbeddedMetadata()
-        metadata.iptc.captionAbstract = "Von links: Andreas Mucke"
-        metadata.xmp.description = "Von links: Andreas Mucke, Oberbürgermeister Wuppertal"
+        metadata.iptc.captionAbstract = "IPTC caption"
+        metadata.xmp.description = "XMP-Beschreibung Köln"
+        // No digest stored, or a matching one (nil): XMP.
         var bound = binder.bind(embedded: metadata, sidecar: nil, admin: nil, galleryCredit: nil)
-        #expect(bound.caption == "Von links: Andreas Mucke, Oberbürgermeister Wuppertal")
+        #expect(bound.caption == "XMP-Beschreibung Köln")
         #expect(bound.captionSource == .xmp)
-        metadata.iptc.captionAbstract = "Edited later in an IIM-only tool"
+        // A stale digest: an IIM-only tool edited the caption last.
+        metadata.iptc.changedSinceXMP = true
         bound = binder.bind(embedded: metadata, sidecar: nil, admin: nil, galleryCredit: nil)
-        #expect(bound.caption == "Edited later in an IIM-only tool")
+        #expect(bound.caption == "IPTC caption")
         #expect(bound.captionSource == .iptc)
+        // ... unless the IIM value fills its 2,000 bytes and XMP goes on where it was cut.
+        let long = String(repeating: "Landtag NRW, ", count: 200)
+        metadata.xmp.description = long
+        metadata.iptc.captionAbstract = String(long.utf8.prefix(2000))!
+        bound = binder.bind(embedded: metadata, sidecar: nil, admin: nil, galleryCredit: nil)
+        #expect(bound.caption == long)
+        // Stale, and IIM has no caption: none (as exiftool's MWG:Description).
+        metadata.iptc.captionAbstract = nil
+        #expect(binder.bind(embedded: metadata, sidecar: nil, admin: nil, galleryCredit: nil).caption == nil)
+        // The same rule for creator, copyright and credit line.
+        var credits = EmbeddedMetadata()
+        credits.iptc.byline = "IIM Fotograf"
+        credits.xmp.creator = "XMP Fotografin"
+        credits.iptc.copyrightNotice = "WRONG-IPTC-Copyright"
+        credits.xmp.rights = "RIGHT-XMP-Copyright"
+        credits.iptc.credit = "IIM Credit"
+        credits.xmp.credit = "XMP Credit"
+        bound = binder.bind(embedded: credits, sidecar: nil, admin: nil, galleryCredit: nil)
+        #expect(
+            [bound.creator, bound.copyright, bound.credit] == ["XMP Fotografin", "RIGHT-XMP-Copyright", "XMP Credit"])
+        credits.iptc.changedSinceXMP = true
+        bound = binder.bind(embedded: credits, sidecar: nil, admin: nil, galleryCredit: nil)
+        #expect(
+            [bound.creator, bound.copyright, bound.credit] == ["IIM Fotograf", "WRONG-IPTC-Copyright", "IIM Credit"])
     }
 
     @Test("EXIF ImageDescription, when it is a real caption, comes first among embedded sources")

@@ -1,3 +1,4 @@
+import Crypto
 public import Foundation
 
 /// Builds EXIF blocks byte by byte (little-endian TIFF), independently of libexif, so that
@@ -127,6 +128,18 @@ public struct ExifBlock {
 public struct IPTCBlock {
     var datasets: [(record: UInt8, dataset: UInt8, value: [UInt8])] = []
 
+    /// The IPTC digest XMP-aware tools store (Photoshop resource 0x0425, MD5 of the IIM).
+    public enum Digest: Sendable {
+        /// None stored (tools that do not know XMP, or XMP never synchronised).
+        case none
+        /// The MD5 of the IIM as written: XMP was synchronised with it.
+        case matching
+        /// The MD5 of other bytes: IIM was changed after XMP was synchronised.
+        case stale
+    }
+
+    public var digest: Digest = .none
+
     public init(utf8: Bool) {
         if utf8 { datasets.append((1, 90, [0x1B, 0x25, 0x47])) }
     }
@@ -161,7 +174,74 @@ public struct IPTCBlock {
         ]
         bytes += iim
         if iim.count % 2 == 1 { bytes.append(0) }
-        return bytes
+        let md5: [UInt8]
+        switch digest {
+        case .none: return bytes
+        case .matching: md5 = Array(Insecure.MD5.hash(data: iim))
+        case .stale: md5 = Array(Insecure.MD5.hash(data: iim + [0x1C]))
+        }
+        return bytes + Array("8BIM".utf8) + [0x04, 0x25, 0, 0, 0, 0, 0, 16] + md5
+    }
+}
+
+/// Metadata placed in PNG and WebP containers the way their writers place it, around pixels
+/// libvips encoded.
+public enum FixtureContainer {
+    /// A PNG with an `eXIf` chunk (TIFF structure, no header) and an uncompressed `iTXt`
+    /// XMP chunk before `IEND`.
+    public static func png(_ image: RGBImage, exif: ExifBlock? = nil, xmp: String? = nil) -> [UInt8] {
+        let png = FixtureEncoder.encode(image, as: .png)
+        var chunks: [UInt8] = []
+        if let exif { chunks += chunk("eXIf", Array(exif.encoded().dropFirst(6))) }
+        if let xmp { chunks += chunk("iTXt", Array("XML:com.adobe.xmp".utf8) + [0, 0, 0, 0, 0] + Array(xmp.utf8)) }
+        let iend = png.count - 12
+        return Array(png[..<iend]) + chunks + Array(png[iend...])
+    }
+
+    /// An extended WebP (`VP8X`) with `EXIF` and `XMP ` chunks after the image data.
+    public static func webp(_ image: RGBImage, exif: ExifBlock? = nil, xmp: String? = nil) -> [UInt8] {
+        let encoded = FixtureEncoder.encode(image, as: .webp)
+        // Keep the image data only (libvips may write its own VP8X and metadata chunks).
+        var imageChunk: [UInt8] = []
+        var cursor = 12  // after "RIFF" size "WEBP"
+        while cursor + 8 <= encoded.count {
+            let type = String(decoding: encoded[cursor..<cursor + 4], as: UTF8.self)
+            let size = encoded[cursor + 4..<cursor + 8].reversed().reduce(0) { $0 << 8 | Int($1) }
+            let end = min(encoded.count, cursor + 8 + size + size % 2)
+            if ["VP8 ", "VP8L", "ALPH"].contains(type) { imageChunk += encoded[cursor..<end] }
+            cursor = end
+        }
+        let flags: UInt8 = (exif == nil ? 0 : 0x08) | (xmp == nil ? 0 : 0x04)
+        let (w, h) = (UInt32(image.width - 1), UInt32(image.height - 1))
+        var body = Array("WEBP".utf8)
+        body += riff("VP8X", [flags, 0, 0, 0] + Array(le32(w).prefix(3)) + Array(le32(h).prefix(3)))
+        body += imageChunk
+        if let exif { body += riff("EXIF", Array(exif.encoded().dropFirst(6))) }
+        if let xmp { body += riff("XMP ", Array(xmp.utf8)) }
+        return Array("RIFF".utf8) + le32(UInt32(body.count)) + body
+    }
+
+    static func riff(_ type: String, _ data: [UInt8]) -> [UInt8] {
+        Array(type.utf8) + le32(UInt32(data.count)) + data + (data.count % 2 == 1 ? [0] : [])
+    }
+
+    static func chunk(_ type: String, _ data: [UInt8]) -> [UInt8] {
+        let typed = Array(type.utf8) + data
+        return be32(UInt32(data.count)) + typed + be32(crc32(typed))
+    }
+
+    static func be32(_ value: UInt32) -> [UInt8] {
+        [UInt8(value >> 24), UInt8(value >> 16 & 0xff), UInt8(value >> 8 & 0xff), UInt8(value & 0xff)]
+    }
+
+    /// CRC-32 as PNG computes it (ISO 3309, PNG §5.5).
+    static func crc32(_ bytes: [UInt8]) -> UInt32 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        for byte in bytes {
+            crc ^= UInt32(byte)
+            for _ in 0..<8 { crc = crc & 1 == 1 ? 0xEDB8_8320 ^ (crc >> 1) : crc >> 1 }
+        }
+        return ~crc
     }
 }
 
@@ -174,7 +254,8 @@ public enum XMPPacket {
     /// A packet with the usual caption and credit properties, in element form.
     public static func standard(
         descriptions: [(lang: String, text: String)] = [], creator: [String] = [], rights: String? = nil,
-        credit: String? = nil, headline: String? = nil, webStatement: String? = nil, altText: String? = nil
+        credit: String? = nil, headline: String? = nil, webStatement: String? = nil, altText: String? = nil,
+        dateCreated: String? = nil
     ) -> String {
         func alt(_ name: String, _ items: [(lang: String, text: String)]) -> String {
             guard !items.isEmpty else { return "" }
@@ -192,6 +273,7 @@ public enum XMPPacket {
         if let headline { body += "<photoshop:Headline>\(escape(headline))</photoshop:Headline>" }
         if let webStatement { body += "<xmpRights:WebStatement>\(escape(webStatement))</xmpRights:WebStatement>" }
         if let altText { body += alt("Iptc4xmpCore:AltTextAccessibility", [("x-default", altText)]) }
+        if let dateCreated { body += "<photoshop:DateCreated>\(dateCreated)</photoshop:DateCreated>" }
         return wrap(body)
     }
 

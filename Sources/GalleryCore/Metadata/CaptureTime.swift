@@ -4,6 +4,65 @@ public import Foundation
 /// `OffsetTimeOriginal` gives it when the camera wrote one, else the configured zone of
 /// the site (cameras are set to local time).
 public enum CaptureTime {
+    /// When the photo was taken, by MWG's DateTimeOriginal (Guidelines 2.0, §5.4; exiftool's
+    /// `MWG:DateTimeOriginal`): EXIF `DateTimeOriginal` with its sub-seconds and offset ›
+    /// XMP `photoshop:DateCreated` unless IIM changed since XMP was synchronised › IIM 2:55
+    /// Date Created with 2:60 Time Created. Never a modification date (IFD0 `DateTime`).
+    /// A date without a time is that day's midnight in `defaultZone`.
+    public static func taken(_ metadata: EmbeddedMetadata, defaultZone: TimeZone) -> Date? {
+        let exif = metadata.exif
+        if let date = parse(exif.dateTimeOriginal, offset: exif.offsetTimeOriginal, defaultZone: defaultZone) {
+            guard let fraction = exif.subSecTimeOriginal?.filter(\.isNumber), !fraction.isEmpty,
+                let value = Double("0." + fraction.prefix(9))
+            else { return date }
+            return date.addingTimeInterval(value)
+        }
+        if metadata.iptc.changedSinceXMP != true, let xmp = metadata.xmp.dateCreated,
+            let date = iso8601(xmp, defaultZone: defaultZone)
+        {
+            return date
+        }
+        return iim(date: metadata.iptc.dateCreated, time: metadata.iptc.timeCreated, defaultZone: defaultZone)
+    }
+
+    /// IIM 2:55 `CCYYMMDD` and 2:60 `HHMMSS±HHMM` (IPTC IIM 4.2, §1.5.2).
+    static func iim(date: String?, time: String?, defaultZone: TimeZone) -> Date? {
+        guard let date = date?.filter(\.isNumber), date.count == 8 else { return nil }
+        let day = "\(date.prefix(4)):\(date.dropFirst(4).prefix(2)):\(date.suffix(2))"
+        guard let time = time?.trimmingWhitespace(), time.count >= 6, time.prefix(6).allSatisfy(\.isNumber) else {
+            return parse(day + " 00:00:00", offset: nil, defaultZone: defaultZone)
+        }
+        let clock = "\(time.prefix(2)):\(time.dropFirst(2).prefix(2)):\(time.dropFirst(4).prefix(2))"
+        let offset = time.count >= 11 ? String(time.dropFirst(6).prefix(5)) : nil
+        return parse(day + " " + clock, offset: offset, defaultZone: defaultZone)
+    }
+
+    /// XMP dates (ISO 8601 profile of XMP Part 1, §7.3.2): `YYYY-MM-DD`, `…Thh:mm`,
+    /// `…Thh:mm:ss`, `…Thh:mm:ss.s`, each with `Z` or `±hh:mm` or no zone.
+    static func iso8601(_ value: String, defaultZone: TimeZone) -> Date? {
+        let text = value.trimmingWhitespace()
+        let parts = text.split(separator: "T", maxSplits: 1)
+        guard let datePart = parts.first, datePart.count == 10 else { return nil }
+        let day = datePart.replacing("-", with: ":")
+        guard parts.count == 2 else { return parse(day + " 00:00:00", offset: nil, defaultZone: defaultZone) }
+        var clock = String(parts[1])
+        var offset: String?
+        if clock.hasSuffix("Z") {
+            clock.removeLast()
+            offset = "+00:00"
+        } else if let sign = clock.lastIndex(where: { $0 == "+" || $0 == "-" }) {
+            offset = String(clock[sign...])
+            clock = String(clock[..<sign])
+        }
+        var fraction = 0.0
+        if let dot = clock.firstIndex(of: ".") {
+            fraction = Double("0" + clock[dot...]) ?? 0
+            clock = String(clock[..<dot])
+        }
+        if clock.count == 5 { clock += ":00" }
+        return parse(day + " " + clock, offset: offset, defaultZone: defaultZone)?.addingTimeInterval(fraction)
+    }
+
     public static func parse(_ value: String?, offset: String?, defaultZone: TimeZone) -> Date? {
         guard let value else { return nil }
         let digits = value.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }

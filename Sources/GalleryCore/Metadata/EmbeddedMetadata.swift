@@ -28,6 +28,8 @@ public struct ExifFields: Hashable, Sendable, Codable {
     public var dateTimeOriginal: String?
     /// `OffsetTimeOriginal`, e.g. `+01:00`, when the camera wrote it.
     public var offsetTimeOriginal: String?
+    /// `SubSecTimeOriginal`, the fraction of a second as digits (`"111"` is .111 s).
+    public var subSecTimeOriginal: String?
     public var orientation: Int?
     public var hasGPS: Bool
 
@@ -35,7 +37,8 @@ public struct ExifFields: Hashable, Sendable, Codable {
         imageDescription: String? = nil, artist: String? = nil, copyright: String? = nil,
         userComment: String? = nil, xpTitle: String? = nil, xpComment: String? = nil, xpAuthor: String? = nil,
         make: String? = nil, model: String? = nil, dateTimeOriginal: String? = nil,
-        offsetTimeOriginal: String? = nil, orientation: Int? = nil, hasGPS: Bool = false
+        offsetTimeOriginal: String? = nil, subSecTimeOriginal: String? = nil, orientation: Int? = nil,
+        hasGPS: Bool = false
     ) {
         self.imageDescription = imageDescription
         self.artist = artist
@@ -48,6 +51,7 @@ public struct ExifFields: Hashable, Sendable, Codable {
         self.model = model
         self.dateTimeOriginal = dateTimeOriginal
         self.offsetTimeOriginal = offsetTimeOriginal
+        self.subSecTimeOriginal = subSecTimeOriginal
         self.orientation = orientation
         self.hasGPS = hasGPS
     }
@@ -61,9 +65,20 @@ public struct IPTCFields: Hashable, Sendable, Codable {
     public var credit: String?
     public var copyrightNotice: String?
     public var source: String?
+    /// 2:55 Date Created, `CCYYMMDD`.
+    public var dateCreated: String?
+    /// 2:60 Time Created, `HHMMSS±HHMM`.
+    public var timeCreated: String?
+    /// True when the block was changed after XMP was last synchronised with it: the digest
+    /// XMP-aware tools store in Photoshop image resource 0x0425 differs from the MD5 of the
+    /// IIM block as it is now (MWG, Guidelines for Handling Image Metadata 2.0, §4.1.2).
+    /// Then IIM, not XMP, holds the latest values. `nil`: no stored digest, or it matches.
+    public var changedSinceXMP: Bool?
+
     public init(
         captionAbstract: String? = nil, headline: String? = nil, byline: String? = nil, credit: String? = nil,
-        copyrightNotice: String? = nil, source: String? = nil
+        copyrightNotice: String? = nil, source: String? = nil, dateCreated: String? = nil,
+        timeCreated: String? = nil, changedSinceXMP: Bool? = nil
     ) {
         self.captionAbstract = captionAbstract
         self.headline = headline
@@ -71,11 +86,14 @@ public struct IPTCFields: Hashable, Sendable, Codable {
         self.credit = credit
         self.copyrightNotice = copyrightNotice
         self.source = source
+        self.dateCreated = dateCreated
+        self.timeCreated = timeCreated
+        self.changedSinceXMP = changedSinceXMP
     }
 
     public var isEmpty: Bool {
         captionAbstract == nil && headline == nil && byline == nil && credit == nil && copyrightNotice == nil
-            && source == nil
+            && source == nil && dateCreated == nil && changedSinceXMP == nil
     }
 }
 
@@ -88,11 +106,14 @@ public struct XMPFields: Hashable, Sendable, Codable {
     public var headline: String?
     public var webStatement: String?
     public var altText: String?
+    /// `photoshop:DateCreated` (ISO 8601, as precise as the writer knew it).
+    public var dateCreated: String?
 
     public init(
         description: String? = nil, creator: String? = nil, rights: String? = nil, credit: String? = nil,
-        headline: String? = nil, webStatement: String? = nil, altText: String? = nil
+        headline: String? = nil, webStatement: String? = nil, altText: String? = nil, dateCreated: String? = nil
     ) {
+        self.dateCreated = dateCreated
         self.description = description
         self.creator = creator
         self.rights = rights

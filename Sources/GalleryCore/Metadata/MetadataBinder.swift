@@ -48,8 +48,8 @@ public struct BoundText: Hashable, Sendable, Codable {
 /// Binds captions and credits by the precedence rules of DESIGN.md:
 ///
 /// - caption: admin › sidecar › embedded (EXIF ImageDescription unless camera
-///   boilerplate › XMP `dc:description` in sync with IIM › IIM 2:120, unless XMP extends a
-///   truncated IIM value › XPComment/XPTitle) › none; EXIF UserComment never;
+///   boilerplate › XMP `dc:description` or IIM 2:120 by the MWG digest rule, see
+///   ``reconcile(xmp:iim:limit:iptc:)`` › XPComment/XPTitle) › none; EXIF UserComment never;
 /// - credit: admin › sidecar › IPTC/XMP Credit Line › EXIF Copyright, else Artist ›
 ///   gallery default › house credit.
 ///
@@ -73,7 +73,8 @@ public struct MetadataBinder: Sendable {
         let candidates: [(TextOverrides?, TextSource)] = [(admin, .admin), (sidecar, .sidecar)]
         let people = candidates.compactMap { overrides, source in overrides.map { ($0, source) } }
         let caption = personal(\.caption, from: people) ?? embeddedCaption(embedded)
-        let creditLine = reconcile(xmp: embedded.xmp.credit, iim: embedded.iptc.credit)
+        let iptc = embedded.iptc
+        let creditLine = reconcile(xmp: embedded.xmp.credit, iim: iptc.credit, limit: 32, iptc: iptc)
         let exifCredit = exif.copyright.map { ($0, TextSource.exif) } ?? exif.artist.map { ($0, TextSource.exif) }
         let credit =
             personal(\.credit, from: people)
@@ -84,14 +85,14 @@ public struct MetadataBinder: Sendable {
         let creator =
             personal(\.creator, from: people)?.0
             ?? exif.artist
-            ?? reconcile(xmp: embedded.xmp.creator, iim: embedded.iptc.byline)?.0
+            ?? reconcile(xmp: embedded.xmp.creator, iim: iptc.byline, limit: 32, iptc: iptc)?.0
             ?? exif.xpAuthor
         let copyright =
             exif.copyright
-            ?? reconcile(xmp: embedded.xmp.rights, iim: embedded.iptc.copyrightNotice)?.0
+            ?? reconcile(xmp: embedded.xmp.rights, iim: iptc.copyrightNotice, limit: 128, iptc: iptc)?.0
         let headline =
             personal(\.headline, from: people)?.0
-            ?? reconcile(xmp: embedded.xmp.headline, iim: embedded.iptc.headline)?.0
+            ?? reconcile(xmp: embedded.xmp.headline, iim: iptc.headline, limit: 256, iptc: iptc)?.0
         let alt =
             personal(\.alt, from: people)?.0 ?? embedded.xmp.altText ?? headline ?? caption.map { Self.shortAlt($0.0) }
 
@@ -124,7 +125,9 @@ public struct MetadataBinder: Sendable {
         {
             return (description, .exif)
         }
-        if let reconciled = reconcile(xmp: embedded.xmp.description, iim: embedded.iptc.captionAbstract) {
+        let iptc = embedded.iptc
+        if let reconciled = reconcile(xmp: embedded.xmp.description, iim: iptc.captionAbstract, limit: 2000, iptc: iptc)
+        {
             return reconciled
         }
         // The Windows XP fields are typed by people. EXIF UserComment is not a source: cameras
@@ -134,16 +137,18 @@ public struct MetadataBinder: Sendable {
             .map { ($0, .exif) }
     }
 
-    /// Metadata Working Group rule for a value held in both XMP and IIM: XMP when the two
-    /// agree or XMP extends a truncated IIM value (IIM records have short length limits);
-    /// IIM when they disagree, because a tool that does not know XMP edited IIM last.
-    func reconcile(xmp: String?, iim: String?) -> (String, TextSource)? {
-        switch (xmp, iim) {
-        case (nil, nil): nil
-        case (let xmp?, nil): (xmp, .xmp)
-        case (nil, let iim?): (iim, .iptc)
-        case (let xmp?, let iim?): xmp.hasPrefix(iim) ? (xmp, .xmp) : (iim, .iptc)
-        }
+    /// The Metadata Working Group's rule for a value XMP and IIM may both hold (Guidelines
+    /// for Handling Image Metadata 2.0, §4.1.2; exiftool's `MWG` composite tags): XMP when it
+    /// has the value and IIM was not changed since XMP was synchronised with it (no digest
+    /// stored, or the digest matches); else IIM — a tool that does not know XMP edited it
+    /// last — unless the IIM value fills its dataset's `limit` (bytes) and XMP continues it
+    /// (IIM cut it short). "Fills" allows 4 bytes less: the stored text is cleaned, which
+    /// drops a trailing space and a character cut in the middle of its UTF-8 bytes.
+    func reconcile(xmp: String?, iim: String?, limit: Int, iptc: IPTCFields) -> (String, TextSource)? {
+        if let xmp, iptc.changedSinceXMP != true { return (xmp, .xmp) }
+        guard let iim else { return nil }
+        if let xmp, iim.utf8.count >= limit - 4, xmp.utf8.count > limit, xmp.hasPrefix(iim) { return (xmp, .xmp) }
+        return (iim, .iptc)
     }
 
     private func personal(

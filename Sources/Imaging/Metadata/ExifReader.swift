@@ -12,7 +12,11 @@ enum ExifReader {
         defer { exif_data_unref(data) }
         // Load as written: FOLLOW_SPECIFICATION would "fix" the data by adding default tags.
         exif_data_unset_option(data, EXIF_DATA_OPTION_FOLLOW_SPECIFICATION)
-        block.withUnsafeBufferPointer { exif_data_load_data(data, $0.baseAddress, UInt32($0.count)) }
+        // WebP, PNG (eXIf) and HEIF carry the TIFF structure without JPEG's `Exif\0\0`
+        // header, which libexif needs to find it.
+        let tiffStart: [[UInt8]] = [[0x49, 0x49, 0x2A, 0x00], [0x4D, 0x4D, 0x00, 0x2A]]
+        let loadable = tiffStart.contains { block.starts(with: $0) } ? Array("Exif\0\0".utf8) + block : block
+        loadable.withUnsafeBufferPointer { exif_data_load_data(data, $0.baseAddress, UInt32($0.count)) }
         let document = ExifDocument(data: data)
         var fields = ExifFields()
         fields.imageDescription = document.ascii(EXIF_IFD_0, EXIF_TAG_IMAGE_DESCRIPTION)
@@ -20,10 +24,10 @@ enum ExifReader {
         fields.copyright = document.copyright()
         fields.make = document.ascii(EXIF_IFD_0, EXIF_TAG_MAKE)
         fields.model = document.ascii(EXIF_IFD_0, EXIF_TAG_MODEL)
-        fields.dateTimeOriginal =
-            document.ascii(EXIF_IFD_EXIF, EXIF_TAG_DATE_TIME_ORIGINAL)
-            ?? document.ascii(EXIF_IFD_0, EXIF_TAG_DATE_TIME)
+        // Never IFD0 DateTime: that is when the file was last changed (MWG ModifyDate).
+        fields.dateTimeOriginal = document.ascii(EXIF_IFD_EXIF, EXIF_TAG_DATE_TIME_ORIGINAL)
         fields.offsetTimeOriginal = document.ascii(EXIF_IFD_EXIF, EXIF_TAG_OFFSET_TIME_ORIGINAL)
+        fields.subSecTimeOriginal = document.ascii(EXIF_IFD_EXIF, EXIF_TAG_SUB_SEC_TIME_ORIGINAL)
         fields.orientation = document.short(EXIF_IFD_0, EXIF_TAG_ORIENTATION).map(Int.init)
         fields.userComment = document.userComment()
         fields.xpTitle = document.utf16(EXIF_IFD_0, EXIF_TAG_XP_TITLE)

@@ -1,3 +1,4 @@
+import Crypto
 import GalleryCore
 
 /// Reads IPTC IIM datasets from a Photoshop APP13 block ("Photoshop 3.0\0" + 8BIM image
@@ -11,6 +12,14 @@ enum IPTCReader {
     static func read(_ block: [UInt8]) -> IPTCFields? {
         guard let iim = iimBytes(in: block[...]) else { return nil }
         let datasets = parseDatasets(iim)
+        // MWG's check that XMP still mirrors this block: the digest stored in resource 0x0425
+        // against the MD5 of the IIM bytes as they are (as exiftool's CurrentIPTCDigest).
+        var changedSinceXMP: Bool?
+        if let stored = resource(0x0425, in: block[...]), stored.count == 16,
+            !stored.elementsEqual(Insecure.MD5.hash(data: iim))
+        {
+            changedSinceXMP = true
+        }
         func text(_ dataset: UInt8) -> String? {
             let values = datasets.filter { $0.record == 2 && $0.dataset == dataset }.compactMap { entry in
                 TextNormalizer.decode(entry.value)
@@ -20,7 +29,8 @@ enum IPTCReader {
         }
         let fields = IPTCFields(
             captionAbstract: text(120), headline: text(105), byline: text(80), credit: text(110),
-            copyrightNotice: text(116), source: text(115))
+            copyrightNotice: text(116), source: text(115), dateCreated: text(55), timeCreated: text(60),
+            changedSinceXMP: changedSinceXMP)
         return fields.isEmpty ? nil : fields
     }
 
@@ -33,10 +43,17 @@ enum IPTCReader {
     /// Finds the IIM stream: inside 8BIM resource 0x0404, or the block itself if it starts
     /// with an IIM tag marker.
     static func iimBytes(in block: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
+        let photoshopHeader = Array("Photoshop 3.0\0".utf8)
+        let bytes = block.starts(with: photoshopHeader) ? block.dropFirst(photoshopHeader.count) : block
+        if bytes.first == 0x1C { return bytes }
+        return resource(0x0404, in: block)
+    }
+
+    /// The data of one Photoshop image resource (`8BIM`, id, Pascal name, size, data).
+    static func resource(_ id: UInt16, in block: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
         var bytes = block
         let photoshopHeader = Array("Photoshop 3.0\0".utf8)
         if bytes.starts(with: photoshopHeader) { bytes = bytes.dropFirst(photoshopHeader.count) }
-        if bytes.first == 0x1C { return bytes }
         var cursor = bytes.startIndex
         let signature = Array("8BIM".utf8)
         while cursor + 12 <= bytes.endIndex {
@@ -51,7 +68,7 @@ enum IPTCReader {
                 | Int(bytes[position + 3])
             position += 4
             guard size >= 0, size <= bytes.endIndex - position else { return nil }
-            if resourceID == 0x0404 { return bytes[position..<position + size] }
+            if resourceID == id { return bytes[position..<position + size] }
             cursor = position + size + (size & 1)
         }
         return nil

@@ -76,7 +76,7 @@ private enum Namespace {
 
 /// The properties galleryd reads, by namespace and local name.
 private enum Property: CaseIterable {
-    case description, creator, rights, credit, headline, webStatement, altText
+    case description, creator, rights, credit, headline, webStatement, altText, dateCreated
 
     init?(namespace: String?, name: String) {
         switch (namespace, name) {
@@ -85,6 +85,7 @@ private enum Property: CaseIterable {
         case (Namespace.dc, "rights"): self = .rights
         case (Namespace.photoshop, "Credit"): self = .credit
         case (Namespace.photoshop, "Headline"): self = .headline
+        case (Namespace.photoshop, "DateCreated"): self = .dateCreated
         case (Namespace.xmpRights, "WebStatement"): self = .webStatement
         case (Namespace.iptcCore, "AltTextAccessibility"): self = .altText
         default: return nil
@@ -105,7 +106,7 @@ private final class XMPCollector: NSObject, XMLParserDelegate {
         XMPFields(
             description: pick(.description), creator: list(.creator), rights: pick(.rights),
             credit: pick(.credit), headline: pick(.headline), webStatement: pick(.webStatement),
-            altText: pick(.altText))
+            altText: pick(.altText), dateCreated: pick(.dateCreated))
     }
 
     private func pick(_ property: Property) -> String? {

@@ -200,9 +200,7 @@ public final class Ingestor: Sendable {
             id: assetID, galleryId: gallery.id!, path: relativePath, fileName: location.nameInGallery,
             fileSize: status.size, modifiedAt: status.modifiedAt, sourceHash: sourceHash, format: probed.format,
             width: probed.width, height: probed.height, orientation: probed.orientation,
-            takenAt: CaptureTime.parse(
-                probed.metadata.exif.dateTimeOriginal, offset: probed.metadata.exif.offsetTimeOriginal,
-                defaultZone: settings.timeZone),
+            takenAt: CaptureTime.taken(probed.metadata, defaultZone: settings.timeZone),
             metadata: probed.metadata, text: text, variantKey: variant.key, placeholder: placeholder,
             warnings: warnings, ingestedAt: existing?.ingestedAt ?? now, updatedAt: now)
         try await catalog.commit(asset: asset, renditions: renditions, now: now)
