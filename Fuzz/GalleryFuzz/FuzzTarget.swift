@@ -5,8 +5,8 @@ import Yams
 @testable import Imaging
 
 /// Feeds one input to one of galleryd's readers of untrusted bytes, chosen by its first
-/// byte: the IPTC, XMP, EXIF (libexif) and TIFF readers, the sidecar's YAML, and the
-/// rendition path parser. A reader may reject anything; it must never crash, hang or read
+/// byte: the IPTC, XMP, EXIF (libexif) and container readers (TIFF IFDs, PNG chunks), the
+/// sidecar's YAML, and the rendition path parser. A reader may reject anything; it must never crash, hang or read
 /// out of bounds (AddressSanitizer watches in the fuzzing build).
 enum FuzzTarget {
     static let readers = ["iptc", "xmp", "exif", "tiff", "sidecar", "rendition-path"]
@@ -18,7 +18,10 @@ enum FuzzTarget {
         case 0: _ = IPTCReader.read(bytes)
         case 1: _ = XMPReader.read(bytes)
         case 2: _ = ExifReader.read(bytes)
-        case 3: _ = bytes.withUnsafeBytes { TIFFTagReader.read($0) }
+        case 3:
+            // Both walk a container's structure; a PNG input starts with its signature.
+            _ = bytes.withUnsafeBytes { TIFFTagReader.read($0) }
+            _ = (PNGMetadataReader.signature + bytes).withUnsafeBytes { PNGMetadataReader.read($0) }
         case 4:
             guard let text = String(validating: bytes, as: UTF8.self) else { return }
             _ = try? YAMLDecoder().decode(GallerySidecar.self, from: text)
