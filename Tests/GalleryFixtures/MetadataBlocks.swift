@@ -221,6 +221,33 @@ public enum FixtureContainer {
         return Array("RIFF".utf8) + le32(UInt32(body.count)) + body
     }
 
+    /// A big-endian ("MM") grey TIFF whose IFD0 carries the IPTC stream in tag 33723 typed
+    /// LONG, as Photoshop writes it.
+    public static func bigEndianTIFF(width: Int, height: Int, iptc: IPTCBlock) -> [UInt8] {
+        var iim = iptc.iim()
+        while iim.count % 4 != 0 { iim.append(0) }
+        let pixels = [UInt8](repeating: 128, count: width * height)
+        // (tag, type, count, value or offset)
+        var entries: [(UInt16, UInt16, UInt32, UInt32)] = [
+            (256, 4, 1, UInt32(width)), (257, 4, 1, UInt32(height)), (258, 3, 1, 8 << 16), (259, 3, 1, 1 << 16),
+            (262, 3, 1, 1 << 16), (273, 4, 1, 0), (277, 3, 1, 1 << 16), (278, 4, 1, UInt32(height)),
+            (279, 4, 1, UInt32(pixels.count)), (0x83BB, 4, UInt32(iim.count / 4), 0),
+        ]
+        let ifdSize = 2 + entries.count * 12 + 4
+        let iimOffset = 8 + ifdSize
+        let pixelOffset = iimOffset + iim.count
+        entries[5].3 = UInt32(pixelOffset)
+        entries[9].3 = UInt32(iimOffset)
+        var bytes: [UInt8] = Array("MM".utf8) + [0, 42] + be32(8)
+        bytes += [UInt8(entries.count >> 8), UInt8(entries.count & 0xff)]
+        for (tag, type, count, value) in entries {
+            bytes += [UInt8(tag >> 8), UInt8(tag & 0xff), UInt8(type >> 8), UInt8(type & 0xff)] + be32(count)
+            bytes += be32(value)
+        }
+        bytes += be32(0)
+        return bytes + iim + pixels
+    }
+
     static func riff(_ type: String, _ data: [UInt8]) -> [UInt8] {
         Array(type.utf8) + le32(UInt32(data.count)) + data + (data.count % 2 == 1 ? [0] : [])
     }

@@ -114,4 +114,29 @@ struct MetadataWorkingGroupTests {
             embedded: try probe.probe(Data(png)).metadata, sidecar: nil, admin: nil, galleryCredit: nil)
         #expect(bound.creator == "Phil Harvey")
     }
+
+    @Test("IPTC in a big-endian TIFF (tag 33723 as LONGs) and XMP in UTF-16 are read")
+    func tiffIPTCAndWideXMP() throws {
+        var iptc = IPTCBlock(utf8: true)
+        iptc.add(120, "The picture caption")
+        iptc.add(80, "I'm the author")
+        iptc.add(55, "20040220")
+        let tiff = FixtureContainer.bigEndianTIFF(width: 16, height: 12, iptc: iptc)
+        let probed = try probe.probe(Data(tiff))
+        #expect(probed.width == 16 && probed.format == .tiff)
+        #expect(probed.metadata.iptc.captionAbstract == "The picture caption")
+        #expect(probed.metadata.iptc.byline == "I'm the author")
+        #expect(CaptureTime.taken(probed.metadata, defaultZone: berlin) == date("2004-02-19T23:00:00Z"))
+
+        let packet = XMPPacket.standard(descriptions: [("x-default", "UTF-16 (big-endian) encoded XMP")])
+        for encoding in [String.Encoding.utf16BigEndian, .utf16LittleEndian, .utf32BigEndian] {
+            let wide = try #require(packet.data(using: encoding))
+            let jpeg = JPEGSegments.insert(
+                into: FixtureEncoder.encode(.gradient(width: 16, height: 12)),
+                app1: [Array("http://ns.adobe.com/xap/1.0/\0".utf8) + Array(wide)])
+            #expect(
+                try probe.probe(Data(jpeg)).metadata.xmp.description == "UTF-16 (big-endian) encoded XMP",
+                "\(encoding)")
+        }
+    }
 }

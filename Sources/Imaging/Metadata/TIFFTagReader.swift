@@ -7,6 +7,12 @@ import GalleryCore
 /// often sits at its end. Every offset is bounds-checked; anything odd yields nothing.
 enum TIFFTagReader {
     static func read(_ bytes: UnsafeRawBufferPointer) -> ExifFields? {
+        var iptc: [UInt8]?
+        return read(bytes, iptc: &iptc)
+    }
+
+    /// Also hands over IFD0's IPTC-NAA stream (tag 33723), which libvips does not.
+    static func read(_ bytes: UnsafeRawBufferPointer, iptc: inout [UInt8]?) -> ExifFields? {
         guard bytes.count >= 8 else { return nil }
         let littleEndian: Bool
         switch (bytes[0], bytes[1]) {
@@ -25,23 +31,34 @@ enum TIFFTagReader {
             return high << 16 | low
         }
         /// The ASCII entries of the IFD at `offset`, and the EXIF IFD's offset if it names one.
-        func entries(at offset: Int) -> (texts: [(tag: Int, bytes: UnsafeRawBufferPointer.SubSequence)], exif: Int?)? {
+        func entries(at offset: Int) -> (
+            texts: [(tag: Int, bytes: UnsafeRawBufferPointer.SubSequence)], exif: Int?, iptc: [UInt8]?
+        )? {
             guard let count = u16(offset), count < 1000 else { return nil }
             var texts: [(tag: Int, bytes: UnsafeRawBufferPointer.SubSequence)] = []
             var exif: Int?
+            var iptc: [UInt8]?
             for index in 0..<count {
                 let entry = offset + 2 + index * 12
                 guard let tag = u16(entry), let type = u16(entry + 2), let length = u32(entry + 4) else { continue }
                 if tag == 0x8769, type == 4 || type == 13, length == 1 { exif = u32(entry + 8) }
+                // IPTC-NAA (33723): the IIM stream, as UNDEFINED/BYTE or as LONGs (Photoshop).
+                let width = type == 4 ? 4 : 1
+                if tag == 0x83BB, [1, 4, 7].contains(type), length > 0, length < 1 << 24 {
+                    let size = length * width
+                    let start = size <= 4 ? entry + 8 : (u32(entry + 8) ?? -1)
+                    if start >= 0, start + size <= bytes.count { iptc = Array(bytes[start..<start + size]) }
+                }
                 guard type == 2, length > 0, length < 65_536 else { continue }
                 let start = length <= 4 ? entry + 8 : (u32(entry + 8) ?? -1)
                 guard start >= 0, start + length <= bytes.count else { continue }
                 texts.append((tag, bytes[start..<start + length]))
             }
-            return (texts, exif)
+            return (texts, exif, iptc)
         }
         guard u16(2) == 42, let ifd = u32(4), let first = entries(at: ifd) else { return nil }
         var fields = ExifFields()
+        iptc = first.iptc
         for (tag, raw) in first.texts {
             let text = TextNormalizer.decode(raw)
             switch tag {

@@ -19,8 +19,8 @@ enum XMPReader {
         // (swift-corelibs-foundation #5534), so only well-formed UTF-8 is parsed; a UTF-16
         // packet (XMP allows it, with a BOM) is converted first.
         let utf8: [UInt8]
-        if packet.starts(with: [0xFE, 0xFF]) || packet.starts(with: [0xFF, 0xFE]) {
-            guard let text = String(bytes: packet, encoding: .utf16) else { return nil }
+        if let encoding = unicodeEncoding(of: packet) {
+            guard let text = String(bytes: packet, encoding: encoding) else { return nil }
             utf8 = Array(text.utf8)
         } else {
             guard String(validating: packet, as: UTF8.self) != nil else { return nil }
@@ -39,6 +39,23 @@ enum XMPReader {
         // A packet cut short still yields the properties read before the error.
         let fields = collector.fields
         return fields == XMPFields() ? nil : fields
+    }
+
+    /// UTF-16 or UTF-32 (XMP Part 1, §7.1 allows both): a byte-order mark, or the packet's
+    /// first character `<` with the zero bytes around it that give the width and order.
+    static func unicodeEncoding(of packet: [UInt8]) -> String.Encoding? {
+        let head = Array(packet.prefix(4))
+        switch head {
+        case [0x00, 0x00, 0xFE, 0xFF], [0x00, 0x00, 0x00, 0x3C]: return .utf32BigEndian
+        case [0xFF, 0xFE, 0x00, 0x00], [0x3C, 0x00, 0x00, 0x00]: return .utf32LittleEndian
+        default: break
+        }
+        switch Array(head.prefix(2)) {
+        case [0xFE, 0xFF], [0xFF, 0xFE]: return .utf16
+        case [0x00, 0x3C]: return .utf16BigEndian
+        case [0x3C, 0x00]: return .utf16LittleEndian
+        default: return nil
+        }
     }
 
     /// The packet with every processing instruction (`<?xpacket …?>`, `<?xml …?>`, any
