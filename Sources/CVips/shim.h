@@ -31,6 +31,12 @@ static inline int gd_resize(VipsImage *in, VipsImage **out, double hscale, doubl
     return vips_resize(in, out, hscale, "vscale", vscale, NULL);
 }
 
+/// Cuts a `width`×`height` part out of an image where libvips' attention strategy finds
+/// the most to see (edges, skin tones, saturated colour).
+static inline int gd_smartcrop_attention(VipsImage *in, VipsImage **out, int width, int height) {
+    return vips_smartcrop(in, out, width, height, "interesting", VIPS_INTERESTING_ATTENTION, NULL);
+}
+
 static inline void gd_object_unref(VipsImage *image) { g_object_unref(image); }
 
 static inline void gd_free(void *pointer) { g_free(pointer); }

@@ -33,7 +33,7 @@ struct IngestPassTests {
         #expect(items[0].takenAt?.formatted(.iso8601) == "2019-03-12T09:02:00Z")
         #expect(items[0].width == 800 && items[0].height == 600)
         #expect(items[0].placeholder?.color.hasPrefix("#") == true)
-        #expect(items[0].renditions.count == TestEnvironment.renditions.plan(sourceWidth: 800).count)
+        #expect(items[0].renditions.count == TestEnvironment.renditions.plan(sourceWidth: 800, sourceHeight: 600).count)
     }
 
     @Test("an unchanged file does no work on the next pass, even when only its mtime changed")

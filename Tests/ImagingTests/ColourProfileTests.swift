@@ -13,7 +13,7 @@ struct ColourProfileTests {
 
     /// Renders and checks what every published rendition must be: planned size, 3-band sRGB.
     func renderPublishable(_ data: Data, width: Int = 700, height: Int = 400) throws -> RenderedSet {
-        let plan = settings.plan(sourceWidth: width)
+        let plan = settings.plan(sourceWidth: width, sourceHeight: height)
         let rendered = try renderer.render(data, plan: plan, credit: credit)
         #expect(rendered.renditions.count == plan.count)
         for rendition in rendered.renditions {
@@ -94,7 +94,7 @@ struct ColourProfileTests {
         for bytes in [grey, tagged] {
             let cut = Data(bytes.prefix(bytes.count * 2 / 3))
             #expect {
-                try renderer.render(cut, plan: settings.plan(sourceWidth: 700), credit: credit)
+                try renderer.render(cut, plan: settings.plan(sourceWidth: 700, sourceHeight: 400), credit: credit)
             } throws: { error in
                 guard case QuarantineReason.undecodable = error else { return false }
                 return true

@@ -17,7 +17,7 @@ struct RenditionRendererTests {
         exif.short(0x0112, UInt16(orientation))
         let file = FixtureJPEG(
             image: RGBImage.orientationCard(width: 720, height: 480).stored(forOrientation: orientation), exif: exif)
-        let plan = settings.plan(sourceWidth: 720)
+        let plan = settings.plan(sourceWidth: 720, sourceHeight: 480)
         let rendered = try renderer.render(file.data, plan: plan, credit: credit)
         let largest = try #require(rendered.renditions.first { $0.spec.width == 720 && $0.spec.format == .jpeg })
         let decoded = DecodedImage(largest.data)
@@ -33,7 +33,7 @@ struct RenditionRendererTests {
         // 2400 wide: the 2048 rendition is 1365 (1365.3) high; deriving 1600 from it would
         // give 1066, the original's aspect ratio gives 1067.
         let file = FixtureJPEG(image: .gradient(width: 2400, height: 1600))
-        let plan = settings.plan(sourceWidth: 2400)
+        let plan = settings.plan(sourceWidth: 2400, sourceHeight: 1600)
         let rendered = try renderer.render(file.data, plan: plan, credit: credit)
         #expect(rendered.renditions.count == plan.count)
         for rendition in rendered.renditions {
@@ -60,7 +60,8 @@ struct RenditionRendererTests {
         let file = FixtureJPEG(
             image: .gradient(width: 400, height: 300), exif: exif, iptc: iptc,
             xmp: XMPPacket.standard(creator: ["XMP Creator"]))
-        let rendered = try renderer.render(file.data, plan: settings.plan(sourceWidth: 400), credit: credit)
+        let rendered = try renderer.render(
+            file.data, plan: settings.plan(sourceWidth: 400, sourceHeight: 300), credit: credit)
         for rendition in rendered.renditions {
             let metadata = try probe.probe(rendition.data).metadata
             #expect(metadata.exif.copyright == "© MWIDE NRW/E. Lichtenscheidt")
@@ -79,7 +80,8 @@ struct RenditionRendererTests {
     @Test("a CMYK JPEG becomes 3-band sRGB")
     func cmyk() throws {
         let data = Data(FixtureEncoder.cmykJPEG(.orientationCard(width: 300, height: 200)))
-        let rendered = try renderer.render(data, plan: settings.plan(sourceWidth: 300), credit: credit)
+        let rendered = try renderer.render(
+            data, plan: settings.plan(sourceWidth: 300, sourceHeight: 200), credit: credit)
         for rendition in rendered.renditions {
             let decoded = DecodedImage(rendition.data)
             #expect(decoded.bands == 3)
@@ -92,7 +94,8 @@ struct RenditionRendererTests {
     func colourManagement() throws {
         let flat = RGBImage(width: 200, height: 100, fill: (30, 90, 160))
         for data in [Data(FixtureEncoder.displayP3JPEG(flat)), FixtureJPEG(image: flat).data] {
-            let rendered = try renderer.render(data, plan: settings.plan(sourceWidth: 200), credit: credit)
+            let rendered = try renderer.render(
+                data, plan: settings.plan(sourceWidth: 200, sourceHeight: 100), credit: credit)
             let jpeg = try #require(rendered.renditions.first { $0.spec.format == .jpeg })
             let color = DecodedImage(jpeg.data).color(atEighth: 4, 4)
             #expect(abs(color[0] - 30) <= 4 && abs(color[1] - 90) <= 4 && abs(color[2] - 160) <= 4, "\(color)")
@@ -104,7 +107,8 @@ struct RenditionRendererTests {
         arguments: [FixtureEncoder.Format.png, .webp, .tiff, .gif])
     func otherSources(format: FixtureEncoder.Format) throws {
         let data = Data(FixtureEncoder.encode(.orientationCard(width: 360, height: 240), as: format))
-        let rendered = try renderer.render(data, plan: settings.plan(sourceWidth: 360), credit: credit)
+        let rendered = try renderer.render(
+            data, plan: settings.plan(sourceWidth: 360, sourceHeight: 240), credit: credit)
         #expect(rendered.renditions.map(\.spec.format).contains(.webp))
         #expect(DecodedImage(rendered.renditions.last!.data).dominant(atEighth: 0, 0) == "red")
     }
@@ -112,11 +116,12 @@ struct RenditionRendererTests {
     @Test("with burnCredit on, carousel renditions show the credit; thumbnails stay clean")
     func burnedCredit() throws {
         let file = FixtureJPEG(image: RGBImage(width: 900, height: 600, fill: (120, 130, 140)))
-        let plain = try renderer.render(file.data, plan: settings.plan(sourceWidth: 900), credit: credit)
+        let plain = try renderer.render(
+            file.data, plan: settings.plan(sourceWidth: 900, sourceHeight: 600), credit: credit)
         var burning = settings
         burning.burnCredit = true
         let burned = try RenditionRenderer(settings: burning).render(
-            file.data, plan: burning.plan(sourceWidth: 900), credit: credit)
+            file.data, plan: burning.plan(sourceWidth: 900, sourceHeight: 600), credit: credit)
         #expect(burning.fingerprint != settings.fingerprint)
         for (before, after) in zip(plain.renditions, burned.renditions) {
             #expect(before.spec == after.spec)
@@ -131,14 +136,15 @@ struct RenditionRendererTests {
         let jpeg = FixtureEncoder.encode(.gradient(width: 800, height: 600))
         let cut = Data(jpeg.prefix(jpeg.count * 2 / 3))
         #expect(throws: (any Error).self) {
-            try renderer.render(cut, plan: settings.plan(sourceWidth: 800), credit: credit)
+            try renderer.render(cut, plan: settings.plan(sourceWidth: 800, sourceHeight: 600), credit: credit)
         }
     }
 
     @Test("the placeholder's colour is the image's mean colour")
     func placeholder() throws {
         let file = FixtureJPEG(image: RGBImage(width: 200, height: 100, fill: (30, 90, 160)))
-        let rendered = try renderer.render(file.data, plan: settings.plan(sourceWidth: 200), credit: credit)
+        let rendered = try renderer.render(
+            file.data, plan: settings.plan(sourceWidth: 200, sourceHeight: 100), credit: credit)
         let color = rendered.placeholder.color
         let channels = stride(from: 1, to: 7, by: 2).map { Int(color.dropFirst($0).prefix(2), radix: 16)! }
         #expect(abs(channels[0] - 30) <= 4 && abs(channels[1] - 90) <= 4 && abs(channels[2] - 160) <= 4, "\(color)")

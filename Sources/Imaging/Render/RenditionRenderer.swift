@@ -45,9 +45,9 @@ public struct RenditionRenderer: Sendable {
     public func render(_ source: Data, plan: [RenditionSpec], credit: EmbeddedCredit) throws(QuarantineReason)
         -> RenderedSet
     {
-        guard let largest = plan.map(\.width).max() else { throw .renderFailed(detail: "empty rendition plan") }
+        guard !plan.isEmpty else { throw .renderFailed(detail: "empty rendition plan") }
         return try RenderPriority.lowered { () throws(QuarantineReason) -> RenderedSet in
-            let decoded = try decode(source, width: largest)
+            let decoded = try decode(source) { upright in Self.decodeWidth(for: plan, upright: upright) }
             do throws(VipsError) {
                 var set = try render(decoded, plan: plan, credit: credit)
                 set.warnings = decoded.warnings
@@ -62,31 +62,69 @@ public struct RenditionRenderer: Sendable {
         -> RenderedSet
     {
         let decoded = source.image
-        let upright = source.upright
-        let widths = Array(Set(plan.map(\.width))).sorted(by: >)
-        let scaled = try parallelMap(widths, cost: { $0 }) { width throws(VipsError) in
-            guard width < decoded.width else { return decoded }
-            // Each size's height from the source's own aspect ratio, not from the rounded
-            // largest size, so it matches a thumbnail made from the original.
-            let aspect = upright.width > 0 ? upright : (width: decoded.width, height: decoded.height)
-            let height = max(1, Int((Double(aspect.height) * Double(width) / Double(aspect.width)).rounded()))
-            return try VipsImageHandle.make("resize") {
-                gd_resize(
-                    decoded.pointer, $0, Double(width) / Double(decoded.width), Double(height) / Double(decoded.height))
-            }.copyToMemory()
+        let sizes = Array(Set(plan.map(Size.init))).sorted { ($0.width, $0.height) > ($1.width, $1.height) }
+        let scaled = try parallelMap(sizes, cost: { $0.width }) { size throws(VipsError) in
+            try Self.resized(decoded, to: size)
         }
-        let byWidth = Dictionary(uniqueKeysWithValues: zip(widths, scaled))
+        let bySize = Dictionary(uniqueKeysWithValues: zip(sizes, scaled))
         let exif = ExifWriter.block(for: credit)
         let burnCredit = settings.burnCredit ? credit.copyright : nil
         // WebP and AVIF encode several times slower than JPEG; large before small.
         let renditions = try parallelMap(plan, cost: { $0.width * ($0.format == .jpeg ? 1 : 4) }) {
             spec throws(VipsError) in
-            var image = byWidth[spec.width]!
+            var image = bySize[Size(spec)]!
             if spec.role == .carousel, let burnCredit { image = try Self.withCreditLine(image, text: burnCredit) }
             let data = try encode(image, as: spec.format, exif: exif)
             return RenderedRendition(spec: spec, width: image.width, height: image.height, data: data)
         }
-        return RenderedSet(renditions: renditions, placeholder: try Self.placeholder(from: scaled.last!))
+        // The placeholder shows the whole picture: from the smallest size that is no crop.
+        let whole = sizes.indices.last { !sizes[$0].crop }.map { scaled[$0] } ?? scaled.last!
+        return RenderedSet(renditions: renditions, placeholder: try Self.placeholder(from: whole))
+    }
+
+    /// A rendition's pixel size; sizes shared by several formats are resized once.
+    struct Size: Hashable {
+        var width: Int
+        var height: Int
+        var crop: Bool
+
+        init(_ spec: RenditionSpec) {
+            (width, height, crop) = (spec.width, spec.height, spec.crop)
+        }
+    }
+
+    /// How wide the source must be decoded for every size of `plan` to be a reduction: a
+    /// crop needs more of the source's pixels than its width says.
+    static func decodeWidth(for plan: [RenditionSpec], upright: (width: Int, height: Int)) -> Int {
+        plan.map { spec in
+            guard spec.crop, upright.width > 0, upright.height > 0 else { return spec.width }
+            let scale = max(Double(spec.width) / Double(upright.width), Double(spec.height) / Double(upright.height))
+            return min(upright.width, Int((scale * Double(upright.width)).rounded(.up)))
+        }.max() ?? 0
+    }
+
+    /// The decoded source at one size: resized to it exactly, or for a crop, resized to
+    /// cover it and cut to it where libvips' attention strategy finds the most to see.
+    static func resized(_ decoded: VipsImageHandle, to size: Size) throws(VipsError) -> VipsImageHandle {
+        guard size.crop else {
+            guard size.width != decoded.width || size.height != decoded.height else { return decoded }
+            return try VipsImageHandle.make("resize") {
+                gd_resize(
+                    decoded.pointer, $0, Double(size.width) / Double(decoded.width),
+                    Double(size.height) / Double(decoded.height))
+            }.copyToMemory()
+        }
+        let scale = min(
+            1, max(Double(size.width) / Double(decoded.width), Double(size.height) / Double(decoded.height)))
+        var covering = decoded
+        if scale < 1 {
+            covering = try VipsImageHandle.make("resize") { gd_resize(decoded.pointer, $0, scale, scale) }
+        }
+        let width = min(size.width, covering.width)
+        let height = min(size.height, covering.height)
+        return try VipsImageHandle.make("smartcrop") {
+            gd_smartcrop_attention(covering.pointer, $0, Int32(width), Int32(height))
+        }.copyToMemory()
     }
 
     /// A source decoded once near the largest rendition width, its original upright size,
@@ -100,9 +138,12 @@ public struct RenditionRenderer: Sendable {
     /// Decodes with the embedded profile applied; with an unusable profile (judged from its
     /// header, or refused by libvips) as if untagged. `undecodable` only when the pixels
     /// themselves do not decode.
-    func decode(_ source: Data, width: Int) throws(QuarantineReason) -> DecodedSource {
+    func decode(_ source: Data, width: (_ upright: (width: Int, height: Int)) -> Int) throws(QuarantineReason)
+        -> DecodedSource
+    {
         let result: Result<DecodedSource, QuarantineReason> = source.withUnsafeBytes { buffer in
             let header = Self.header(buffer)
+            let width = width(header.upright)
             VipsRuntime.heavySteps.wait()
             defer { VipsRuntime.heavySteps.signal() }
             // Decode while the source bytes are still alive; later steps read memory only.

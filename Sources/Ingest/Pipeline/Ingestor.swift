@@ -189,7 +189,7 @@ public final class Ingestor: Sendable {
             settings: settings)
         let variant = RenditionVariant(
             sourceHash: sourceHash, settings: settings.renditions, credit: text.embeddedCredit)
-        let plan = settings.renditions.plan(sourceWidth: probed.width)
+        let plan = settings.renditions.plan(sourceWidth: probed.width, sourceHeight: probed.height)
         let (renditions, placeholder, warnings) = try await renditions(
             for: bytes, plan: plan, variant: variant, credit: text.embeddedCredit, assetID: assetID, settings: settings)
         for warning in warnings {
@@ -256,7 +256,7 @@ public final class Ingestor: Sendable {
         if store.hasAll(plan, of: variant),
             let (twin, rows) = try await catalog.assetSharingRenditions(
                 sourceHash: variant.sourceHash, variantKey: variant.key),
-            Set(rows.map { RenditionSpec(role: $0.role, width: $0.width, format: $0.format) }) == Set(plan)
+            Set(rows.map { $0.path.split(separator: "/").last.map(String.init) ?? "" }) == Set(plan.map(\.fileName))
         {
             let reused = rows.map { row in
                 var copy = row

@@ -162,10 +162,19 @@ struct GallerydConfiguration: Sendable {
             }
             return format
         }
+        let carouselWidths = try config.intArray(
+            "renditions.carouselWidths", default: [640, 1024, 1600, 2048], in: 8...16_384)
+        let carouselHeights = try config.intArray(
+            "renditions.carouselHeights", default: carouselWidths.map { $0 * 3 / 2 }, in: 8...16_384)
+        guard carouselHeights.count == carouselWidths.count else {
+            throw ConfigurationError(
+                description: "renditions.carouselHeights: one height per carousel width "
+                    + "(\(carouselWidths.count) widths, \(carouselHeights.count) heights)")
+        }
         renditions = RenditionSettings(
             thumbnailWidth: try config.int("renditions.thumbnailWidth", default: 320, in: 8...16_384),
-            carouselWidths: try config.intArray(
-                "renditions.carouselWidths", default: [640, 1024, 1600, 2048], in: 8...16_384),
+            thumbnailHeight: try config.int("renditions.thumbnailHeight", default: 320, in: 8...16_384),
+            carouselWidths: carouselWidths, carouselHeights: carouselHeights,
             formats: outputs,
             jpegQuality: try config.int("renditions.jpegQuality", default: 80, in: 1...100),
             webpQuality: try config.int("renditions.webpQuality", default: 78, in: 1...100),
