@@ -38,8 +38,10 @@ extension GalleryRecord {
         now: Date
     ) {
         self.folder = folder
-        self.slug = sidecar?.slug.flatMap(Slug.init(validating:))?.value ?? Slug(folderName: folder).value
-        self.title = (override?.title ?? sidecar?.title).flatMap(TextNormalizer.clean) ?? folder
+        // A folder name that is not UTF-8 is shown decoded as Windows-1252 (``MediaName``).
+        let shown = MediaName.display(folder)
+        self.slug = sidecar?.slug.flatMap(Slug.init(validating:))?.value ?? Slug(folderName: shown).value
+        self.title = (override?.title ?? sidecar?.title).flatMap(TextNormalizer.clean) ?? shown
         self.summary = (override?.summary ?? sidecar?.summary).flatMap(TextNormalizer.clean)
         self.defaultCredit = (override?.defaultCredit ?? sidecar?.credit).flatMap(TextNormalizer.clean)
         self.sidecar = sidecar

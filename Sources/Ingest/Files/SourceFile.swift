@@ -29,7 +29,7 @@ enum SourceFile {
     }
 
     static func read(_ path: String, maximumBytes: Int) throws(ReadError) -> Data {
-        let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        let descriptor = withFileSystemPath(path) { open($0, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) }
         guard descriptor >= 0 else {
             let code = errno
             throw ReadError(description: String(cString: strerror(code)), errno: code)

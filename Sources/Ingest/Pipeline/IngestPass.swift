@@ -16,8 +16,8 @@ struct MediaSnapshot {
     var galleryFolders: [String] = []
     /// Paths relative to the media root.
     var files: [String] = []
-    /// Entries whose names are not valid UTF-8, which no path can name reliably.
-    var unnamable: [String] = []
+    /// Entries whose names are not valid UTF-8 (held escaped, shown as Windows-1252).
+    var notUTF8: [String] = []
 }
 
 /// A failure that stops a pass: the media root itself is missing or unreadable.
@@ -66,8 +66,9 @@ extension Ingestor {
                 plan.blocked[folder] = reason
             }
         }
-        for path in snapshot.unnamable {
-            logger.warning("file name is not valid UTF-8; rename it", metadata: ["path": "\(path)"])
+        for path in snapshot.notUTF8 {
+            logger.notice(
+                "name is not UTF-8; read as Windows-1252", metadata: ["path": "\(MediaName.display(path))"])
         }
 
         let settingsChanged = try await settingsFingerprintChanged()
@@ -187,11 +188,8 @@ extension Ingestor {
             throw MediaRootError(description: "media folder \(root) cannot be read")
         }
         for (name, valid) in top.sorted(by: { $0.name < $1.name }) {
-            guard valid else {
-                snapshot.unnamable.append(name)
-                continue
-            }
             if name.hasPrefix(".") { continue }
+            if !valid { snapshot.notUTF8.append(name) }
             let kind = FileStatus.of(root + "/" + name)?.kind
             if kind == .directory {
                 snapshot.galleryFolders.append(name)
@@ -207,11 +205,8 @@ extension Ingestor {
         guard depth < 16, let entries = directoryEntries(settings.mediaRoot + "/" + folder) else { return }
         for (name, valid) in entries.sorted(by: { $0.name < $1.name }) {
             let path = folder + "/" + name
-            guard valid else {
-                snapshot.unnamable.append(path)
-                continue
-            }
             if name.hasPrefix(".") { continue }
+            if !valid { snapshot.notUTF8.append(path) }
             if FileStatus.of(settings.mediaRoot + "/" + path)?.kind == .directory {
                 collectFiles(in: path, into: &snapshot, depth: depth + 1)
             } else {

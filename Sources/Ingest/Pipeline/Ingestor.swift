@@ -242,7 +242,10 @@ public final class Ingestor: Sendable {
         settings: IngestSettings
     ) async throws -> BoundText {
         settings.binder.bind(
-            embedded: metadata, sidecar: gallery.sidecar?.items?[nameInGallery],
+            // A sidecar (UTF-8 text) names a file that is not UTF-8 as it is shown.
+            embedded: metadata,
+            sidecar: gallery.sidecar?.items?[nameInGallery]
+                ?? gallery.sidecar?.items?[MediaName.display(nameInGallery)],
             admin: try await catalog.overrides(for: assetID), galleryCredit: gallery.defaultCredit)
     }
 

@@ -1,3 +1,4 @@
+import GalleryCore
 import Logging
 import NIOCore
 import NIOPosix
@@ -46,7 +47,7 @@ final class InotifyWatcher: Sendable {
     @discardableResult
     func watch(folder relative: String) -> [String] {
         let path = relative.isEmpty ? root : root + "/" + relative
-        let wd = inotify_add_watch(descriptor, path, Self.folderMask)
+        let wd = withFileSystemPath(path) { inotify_add_watch(descriptor, $0, Self.folderMask) }
         guard wd >= 0 else {
             if errno != ENOENT && errno != ENOTDIR {
                 logger.warning(
@@ -57,7 +58,7 @@ final class InotifyWatcher: Sendable {
         }
         folders.withLock { $0[wd] = relative }
         var files: [String] = []
-        for (name, valid) in directoryEntries(path) ?? [] where valid && !name.hasPrefix(".") {
+        for (name, _) in directoryEntries(path) ?? [] where !name.hasPrefix(".") {
             let child = relative.isEmpty ? name : relative + "/" + name
             if FileStatus.of(root + "/" + child)?.kind == .directory {
                 files += watch(folder: child)
@@ -103,7 +104,7 @@ final class InotifyWatcher: Sendable {
                 let length = buffer.readInteger(endianness: .host, as: UInt32.self),
                 let nameBytes = buffer.readBytes(length: Int(length))
             else { break }
-            let name = String(decoding: nameBytes.prefix { $0 != 0 }, as: UTF8.self)
+            let name = MediaName.decode(nameBytes.prefix { $0 != 0 })
             if let change = change(wd: wd, mask: mask, name: name) { changes.append(change) }
         }
         return changes
