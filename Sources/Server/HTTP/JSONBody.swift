@@ -35,6 +35,17 @@ struct JSONBody: Sendable {
     /// Length in bytes.
     var count: Int { head.readableBytes + (rest?.readableBytes ?? 0) }
 
+    /// The same body in one buffer: an answer served many times goes out by NIO's
+    /// single-buffer path, about 10 % faster than two buffers (scripts/bench-serve).
+    func contiguous() -> JSONBody {
+        guard let rest else { return self }
+        var joined = ByteBuffer()
+        joined.reserveCapacity(count)
+        joined.writeImmutableBuffer(head)
+        joined.writeImmutableBuffer(rest)
+        return JSONBody(bytes: joined, etag: etag)
+    }
+
     /// Bytes held by this body alone (a shared rest is counted where it is kept).
     var ownBytes: Int { head.readableBytes }
 

@@ -55,7 +55,7 @@ struct GalleryRoutes {
                 let body = try await cache.anonymousBody(
                     for: gallery, slug: slug, settingsKey: settings.policyVersion + "/" + settings.catalogHash
                 ) {
-                    try await self.body(gallery, consent: ResolvedConsent(settings: settings))
+                    try await self.body(gallery, consent: ResolvedConsent(settings: settings)).contiguous()
                 }
                 return body.response(to: request, cacheControl: Self.publicCacheControl, vary: Self.vary)
             }
