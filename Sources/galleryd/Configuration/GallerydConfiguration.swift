@@ -164,13 +164,10 @@ struct GallerydConfiguration: Sendable {
         }
         let carouselWidths = try config.intArray(
             "renditions.carouselWidths", default: [640, 1024, 1600, 2048], in: 8...16_384)
-        let carouselHeights = try config.intArray(
-            "renditions.carouselHeights", default: carouselWidths.map { $0 * 3 / 2 }, in: 8...16_384)
-        guard carouselHeights.count == carouselWidths.count else {
-            throw ConfigurationError(
-                description: "renditions.carouselHeights: one height per carousel width "
-                    + "(\(carouselWidths.count) widths, \(carouselHeights.count) heights)")
-        }
+        // One ratio rather than a list of heights: overriding the widths (an environment
+        // variable over the config file) can never leave them without heights.
+        let heightRatio = try config.double("renditions.carouselHeightRatio", default: 1.5, in: 0.1...100)
+        let carouselHeights = carouselWidths.map { max(1, Int((Double($0) * heightRatio).rounded())) }
         renditions = RenditionSettings(
             thumbnailWidth: try config.int("renditions.thumbnailWidth", default: 320, in: 8...16_384),
             thumbnailHeight: try config.int("renditions.thumbnailHeight", default: 320, in: 8...16_384),
