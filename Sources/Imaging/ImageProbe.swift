@@ -70,15 +70,14 @@ public struct ImageProbe: Sendable {
         // `iptc-data` and `xmp-data`, else what its loader leaves out — TIFF's IFD0 text
         // tags, a PNG's eXIf and iTXt chunks.
         let png = format == .png ? PNGMetadataReader.read(buffer) : (exif: nil, xmp: nil)
-        var tiffIPTC: [UInt8]?
-        let tiff = format == .tiff ? TIFFTagReader.read(buffer, iptc: &tiffIPTC) : nil
-        var exif = (image.blob("exif-data") ?? png.exif).flatMap(ExifReader.read) ?? tiff ?? ExifFields()
+        let tiff = format == .tiff ? TIFFTagReader.tags(buffer) : nil
+        var exif = (image.blob("exif-data") ?? png.exif).flatMap(ExifReader.read) ?? tiff?.exif ?? ExifFields()
         exif.orientation = orientation
         let metadata = EmbeddedMetadata(
             exif: exif,
             // A TIFF's own bytes first: libtiff hands an IPTC tag typed LONG (as Photoshop
             // writes it) over in host byte order, scrambling a big-endian file's stream.
-            iptc: (tiffIPTC ?? image.blob("iptc-data")).flatMap(IPTCReader.read) ?? IPTCFields(),
+            iptc: (tiff?.iptc ?? image.blob("iptc-data")).flatMap(IPTCReader.read) ?? IPTCFields(),
             xmp: (image.blob("xmp-data") ?? png.xmp).flatMap(XMPReader.read) ?? XMPFields())
         return ProbedImage(
             format: format, width: transposed ? rawHeight : rawWidth, height: transposed ? rawWidth : rawHeight,

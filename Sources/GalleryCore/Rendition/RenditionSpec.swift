@@ -70,9 +70,8 @@ public struct RenditionSettings: Hashable, Sendable, Codable {
     public var thumbnailWidth: Int
     public var thumbnailHeight: Int
     public var carouselWidths: [Int]
-    /// The largest height of each carousel size, in the order of `carouselWidths`; a size
-    /// without one gets 1.5 times its width.
-    public var carouselHeights: [Int]
+    /// How tall a carousel size may be, as a multiple of its width.
+    public var carouselHeightRatio: Double
     public var formats: [OutputFormat]
     public var jpegQuality: Int
     public var webpQuality: Int
@@ -88,7 +87,7 @@ public struct RenditionSettings: Hashable, Sendable, Codable {
         thumbnailWidth: Int = 320,
         thumbnailHeight: Int = 320,
         carouselWidths: [Int] = [640, 1024, 1600, 2048],
-        carouselHeights: [Int] = [],
+        carouselHeightRatio: Double = 1.5,
         formats: [OutputFormat] = [.webp, .jpeg],
         jpegQuality: Int = 80,
         webpQuality: Int = 78,
@@ -99,7 +98,7 @@ public struct RenditionSettings: Hashable, Sendable, Codable {
         self.thumbnailWidth = thumbnailWidth
         self.thumbnailHeight = thumbnailHeight
         self.carouselWidths = carouselWidths
-        self.carouselHeights = carouselHeights
+        self.carouselHeightRatio = carouselHeightRatio
         self.formats = formats
         self.jpegQuality = jpegQuality
         self.webpQuality = webpQuality
@@ -110,9 +109,7 @@ public struct RenditionSettings: Hashable, Sendable, Codable {
 
     /// The boxes of the carousel sizes, widest last.
     public var carouselBoxes: [(width: Int, height: Int)] {
-        carouselWidths.enumerated().map { index, width in
-            (width, index < carouselHeights.count ? carouselHeights[index] : width * 3 / 2)
-        }
+        carouselWidths.map { ($0, max(1, Int((Double($0) * carouselHeightRatio).rounded()))) }
     }
 
     /// The renditions for a source of the given upright size: each fits its role's box,
@@ -159,7 +156,8 @@ public struct RenditionSettings: Hashable, Sendable, Codable {
     }
 
     /// `width`×`height` scaled to fit `box`, never up, at least 1×1.
-    static func fit(_ width: Int, _ height: Int, in box: (width: Int, height: Int)) -> (width: Int, height: Int) {
+    public static func fit(_ width: Int, _ height: Int, in box: (width: Int, height: Int)) -> (width: Int, height: Int)
+    {
         let scale = min(1, Double(box.width) / Double(width), Double(box.height) / Double(height))
         return (
             max(1, Int((Double(width) * scale).rounded())), max(1, Int((Double(height) * scale).rounded()))

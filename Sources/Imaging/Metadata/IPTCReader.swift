@@ -43,17 +43,20 @@ enum IPTCReader {
     /// Finds the IIM stream: inside 8BIM resource 0x0404, or the block itself if it starts
     /// with an IIM tag marker.
     static func iimBytes(in block: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
-        let photoshopHeader = Array("Photoshop 3.0\0".utf8)
-        let bytes = block.starts(with: photoshopHeader) ? block.dropFirst(photoshopHeader.count) : block
+        let bytes = withoutHeader(block)
         if bytes.first == 0x1C { return bytes }
         return resource(0x0404, in: block)
     }
 
+    /// The block after its `Photoshop 3.0\0` header, if it has one.
+    static func withoutHeader(_ block: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        let photoshopHeader = Array("Photoshop 3.0\0".utf8)
+        return block.starts(with: photoshopHeader) ? block.dropFirst(photoshopHeader.count) : block
+    }
+
     /// The data of one Photoshop image resource (`8BIM`, id, Pascal name, size, data).
     static func resource(_ id: UInt16, in block: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
-        var bytes = block
-        let photoshopHeader = Array("Photoshop 3.0\0".utf8)
-        if bytes.starts(with: photoshopHeader) { bytes = bytes.dropFirst(photoshopHeader.count) }
+        let bytes = withoutHeader(block)
         var cursor = bytes.startIndex
         let signature = Array("8BIM".utf8)
         while cursor + 12 <= bytes.endIndex {

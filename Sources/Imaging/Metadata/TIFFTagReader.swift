@@ -7,12 +7,11 @@ import GalleryCore
 /// often sits at its end. Every offset is bounds-checked; anything odd yields nothing.
 enum TIFFTagReader {
     static func read(_ bytes: UnsafeRawBufferPointer) -> ExifFields? {
-        var iptc: [UInt8]?
-        return read(bytes, iptc: &iptc)
+        tags(bytes)?.exif
     }
 
-    /// Also hands over IFD0's IPTC-NAA stream (tag 33723), which libvips does not.
-    static func read(_ bytes: UnsafeRawBufferPointer, iptc: inout [UInt8]?) -> ExifFields? {
+    /// The EXIF fields, and IFD0's IPTC-NAA stream (tag 33723) as the file holds it.
+    static func tags(_ bytes: UnsafeRawBufferPointer) -> (exif: ExifFields, iptc: [UInt8]?)? {
         guard bytes.count >= 8 else { return nil }
         let littleEndian: Bool
         switch (bytes[0], bytes[1]) {
@@ -58,7 +57,6 @@ enum TIFFTagReader {
         }
         guard u16(2) == 42, let ifd = u32(4), let first = entries(at: ifd) else { return nil }
         var fields = ExifFields()
-        iptc = first.iptc
         for (tag, raw) in first.texts {
             let text = TextNormalizer.decode(raw)
             switch tag {
@@ -82,6 +80,6 @@ enum TIFFTagReader {
                 }
             }
         }
-        return fields
+        return (fields, first.iptc)
     }
 }

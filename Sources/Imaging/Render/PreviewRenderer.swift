@@ -26,9 +26,8 @@ public struct PreviewRenderer: Sendable {
     public func render(_ bytes: Data) throws -> Preview {
         let probed = try ImageProbe(limits: limits).probe(bytes)
         let renderer = RenditionRenderer(settings: RenditionSettings(), parallelism: 1)
-        let fitted = min(width, probed.width)
-        let height = max(1, Int((Double(probed.height) * Double(fitted) / Double(max(1, probed.width))).rounded()))
-        let spec = RenditionSpec(role: .thumbnail, width: fitted, height: height, format: .jpeg)
+        let size = RenditionSettings.fit(probed.width, probed.height, in: (width, probed.height))
+        let spec = RenditionSpec(role: .thumbnail, width: size.width, height: size.height, format: .jpeg)
         let set = try renderer.render(bytes, plan: [spec], credit: EmbeddedCredit(artist: nil, copyright: nil))
         let rendition = set.renditions[0]
         return Preview(jpeg: rendition.data, width: rendition.width, height: rendition.height)

@@ -49,7 +49,7 @@ struct PortalRoutes: Sendable {
             let settings = try await galleries.keeper.settings()
             // Embeds are shown withheld to everyone here (the panel asks in the browser), so the
             // page is the same for every visitor: made once per revision, settings and language.
-            let key = "\(strings.locale.rawValue) \(others) \(settings.policyVersion)/\(settings.catalogHash)"
+            let key = "\(strings.locale.rawValue) \(others) \(settings.answerKey)"
             let page = try await galleries.cache.rendering(for: gallery, slug: slug, key: key) {
                 var document = gallery.document
                 document.embeds = await galleries.embeds(gallery.embeds, consent: ResolvedConsent(settings: settings))

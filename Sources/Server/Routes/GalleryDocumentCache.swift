@@ -32,13 +32,19 @@ final class GalleryDocumentCache: Sendable {
         /// gallery page per language), by key.
         var renderings: [String: ByteBuffer] = [:]
         /// When it was last asked for (a tick of ``Galleries/clock``), for eviction.
-        var lastUsed: UInt64
-        /// Bytes held, approximately (see ``GalleryDocumentCache/cost(of:)``).
-        var cost: Int
+        var lastUsed: UInt64 = 0
+
+        /// Bytes held, approximately: the encoded rest, the decoded document (about as many
+        /// bytes again in strings and arrays; measured with `scripts/bench-scale`), the
+        /// anonymous answer and the pages.
+        var cost: Int {
+            GalleryDocumentCache.entryOverhead + (gallery?.template?.byteCount ?? 0) * 2
+                + (anonymous?.body.ownBytes ?? 0) + renderings.values.reduce(0) { $0 + $1.readableBytes }
+        }
     }
 
+    /// Kept beside the gallery it was built from, so it is for that revision.
     private struct AnonymousAnswer {
-        var revision: Int
         var settingsKey: String
         var body: JSONBody
     }
@@ -130,15 +136,31 @@ final class GalleryDocumentCache: Sendable {
             gallery = nil
         }
         store(slug) { entry in
-            guard let entry, entry.gallery?.revision == gallery?.revision else {
-                return Entry(
-                    stamp: stamp, gallery: gallery, lastUsed: 0, cost: Self.cost(of: gallery, anonymous: nil))
+            // The same revision keeps what was made from it; another one starts empty.
+            guard var entry, entry.gallery?.revision == gallery?.revision else {
+                return Entry(stamp: stamp, gallery: gallery)
             }
-            var checked = entry
-            checked.stamp = stamp
-            return checked
+            entry.stamp = stamp
+            return entry
         }
         return gallery
+    }
+
+    /// Changes the entry of `slug` if it still holds `gallery`'s revision (not one evicted
+    /// or replaced meanwhile).
+    private func update(_ slug: String, beside gallery: CachedGallery, _ change: (inout Entry) -> Void) {
+        store(slug) { entry in
+            guard var entry, entry.gallery?.revision == gallery.revision else { return nil }
+            change(&entry)
+            return entry
+        }
+    }
+
+    /// What the entry of `slug` holds for `gallery`'s revision.
+    private func cached<T: Sendable>(_ slug: String, beside gallery: CachedGallery, _ part: (Entry) -> T?) -> T? {
+        galleries.withLock { state in
+            state.entries[slug].flatMap { $0.gallery?.revision == gallery.revision ? part($0) : nil }
+        }
     }
 
     /// Replaces an entry under the lock, then drops the least recently used entries while
@@ -164,35 +186,16 @@ final class GalleryDocumentCache: Sendable {
         }
     }
 
-    /// Approximate bytes an entry holds: the encoded rest, the decoded document (about as
-    /// many bytes again in strings and arrays; measured with `scripts/bench-scale`) and the
-    /// anonymous answer's own part.
-    private static func cost(
-        of gallery: CachedGallery?, anonymous: AnonymousAnswer?, renderings: [String: ByteBuffer] = [:]
-    ) -> Int {
-        let encoded = (gallery?.template?.byteCount ?? 0) * 2
-        let pages = renderings.values.reduce(0) { $0 + $1.readableBytes }
-        return entryOverhead + encoded + (anonymous?.body.ownBytes ?? 0) + pages
-    }
-
     /// The answer for a visitor without consent, built by `build` once per gallery revision
     /// and consent settings (`settingsKey`).
     func anonymousBody(
         for gallery: CachedGallery, slug: String, settingsKey: String, build: () async throws -> JSONBody
     ) async rethrows -> JSONBody {
-        if let cached = galleries.withLock({ $0.entries[slug]?.anonymous }), cached.revision == gallery.revision,
-            cached.settingsKey == settingsKey
-        {
+        if let cached = cached(slug, beside: gallery, { $0.anonymous }), cached.settingsKey == settingsKey {
             return cached.body
         }
         let body = try await build()
-        store(slug) { entry in
-            // Only beside the gallery it was built from (not one evicted or replaced meanwhile).
-            guard var entry, entry.gallery?.revision == gallery.revision else { return nil }
-            entry.anonymous = AnonymousAnswer(revision: gallery.revision, settingsKey: settingsKey, body: body)
-            entry.cost = Self.cost(of: entry.gallery, anonymous: entry.anonymous, renderings: entry.renderings)
-            return entry
-        }
+        update(slug, beside: gallery) { $0.anonymous = AnonymousAnswer(settingsKey: settingsKey, body: body) }
         return body
     }
 
@@ -201,15 +204,11 @@ final class GalleryDocumentCache: Sendable {
     func rendering(
         for gallery: CachedGallery, slug: String, key: String, render: () async throws -> String
     ) async rethrows -> ByteBuffer {
-        let fullKey = "\(gallery.revision) \(key)"
-        if let cached = galleries.withLock({ $0.entries[slug]?.renderings[fullKey] }) { return cached }
+        if let cached = cached(slug, beside: gallery, { $0.renderings[key] }) { return cached }
         let rendered = ByteBuffer(string: try await render())
-        store(slug) { entry in
-            guard var entry, entry.gallery?.revision == gallery.revision else { return nil }
+        update(slug, beside: gallery) { entry in
             if entry.renderings.count >= 16 { entry.renderings.removeAll() }
-            entry.renderings[fullKey] = rendered
-            entry.cost = Self.cost(of: entry.gallery, anonymous: entry.anonymous, renderings: entry.renderings)
-            return entry
+            entry.renderings[key] = rendered
         }
         return rendered
     }
@@ -237,34 +236,33 @@ final class GalleryDocumentCache: Sendable {
 
     /// `GET /api/v1/galleries?limit=…`: a page, encoded once per list revision.
     func galleryPage(limit: Int, after: String?) async throws -> JSONBody {
-        let (list, _) = try await galleryList()
-        let key = "\(limit) \(after ?? "")"
-        if let page = self.list.withLock({ $0?.pages[key] }) { return page }
-        let slice = Self.slice(list, limit: limit, after: after)
-        let body = try JSONBody(GalleryListSlice(galleries: slice.list.galleries, next: slice.next))
-        self.list.withLock { entry in
-            // Kept with the list it was cut from (not a newer one built meanwhile).
-            guard var current = entry, current.list == list else { return }
-            if current.pages.count >= 1000 { current.pages.removeAll() }
-            current.pages[key] = body
-            entry = current
+        try await derived(\.pages, key: "\(limit) \(after ?? "")") { list in
+            let slice = Self.slice(list, limit: limit, after: after)
+            return try JSONBody(GalleryListSlice(galleries: slice.list.galleries, next: slice.next))
         }
-        return body
     }
 
     /// A rendering of the current list (a page of the portal's list), made by `render` once
     /// per list revision and `key`.
     func listRendering(key: String, render: (GalleryList) -> String) async throws -> ByteBuffer {
+        try await derived(\.renderings, key: key) { ByteBuffer(string: render($0)) }
+    }
+
+    /// Something made from the current list, kept with it by `key` (at most 1,000 of a kind).
+    private func derived<T: Sendable>(
+        _ kind: WritableKeyPath<ListEntry, [String: T]>, key: String, make: (GalleryList) throws -> T
+    ) async throws -> T {
         let (list, _) = try await galleryList()
-        if let cached = self.list.withLock({ $0?.renderings[key] }) { return cached }
-        let rendered = ByteBuffer(string: render(list))
+        if let cached = self.list.withLock({ $0?[keyPath: kind][key] }) { return cached }
+        let made = try make(list)
         self.list.withLock { entry in
+            // Kept with the list it was made from (not a newer one built meanwhile).
             guard var current = entry, current.list == list else { return }
-            if current.renderings.count >= 1000 { current.renderings.removeAll() }
-            current.renderings[key] = rendered
+            if current[keyPath: kind].count >= 1000 { current[keyPath: kind].removeAll() }
+            current[keyPath: kind][key] = made
             entry = current
         }
-        return rendered
+        return made
     }
 
     /// The published galleries, for the JSON and the portal's list page.

@@ -53,7 +53,7 @@ struct GalleryRoutes {
             guard keeper.mayCarryConsent(request) else {
                 let settings = try await keeper.settings()
                 let body = try await cache.anonymousBody(
-                    for: gallery, slug: slug, settingsKey: settings.policyVersion + "/" + settings.catalogHash
+                    for: gallery, slug: slug, settingsKey: settings.answerKey
                 ) {
                     try await self.body(gallery, consent: ResolvedConsent(settings: settings)).contiguous()
                 }
@@ -127,4 +127,10 @@ struct GalleryRoutes {
             ShareLink(service: "email", url: "mailto:?subject=\(text)&body=\(url)"),
         ]
     }
+}
+
+extension ConsentSettings {
+    /// What of the consent settings the anonymous answers and pages depend on (the policy
+    /// and the services offered): a cache key.
+    var answerKey: String { policyVersion + "/" + catalogHash }
 }

@@ -167,11 +167,10 @@ struct GallerydConfiguration: Sendable {
         // One ratio rather than a list of heights: overriding the widths (an environment
         // variable over the config file) can never leave them without heights.
         let heightRatio = try config.double("renditions.carouselHeightRatio", default: 1.5, in: 0.1...100)
-        let carouselHeights = carouselWidths.map { max(1, Int((Double($0) * heightRatio).rounded())) }
         renditions = RenditionSettings(
             thumbnailWidth: try config.int("renditions.thumbnailWidth", default: 320, in: 8...16_384),
             thumbnailHeight: try config.int("renditions.thumbnailHeight", default: 320, in: 8...16_384),
-            carouselWidths: carouselWidths, carouselHeights: carouselHeights,
+            carouselWidths: carouselWidths, carouselHeightRatio: heightRatio,
             formats: outputs,
             jpegQuality: try config.int("renditions.jpegQuality", default: 80, in: 1...100),
             webpQuality: try config.int("renditions.webpQuality", default: 78, in: 1...100),
