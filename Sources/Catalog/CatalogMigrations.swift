@@ -231,6 +231,21 @@ extension Catalog {
                 table.add(column: "warnings", .jsonText).notNull().defaults(to: "[]")
             }
         }
+        migrator.registerMigration("v9-rights-downloads") { db in
+            // The gallery's rights terms (admin › sidecar, as JSON) and whether its photos
+            // offer a download (that, else the site's setting).
+            try db.alter(table: "gallery") { table in
+                table.add(column: "rights", .jsonText)
+                table.add(column: "downloads", .boolean).notNull().defaults(to: true)
+            }
+            try db.alter(table: "galleryOverride") { table in
+                table.add(column: "rights", .jsonText)
+            }
+            // An asset's rights corrections (the rights fields of TextOverrides, as JSON).
+            try db.alter(table: "assetOverride") { table in
+                table.add(column: "rights", .jsonText)
+            }
+        }
         return migrator
     }
 }

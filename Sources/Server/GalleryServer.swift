@@ -92,10 +92,12 @@ public struct GalleryServer: Sendable {
         let files = ImmutableFileCache(capacity: 64 * 1024 * 1024)
         PreviewRoutes(directory: settings.dataDirectory + "/previews", files: files).register(on: router)
         RenditionRoutes(renditionsRoot: settings.dataDirectory + "/renditions", files: files).register(on: router)
+        DownloadRoutes(renditionsRoot: settings.dataDirectory + "/renditions").register(on: router)
         AdminRoutes(catalog: catalog, actions: actions).register(on: router)
         AdminConsentRoutes(catalog: catalog, keeper: keeper, actions: actions).register(on: router)
         OpenAPIRoutes().register(on: router)
-        PortalRoutes(galleries: galleries).register(on: router)
+        PortalRoutes(galleries: galleries, publicURL: PageMetadata.base(settings.consent.publicURL))
+            .register(on: router)
         routeMethods.record(router.routes)
         return router
     }

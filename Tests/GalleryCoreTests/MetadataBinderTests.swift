@@ -161,9 +161,12 @@ struct MetadataBinderTests {
         var metadata = EmbeddedMetadata()
         metadata.exif.artist = "E. Lichtenscheidt"
         let bound = binder.bind(embedded: metadata, sidecar: nil, admin: nil, galleryCredit: nil)
-        #expect(bound.embeddedCredit == EmbeddedCredit(artist: "E. Lichtenscheidt", copyright: "E. Lichtenscheidt"))
+        #expect(
+            bound.embeddedRights
+                == EmbeddedRights(
+                    artist: "E. Lichtenscheidt", copyright: "E. Lichtenscheidt", credit: "E. Lichtenscheidt"))
         let house = binder.bind(embedded: EmbeddedMetadata(), sidecar: nil, admin: nil, galleryCredit: nil)
-        #expect(house.embeddedCredit.copyright == self.house)
+        #expect(house.embeddedRights.copyright == self.house)
     }
 }
 

@@ -89,9 +89,9 @@ struct RenditionPlanTests {
     @Test("a different credit gives different rendition URLs, the same credit the same")
     func variantKey() {
         let hash = String(repeating: "cd", count: 32)
-        let a = RenditionVariant(sourceHash: hash, settings: settings, credit: .init(artist: "A", copyright: "A"))
-        let b = RenditionVariant(sourceHash: hash, settings: settings, credit: .init(artist: "B", copyright: "B"))
-        let a2 = RenditionVariant(sourceHash: hash, settings: settings, credit: .init(artist: "A", copyright: "A"))
+        let a = RenditionVariant(sourceHash: hash, settings: settings, rights: .init(artist: "A", copyright: "A"))
+        let b = RenditionVariant(sourceHash: hash, settings: settings, rights: .init(artist: "B", copyright: "B"))
+        let a2 = RenditionVariant(sourceHash: hash, settings: settings, rights: .init(artist: "A", copyright: "A"))
         #expect(a.key != b.key)
         #expect(a.key == a2.key)
     }

@@ -8,13 +8,13 @@ import Testing
 struct ColourProfileTests {
     let settings = RenditionSettings()
     var renderer: RenditionRenderer { RenditionRenderer(settings: settings) }
-    let credit = EmbeddedCredit(artist: nil, copyright: "© MWIDE NRW/E. Lichtenscheidt")
+    let credit = EmbeddedRights(artist: nil, copyright: "© MWIDE NRW/E. Lichtenscheidt")
     let photo = RGBImage(width: 700, height: 400, fill: (30, 90, 160))
 
     /// Renders and checks what every published rendition must be: planned size, 3-band sRGB.
     func renderPublishable(_ data: Data, width: Int = 700, height: Int = 400) throws -> RenderedSet {
         let plan = settings.plan(sourceWidth: width, sourceHeight: height)
-        let rendered = try renderer.render(data, plan: plan, credit: credit)
+        let rendered = try renderer.render(data, plan: plan, rights: credit)
         #expect(rendered.renditions.count == plan.count)
         for rendition in rendered.renditions {
             let decoded = DecodedImage(rendition.data)
@@ -94,7 +94,7 @@ struct ColourProfileTests {
         for bytes in [grey, tagged] {
             let cut = Data(bytes.prefix(bytes.count * 2 / 3))
             #expect {
-                try renderer.render(cut, plan: settings.plan(sourceWidth: 700, sourceHeight: 400), credit: credit)
+                try renderer.render(cut, plan: settings.plan(sourceWidth: 700, sourceHeight: 400), rights: credit)
             } throws: { error in
                 guard case QuarantineReason.undecodable = error else { return false }
                 return true

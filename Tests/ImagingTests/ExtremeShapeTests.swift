@@ -8,7 +8,7 @@ import Testing
 struct ExtremeShapeTests {
     let settings = RenditionSettings()
     var renderer: RenditionRenderer { RenditionRenderer(settings: settings) }
-    let credit = EmbeddedCredit(artist: "E. Lichtenscheidt", copyright: "© MWIDE NRW/E. Lichtenscheidt")
+    let credit = EmbeddedRights(artist: "E. Lichtenscheidt", copyright: "© MWIDE NRW/E. Lichtenscheidt")
 
     @Test("a strip and a panorama: renditions inside their boxes, sizes in the JSON true, the thumbnail a part")
     func extremeShapes() throws {
@@ -20,7 +20,7 @@ struct ExtremeShapeTests {
             image.fill(x: spot.x, y: spot.y, with: (230, 20, 20))
             let data = Data(FixtureEncoder.encode(image))
             let plan = settings.plan(sourceWidth: width, sourceHeight: height)
-            let rendered = try renderer.render(data, plan: plan, credit: credit)
+            let rendered = try renderer.render(data, plan: plan, rights: credit)
             #expect(rendered.renditions.count == plan.count)
             for rendition in rendered.renditions {
                 let decoded = DecodedImage(rendition.data)

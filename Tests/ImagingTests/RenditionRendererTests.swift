@@ -9,7 +9,9 @@ struct RenditionRendererTests {
     let settings = RenditionSettings()
     var renderer: RenditionRenderer { RenditionRenderer(settings: settings) }
     let probe = ImageProbe(limits: IngestLimits())
-    let credit = EmbeddedCredit(artist: "E. Lichtenscheidt", copyright: "© MWIDE NRW/E. Lichtenscheidt")
+    let credit = EmbeddedRights(
+        artist: "E. Lichtenscheidt", copyright: "© MWIDE NRW/E. Lichtenscheidt", credit: "© MWIDE NRW/E. Lichtenscheidt"
+    )
 
     @Test("every EXIF orientation is shown upright", arguments: 1...8)
     func orientation(orientation: Int) throws {
@@ -18,7 +20,7 @@ struct RenditionRendererTests {
         let file = FixtureJPEG(
             image: RGBImage.orientationCard(width: 720, height: 480).stored(forOrientation: orientation), exif: exif)
         let plan = settings.plan(sourceWidth: 720, sourceHeight: 480)
-        let rendered = try renderer.render(file.data, plan: plan, credit: credit)
+        let rendered = try renderer.render(file.data, plan: plan, rights: credit)
         let largest = try #require(rendered.renditions.first { $0.spec.width == 720 && $0.spec.format == .jpeg })
         let decoded = DecodedImage(largest.data)
         #expect(decoded.width == 720 && decoded.height == 480)
@@ -34,7 +36,7 @@ struct RenditionRendererTests {
         // give 1066, the original's aspect ratio gives 1067.
         let file = FixtureJPEG(image: .gradient(width: 2400, height: 1600))
         let plan = settings.plan(sourceWidth: 2400, sourceHeight: 1600)
-        let rendered = try renderer.render(file.data, plan: plan, credit: credit)
+        let rendered = try renderer.render(file.data, plan: plan, rights: credit)
         #expect(rendered.renditions.count == plan.count)
         for rendition in rendered.renditions {
             let decoded = DecodedImage(rendition.data)
@@ -46,7 +48,9 @@ struct RenditionRendererTests {
         }
     }
 
-    @Test("a rendition carries the credit and nothing of the original's metadata: no GPS, no maker, no XMP, no IPTC")
+    @Test(
+        "a rendition carries the credit and nothing of the original's metadata: no GPS, no maker, no IPTC, no XMP but the rights"
+    )
     func metadataReset() throws {
         var exif = ExifBlock()
         exif.ascii(0x010F, "Canon")
@@ -61,7 +65,7 @@ struct RenditionRendererTests {
             image: .gradient(width: 400, height: 300), exif: exif, iptc: iptc,
             xmp: XMPPacket.standard(creator: ["XMP Creator"]))
         let rendered = try renderer.render(
-            file.data, plan: settings.plan(sourceWidth: 400, sourceHeight: 300), credit: credit)
+            file.data, plan: settings.plan(sourceWidth: 400, sourceHeight: 300), rights: credit)
         for rendition in rendered.renditions {
             let metadata = try probe.probe(rendition.data).metadata
             #expect(metadata.exif.copyright == "© MWIDE NRW/E. Lichtenscheidt")
@@ -69,8 +73,14 @@ struct RenditionRendererTests {
             #expect(!metadata.exif.hasGPS)
             #expect(metadata.exif.make == nil && metadata.exif.model == nil)
             #expect(metadata.iptc == IPTCFields())
-            #expect(metadata.xmp == XMPFields())
+            // The fresh XMP holds the bound credit, not the original's creator.
+            #expect(
+                metadata.xmp
+                    == XMPFields(
+                        creator: "E. Lichtenscheidt", rights: "© MWIDE NRW/E. Lichtenscheidt",
+                        credit: "© MWIDE NRW/E. Lichtenscheidt"))
             let bytes = [UInt8](rendition.data)
+            #expect(!bytes.contains(subsequence: Array("XMP Creator".utf8)))
             #expect(!bytes.contains(subsequence: Array("SERIAL-1234567".utf8)))
             #expect(!bytes.contains(subsequence: Array("Canon".utf8)))
             #expect(!bytes.contains(subsequence: Array("Someone Else".utf8)))
@@ -81,7 +91,7 @@ struct RenditionRendererTests {
     func cmyk() throws {
         let data = Data(FixtureEncoder.cmykJPEG(.orientationCard(width: 300, height: 200)))
         let rendered = try renderer.render(
-            data, plan: settings.plan(sourceWidth: 300, sourceHeight: 200), credit: credit)
+            data, plan: settings.plan(sourceWidth: 300, sourceHeight: 200), rights: credit)
         for rendition in rendered.renditions {
             let decoded = DecodedImage(rendition.data)
             #expect(decoded.bands == 3)
@@ -95,7 +105,7 @@ struct RenditionRendererTests {
         let flat = RGBImage(width: 200, height: 100, fill: (30, 90, 160))
         for data in [Data(FixtureEncoder.displayP3JPEG(flat)), FixtureJPEG(image: flat).data] {
             let rendered = try renderer.render(
-                data, plan: settings.plan(sourceWidth: 200, sourceHeight: 100), credit: credit)
+                data, plan: settings.plan(sourceWidth: 200, sourceHeight: 100), rights: credit)
             let jpeg = try #require(rendered.renditions.first { $0.spec.format == .jpeg })
             let color = DecodedImage(jpeg.data).color(atEighth: 4, 4)
             #expect(abs(color[0] - 30) <= 4 && abs(color[1] - 90) <= 4 && abs(color[2] - 160) <= 4, "\(color)")
@@ -108,7 +118,7 @@ struct RenditionRendererTests {
     func otherSources(format: FixtureEncoder.Format) throws {
         let data = Data(FixtureEncoder.encode(.orientationCard(width: 360, height: 240), as: format))
         let rendered = try renderer.render(
-            data, plan: settings.plan(sourceWidth: 360, sourceHeight: 240), credit: credit)
+            data, plan: settings.plan(sourceWidth: 360, sourceHeight: 240), rights: credit)
         #expect(rendered.renditions.map(\.spec.format).contains(.webp))
         #expect(DecodedImage(rendered.renditions.last!.data).dominant(atEighth: 0, 0) == "red")
     }
@@ -117,11 +127,11 @@ struct RenditionRendererTests {
     func burnedCredit() throws {
         let file = FixtureJPEG(image: RGBImage(width: 900, height: 600, fill: (120, 130, 140)))
         let plain = try renderer.render(
-            file.data, plan: settings.plan(sourceWidth: 900, sourceHeight: 600), credit: credit)
+            file.data, plan: settings.plan(sourceWidth: 900, sourceHeight: 600), rights: credit)
         var burning = settings
         burning.burnCredit = true
         let burned = try RenditionRenderer(settings: burning).render(
-            file.data, plan: burning.plan(sourceWidth: 900, sourceHeight: 600), credit: credit)
+            file.data, plan: burning.plan(sourceWidth: 900, sourceHeight: 600), rights: credit)
         #expect(burning.fingerprint != settings.fingerprint)
         for (before, after) in zip(plain.renditions, burned.renditions) {
             #expect(before.spec == after.spec)
@@ -136,7 +146,7 @@ struct RenditionRendererTests {
         let jpeg = FixtureEncoder.encode(.gradient(width: 800, height: 600))
         let cut = Data(jpeg.prefix(jpeg.count * 2 / 3))
         #expect(throws: (any Error).self) {
-            try renderer.render(cut, plan: settings.plan(sourceWidth: 800, sourceHeight: 600), credit: credit)
+            try renderer.render(cut, plan: settings.plan(sourceWidth: 800, sourceHeight: 600), rights: credit)
         }
     }
 
@@ -144,7 +154,7 @@ struct RenditionRendererTests {
     func placeholder() throws {
         let file = FixtureJPEG(image: RGBImage(width: 200, height: 100, fill: (30, 90, 160)))
         let rendered = try renderer.render(
-            file.data, plan: settings.plan(sourceWidth: 200, sourceHeight: 100), credit: credit)
+            file.data, plan: settings.plan(sourceWidth: 200, sourceHeight: 100), rights: credit)
         let color = rendered.placeholder.color
         let channels = stride(from: 1, to: 7, by: 2).map { Int(color.dropFirst($0).prefix(2), radix: 16)! }
         #expect(abs(channels[0] - 30) <= 4 && abs(channels[1] - 90) <= 4 && abs(channels[2] - 160) <= 4, "\(color)")

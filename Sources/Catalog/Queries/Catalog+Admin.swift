@@ -100,15 +100,33 @@ extension Catalog {
                 try AssetOverrideRecord.fetchOne(db, key: id.value)
                 ?? AssetOverrideRecord(assetId: id, updatedAt: now, updatedBy: actor)
             let before = override
-            for (field, value) in patch.texts.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-                let keyPath = Self.keyPath(for: field)
-                let old = override[keyPath: keyPath]
-                guard old != value else { continue }
-                override[keyPath: keyPath] = value
+            func audit(_ field: String, _ old: String?, _ new: String?) throws {
                 _ = try AuditRecord(
                     at: now, actor: actor, action: "asset.update", target: "asset \(id.value) (\(asset.path))",
-                    field: field.rawValue, oldValue: old ?? asset.text.value(of: field), newValue: value
+                    field: field, oldValue: old, newValue: new
                 ).inserted(db)
+            }
+            for (field, value) in patch.texts.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                let old = field.isRight ? override[right: field.keyPath] : override[keyPath: Self.keyPath(for: field)]
+                guard old != value else { continue }
+                if field.isRight {
+                    override[right: field.keyPath] = value
+                } else {
+                    override[keyPath: Self.keyPath(for: field)] = value
+                }
+                try audit(field.rawValue, old ?? asset.text.value(of: field), value)
+            }
+            if let terms = patch.usageTerms, terms != override[right: \.usageTerms] {
+                try audit(
+                    "usageTerms", Self.auditText(override[right: \.usageTerms] ?? asset.text.usageTerms),
+                    Self.auditText(terms))
+                override[right: \.usageTerms] = terms
+            }
+            if let aiGenerated = patch.aiGenerated, aiGenerated != override[right: \.aiGenerated] {
+                try audit(
+                    "aiGenerated", String(override[right: \.aiGenerated] ?? asset.text.aiGenerated ?? false),
+                    aiGenerated.map(String.init))
+                override[right: \.aiGenerated] = aiGenerated
             }
             if let hidden = patch.hidden, hidden != (override.hidden ?? false) {
                 _ = try AuditRecord(
@@ -126,13 +144,21 @@ extension Catalog {
         }
     }
 
+    /// The column of a caption or credit field (rights fields live in `rights`).
     static func keyPath(for field: EditableAssetField) -> WritableKeyPath<AssetOverrideRecord, String?> {
         switch field {
         case .caption: \.caption
         case .alt: \.alt
         case .headline: \.headline
         case .credit: \.credit
-        case .creator: \.creator
+        default: \.creator
+        }
+    }
+
+    /// Usage terms in an audit entry: `de: …; en: …`.
+    static func auditText(_ terms: LanguageAlternative?) -> String? {
+        terms.map { terms in
+            terms.values.keys.sorted().map { "\($0): \(terms.values[$0]!)" }.joined(separator: "; ")
         }
     }
 
@@ -197,13 +223,35 @@ extension Catalog {
                 try audit("published", String(gallery.published), published.map(String.init))
                 override.published = published
             }
+            var rights = override.rights ?? RightsTerms()
+            let current = gallery.rights ?? RightsTerms()
+            for (name, keyPath, change) in [
+                ("license", \RightsTerms.license, patch.license),
+                ("acquireLicensePage", \.acquireLicensePage, patch.acquireLicensePage),
+                ("licensor", \.licensor, patch.licensor),
+            ] {
+                guard let change else { continue }
+                try audit(name, rights[keyPath: keyPath] ?? current[keyPath: keyPath], change)
+                rights[keyPath: keyPath] = change
+            }
+            if let terms = patch.usageTerms {
+                try audit(
+                    "usageTerms", Self.auditText(rights.usageTerms ?? current.usageTerms), Self.auditText(terms))
+                rights.usageTerms = terms
+            }
+            if let downloads = patch.downloads {
+                try audit("downloads", String(gallery.downloads), downloads.map(String.init))
+                rights.downloads = downloads
+            }
+            override.rights = rights.isEmpty ? nil : rights
             override.updatedAt = now
             override.updatedBy = actor
             try override.upsert(db)
+            // Until the sidecar is read again (the caller refreshes the gallery), the site's
+            // downloads setting is taken as the gallery had it.
             var updated = GalleryRecord(
                 folder: gallery.folder, sidecar: gallery.sidecar, sidecarError: gallery.sidecarError,
-                override: override,
-                now: now)
+                override: override, siteDownloads: gallery.downloads, now: now)
             updated.id = gallery.id
             updated.slug = gallery.slug
             updated.revision = gallery.revision + 1
@@ -234,6 +282,11 @@ extension BoundText {
         case .headline: headline
         case .credit: credit
         case .creator: creator
+        case .license: license
+        case .acquireLicensePage: acquireLicensePage
+        case .licensor: licensor
+        case .longDescription: longDescription
+        case .digitalSourceType: digitalSourceType
         }
     }
 }

@@ -80,13 +80,23 @@ extension Catalog {
         let byID = Dictionary(assets.map { ($0.id.value, $0) }, uniquingKeysWith: { first, _ in first })
         let items = wanted.enumerated().compactMap { index, entry -> GalleryItem? in
             guard let id = idByName[entry.fileName], let asset = byID[id] else { return nil }
-            let files = (renditionsByAsset[asset.id] ?? []).sorted {
+            let rows = renditionsByAsset[asset.id] ?? []
+            let files = rows.filter { $0.role != .download }.sorted {
                 ($0.role, $0.width, $0.format.rawValue) < ($1.role, $1.width, $1.format.rawValue)
+            }
+            var download: DownloadDocument?
+            if gallery.downloads, let row = rows.first(where: { $0.role == .download }),
+                let variant = RenditionVariant(sourceHash: asset.sourceHash, key: asset.variantKey)
+            {
+                let name = DownloadName.fileName(slug: gallery.slug, position: index + 1, credit: asset.text.credit)
+                download = DownloadDocument(
+                    url: DownloadName.urlPath(of: variant, width: row.width, fileName: name), width: row.width,
+                    height: row.height, bytes: row.bytes, fileName: name)
             }
             return GalleryItem(
                 id: asset.id, position: index + 1, count: order.count, text: asset.text, width: asset.width,
                 height: asset.height, takenAt: asset.takenAt, placeholder: asset.placeholder,
-                renditions: files.map(\.document))
+                renditions: files.map(\.document), download: download)
         }
         return (items, order.count)
     }

@@ -28,6 +28,19 @@ extension Catalog {
         try await pool.read { db in try GalleryRecord.filter(Column("folder") == folder).fetchOne(db) }
     }
 
+    public func gallery(id: Int64) async throws -> GalleryRecord? {
+        try await pool.read { db in try GalleryRecord.fetchOne(db, key: id) }
+    }
+
+    /// An asset's print-quality download, if published.
+    public func download(of id: AssetID) async throws -> RenditionRecord? {
+        try await pool.read { db in
+            try RenditionRecord.filter(
+                Column("assetId") == id.value && Column("role") == RenditionRole.download.rawValue
+            ).fetchOne(db)
+        }
+    }
+
     public func galleries() async throws -> [GalleryRecord] {
         try await pool.read { db in try GalleryRecord.order(Column("slug")).fetchAll(db) }
     }
@@ -61,12 +74,14 @@ extension Catalog {
     ///   the slug already.
     @discardableResult
     public func syncGallery(
-        folder: String, sidecar: GallerySidecar?, sidecarError: String?, now: Date = Date()
+        folder: String, sidecar: GallerySidecar?, sidecarError: String?, siteDownloads: Bool = true,
+        now: Date = Date()
     ) async throws -> GalleryRecord {
         try await pool.write { db in
             let override = try GalleryOverrideRecord.fetchOne(db, key: folder)
             var fresh = GalleryRecord(
-                folder: folder, sidecar: sidecar, sidecarError: sidecarError, override: override, now: now)
+                folder: folder, sidecar: sidecar, sidecarError: sidecarError, override: override,
+                siteDownloads: siteDownloads, now: now)
             if let other = try GalleryRecord.filter(Column("slug") == fresh.slug && Column("folder") != folder)
                 .fetchOne(db)
             {
@@ -117,6 +132,27 @@ extension Catalog {
             for rendition in renditions { try rendition.insert(db) }
             try QuarantineRecord.deleteOne(db, key: asset.path)
             try bumpRevision(db, galleryId: asset.galleryId, now: now)
+        }
+    }
+
+    /// Publishes (or, with `nil`, withdraws) an asset's print-quality download, if the asset
+    /// is still the version it was made from; returns false otherwise (a newer version was
+    /// published meanwhile, and has its own download job).
+    @discardableResult
+    public func setDownload(
+        of id: AssetID, variantKey: String, to rendition: RenditionRecord?, now: Date = Date()
+    ) async throws -> Bool {
+        try await pool.write { db in
+            guard let asset = try AssetRecord.fetchOne(db, key: id.value), asset.variantKey == variantKey else {
+                return false
+            }
+            let removed = try RenditionRecord.filter(
+                Column("assetId") == id.value && Column("role") == RenditionRole.download.rawValue
+            ).deleteAll(db)
+            guard rendition != nil || removed > 0 else { return true }
+            if let rendition { try rendition.insert(db) }
+            try bumpRevision(db, galleryId: asset.galleryId, now: now)
+            return true
         }
     }
 

@@ -23,15 +23,21 @@ extension Catalog {
         }
     }
 
-    /// Jobs that are due, oldest first, skipping the paths in `excluding` (being worked on,
-    /// so one path is never processed twice at once).
-    public func dueJobs(limit: Int, excluding: Set<String>, now: Date = Date()) async throws -> [JobRecord] {
+    /// Jobs that are due, oldest first, downloads after every other kind (a photo is
+    /// published before any print file is made); skipping the paths in `excluding` (being
+    /// worked on, so one path is never processed twice at once); of `kinds` only, if given.
+    public func dueJobs(
+        limit: Int, excluding: Set<String>, kinds: Set<JobRecord.Kind>? = nil, now: Date = Date()
+    ) async throws -> [JobRecord] {
         try await pool.read { db in
-            try JobRecord.filter(Column("notBefore") <= now.timeIntervalSince1970)
+            var request = JobRecord.filter(Column("notBefore") <= now.timeIntervalSince1970)
                 .filter(!excluding.contains(Column("path")))
-                .order(Column("enqueuedAt"), Column("path"))
-                .limit(limit)
-                .fetchAll(db)
+            if let kinds { request = request.filter(kinds.map(\.rawValue).contains(Column("kind"))) }
+            return try request.order(
+                Column("kind") == JobRecord.Kind.download.rawValue, Column("enqueuedAt"), Column("path")
+            )
+            .limit(limit)
+            .fetchAll(db)
         }
     }
 

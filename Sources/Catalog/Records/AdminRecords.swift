@@ -73,6 +73,8 @@ public struct GalleryOverrideRecord: Codable, Sendable, Equatable, FetchableReco
     public var defaultCredit: String?
     public var order: [String]?
     public var published: Bool?
+    /// Rights terms and the downloads switch; each set field wins over the sidecar's.
+    public var rights: RightsTerms?
     public var updatedAt: Date
     public var updatedBy: String
 
@@ -94,6 +96,8 @@ public struct AssetOverrideRecord: Codable, Sendable, Equatable, FetchableRecord
     public var credit: String?
     public var creator: String?
     public var hidden: Bool?
+    /// The rights corrections: only the rights fields of ``TextOverrides`` are set.
+    public var rights: TextOverrides?
     public var updatedAt: Date
     public var updatedBy: String
 
@@ -104,6 +108,20 @@ public struct AssetOverrideRecord: Codable, Sendable, Equatable, FetchableRecord
     }
 
     public var texts: TextOverrides {
-        TextOverrides(caption: caption, alt: alt, headline: headline, credit: credit, creator: creator)
+        var texts = rights ?? TextOverrides()
+        (texts.caption, texts.alt, texts.headline, texts.credit, texts.creator) = (
+            caption, alt, headline, credit, creator
+        )
+        return texts
+    }
+
+    /// One rights field, kept in the `rights` column.
+    public subscript<Value>(right field: WritableKeyPath<TextOverrides, Value?>) -> Value? {
+        get { rights?[keyPath: field] }
+        set {
+            var updated = rights ?? TextOverrides()
+            updated[keyPath: field] = newValue
+            rights = updated.isEmpty ? nil : updated
+        }
     }
 }

@@ -19,6 +19,11 @@ public struct GalleryRecord: Codable, Sendable, Equatable, FetchableRecord, Muta
     public var published: Bool
     /// File names in display order (the admin's, else the sidecar's).
     public var displayOrder: [String]?
+    /// The gallery's rights terms (the admin's › the sidecar's, per field), addresses checked.
+    public var rights: RightsTerms?
+    /// Whether its photos offer a print-quality download: the admin's › the sidecar's ›
+    /// the site's `downloads.enabled`.
+    public var downloads: Bool
     /// Increases with every change that alters the gallery's JSON; the JSON cache key.
     public var revision: Int
     public var updatedAt: Date
@@ -35,7 +40,7 @@ extension GalleryRecord {
     /// name (title) and nothing (summary, credit).
     public init(
         folder: String, sidecar: GallerySidecar?, sidecarError: String?, override: GalleryOverrideRecord? = nil,
-        now: Date
+        siteDownloads: Bool = true, now: Date
     ) {
         self.folder = folder
         // A folder name that is not UTF-8 is shown decoded as Windows-1252 (``MediaName``).
@@ -48,6 +53,9 @@ extension GalleryRecord {
         self.sidecarError = sidecarError
         self.published = override?.published ?? sidecar?.published ?? true
         self.displayOrder = override?.order ?? sidecar?.order
+        let terms = (override?.rights ?? RightsTerms()).over(sidecar?.rights).validated().terms
+        self.downloads = terms.downloads ?? siteDownloads
+        self.rights = terms.isEmpty ? nil : terms
         self.revision = 1
         self.updatedAt = now
     }

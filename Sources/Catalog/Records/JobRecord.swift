@@ -13,6 +13,9 @@ public struct JobRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
         case folder
         /// Re-read a gallery's sidecar and refresh its items.
         case gallery
+        /// Make (or withdraw) a published file's print-quality download; taken after every
+        /// other kind.
+        case download
     }
 
     /// Path relative to the media root (a file, a folder or a gallery folder).

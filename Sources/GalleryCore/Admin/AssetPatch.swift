@@ -1,20 +1,54 @@
-/// The asset texts an editor may override.
+/// The asset texts an editor may override: captions and credits, and the rights fields
+/// (`license` and `acquireLicensePage` must be http(s) URLs, `digitalSourceType` a URI or
+/// a code of the IPTC vocabulary).
 public enum EditableAssetField: String, CaseIterable, Sendable, Codable {
     case caption, alt, headline, credit, creator
+    case license, acquireLicensePage, licensor, longDescription, digitalSourceType
+
+    /// Where the override is kept in ``TextOverrides``.
+    public var keyPath: WritableKeyPath<TextOverrides, String?> {
+        switch self {
+        case .caption: \.caption
+        case .alt: \.alt
+        case .headline: \.headline
+        case .credit: \.credit
+        case .creator: \.creator
+        case .license: \.license
+        case .acquireLicensePage: \.acquireLicensePage
+        case .licensor: \.licensor
+        case .longDescription: \.longDescription
+        case .digitalSourceType: \.digitalSourceType
+        }
+    }
+
+    /// Rights fields are kept apart from the caption and credit columns.
+    public var isRight: Bool {
+        switch self {
+        case .caption, .alt, .headline, .credit, .creator: false
+        default: true
+        }
+    }
 }
 
 /// A validated change to an asset: per field a new override (`String`) or its removal
 /// (`nil`); fields not mentioned stay as they are.
 public struct AssetPatch: Sendable, Equatable {
     public var texts: [EditableAssetField: String?]
+    public var usageTerms: LanguageAlternative??
+    public var aiGenerated: Bool??
     public var hidden: Bool?
 
-    public init(texts: [EditableAssetField: String?] = [:], hidden: Bool? = nil) {
+    public init(
+        texts: [EditableAssetField: String?] = [:], usageTerms: LanguageAlternative?? = nil,
+        aiGenerated: Bool?? = nil, hidden: Bool? = nil
+    ) {
         self.texts = texts
+        self.usageTerms = usageTerms
+        self.aiGenerated = aiGenerated
         self.hidden = hidden
     }
 
-    public var isEmpty: Bool { texts.isEmpty && hidden == nil }
+    public var isEmpty: Bool { texts.isEmpty && usageTerms == nil && aiGenerated == nil && hidden == nil }
 }
 
 /// A validated change to a gallery's settings; `nil` inside an entry removes the override.
@@ -24,11 +58,22 @@ public struct GalleryPatch: Sendable, Equatable {
     public var defaultCredit: String??
     public var order: [String]??
     public var published: Bool??
+    public var license: String??
+    public var acquireLicensePage: String??
+    public var usageTerms: LanguageAlternative??
+    public var licensor: String??
+    public var downloads: Bool??
 
     public init(
         title: String?? = nil, summary: String?? = nil, defaultCredit: String?? = nil, order: [String]?? = nil,
-        published: Bool?? = nil
+        published: Bool?? = nil, license: String?? = nil, acquireLicensePage: String?? = nil,
+        usageTerms: LanguageAlternative?? = nil, licensor: String?? = nil, downloads: Bool?? = nil
     ) {
+        self.license = license
+        self.acquireLicensePage = acquireLicensePage
+        self.usageTerms = usageTerms
+        self.licensor = licensor
+        self.downloads = downloads
         self.title = title
         self.summary = summary
         self.defaultCredit = defaultCredit

@@ -66,17 +66,39 @@ public struct GalleryItem: Codable, Sendable, Equatable {
     public var creditSource: TextSource
     public var creator: String?
     public var copyright: String?
+    /// Web Statement of Rights: the licence's URL (schema.org `license`).
     public var license: String?
+    /// Where a licence can be had (schema.org `acquireLicensePage`, `plus:LicensorURL`).
+    public var acquireLicensePage: String?
+    /// IPTC Usage Terms, in German where there is a German text.
+    public var usageTerms: String?
+    /// Every language of the usage terms (`{"de": …, "en": …}`), when there is more than one.
+    public var usageTermsByLanguage: [String: String]?
+    /// The extended description for screen readers (IPTC Extended Description).
+    public var longDescription: String?
+    /// IPTC Digital Source Type URI.
+    public var digitalSourceType: String?
+    /// AI-generated or AI-edited (EU AI Act Art. 50); the portal labels it.
+    public var aiGenerated: Bool
     public var width: Int
     public var height: Int
     public var takenAt: Date?
     public var placeholder: Placeholder?
     public var renditions: [RenditionDocument]
+    /// The print-quality JPEG, once made (absent when downloads are off).
+    public var download: DownloadDocument?
 
     public init(
         id: AssetID, position: Int, count: Int, text: BoundText, width: Int, height: Int, takenAt: Date?,
-        placeholder: Placeholder?, renditions: [RenditionDocument]
+        placeholder: Placeholder?, renditions: [RenditionDocument], download: DownloadDocument? = nil
     ) {
+        self.acquireLicensePage = text.acquireLicensePage
+        self.usageTerms = text.usageTerms?.text(for: "de")
+        self.usageTermsByLanguage = text.usageTerms.flatMap { $0.values.count > 1 ? $0.values : nil }
+        self.longDescription = text.longDescription
+        self.digitalSourceType = text.digitalSourceType
+        self.aiGenerated = text.aiGenerated ?? false
+        self.download = download
         self.id = id
         self.position = position
         self.count = count
@@ -127,6 +149,27 @@ public struct RenditionDocument: Codable, Sendable, Hashable {
         self.mime = format.mime
         self.bytes = bytes
         self.url = url
+    }
+}
+
+/// The print-quality download of an item: a JPEG in sRGB with the rights in its EXIF and
+/// XMP, at an immutable URL that answers with `Content-Disposition: attachment`.
+public struct DownloadDocument: Codable, Sendable, Hashable {
+    public var url: String
+    public var width: Int
+    public var height: Int
+    public var bytes: Int
+    public var mime: String
+    /// The name the file is saved as (RFC 6266), e.g. `kabinett-03-MWIDE-NRW-E-Lichtenscheidt.jpg`.
+    public var fileName: String
+
+    public init(url: String, width: Int, height: Int, bytes: Int, fileName: String) {
+        self.url = url
+        self.width = width
+        self.height = height
+        self.bytes = bytes
+        self.mime = OutputFormat.jpeg.mime
+        self.fileName = fileName
     }
 }
 

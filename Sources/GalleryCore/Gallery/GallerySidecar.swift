@@ -5,6 +5,9 @@
 /// title: Auftaktkonferenz Digitale Modellkommunen in NRW
 /// summary: Zu Beginn der Förderphase …
 /// credit: © MWIDE NRW/E. Lichtenscheidt
+/// license: https://www.example.nrw/nutzungsbedingungen
+/// usageTerms: {de: Nur zur redaktionellen Berichterstattung, en: Editorial use only}
+/// downloads: true
 /// order: [bild-1.jpg, bild-2.jpg]
 /// items:
 ///   bild-1.jpg:
@@ -24,6 +27,20 @@ public struct GallerySidecar: Codable, Sendable, Equatable {
     public var published: Bool?
     public var items: [String: TextOverrides]?
     public var embeds: [EmbedDeclaration]?
+    /// The gallery's rights terms (``RightsTerms``), below each file's own.
+    public var license: String?
+    public var acquireLicensePage: String?
+    public var usageTerms: LanguageAlternative?
+    public var licensor: String?
+    /// Print-quality downloads for this gallery (the site's `downloads.enabled` otherwise).
+    public var downloads: Bool?
+
+    /// The rights fields as one value.
+    public var rights: RightsTerms {
+        RightsTerms(
+            license: license, acquireLicensePage: acquireLicensePage, usageTerms: usageTerms, licensor: licensor,
+            downloads: downloads)
+    }
 
     public init(
         slug: String? = nil, title: String? = nil, summary: String? = nil, credit: String? = nil,

@@ -104,15 +104,32 @@ public struct XMPFields: Hashable, Sendable, Codable {
     public var rights: String?
     public var credit: String?
     public var headline: String?
+    /// `xmpRights:WebStatement`, as written (checked when bound).
     public var webStatement: String?
     public var altText: String?
     /// `photoshop:DateCreated` (ISO 8601, as precise as the writer knew it).
     public var dateCreated: String?
+    /// `xmpRights:UsageTerms`, every language.
+    public var usageTerms: LanguageAlternative?
+    /// The first `plus:Licensor`'s `plus:LicensorName` and `plus:LicensorURL`.
+    public var licensorName: String?
+    public var licensorURL: String?
+    /// `Iptc4xmpCore:ExtDescrAccessibility`.
+    public var longDescription: String?
+    /// `Iptc4xmpExt:DigitalSourceType`, as written (checked when bound).
+    public var digitalSourceType: String?
 
     public init(
         description: String? = nil, creator: String? = nil, rights: String? = nil, credit: String? = nil,
-        headline: String? = nil, webStatement: String? = nil, altText: String? = nil, dateCreated: String? = nil
+        headline: String? = nil, webStatement: String? = nil, altText: String? = nil, dateCreated: String? = nil,
+        usageTerms: LanguageAlternative? = nil, licensorName: String? = nil, licensorURL: String? = nil,
+        longDescription: String? = nil, digitalSourceType: String? = nil
     ) {
+        self.usageTerms = usageTerms
+        self.licensorName = licensorName
+        self.licensorURL = licensorURL
+        self.longDescription = longDescription
+        self.digitalSourceType = digitalSourceType
         self.dateCreated = dateCreated
         self.description = description
         self.creator = creator

@@ -3,24 +3,46 @@ public enum TextSource: String, Codable, Sendable, CaseIterable {
     case house, gallery, exif, iptc, xmp, sidecar, admin
 }
 
-/// Caption, alt text and credit values set by a person (a sidecar entry or an admin), each
-/// of which overrides what the file carries. `nil` means "not set here".
+/// Caption, alt text, credit and rights values set by a person (a sidecar entry or an
+/// admin), each of which overrides what the file carries. `nil` means "not set here".
 public struct TextOverrides: Hashable, Sendable, Codable {
     public var caption: String?
     public var alt: String?
     public var headline: String?
     public var credit: String?
     public var creator: String?
+    /// Web Statement of Rights (`xmpRights:WebStatement`): the licence's URL.
+    public var license: String?
+    /// Where a licence can be had (`plus:LicensorURL`).
+    public var acquireLicensePage: String?
+    public var usageTerms: LanguageAlternative?
+    /// The licensor's name (`plus:LicensorName`).
+    public var licensor: String?
+    /// Extended Description for accessibility (`Iptc4xmpCore:ExtDescrAccessibility`).
+    public var longDescription: String?
+    /// A Digital Source Type URI or vocabulary code (``DigitalSourceType``).
+    public var digitalSourceType: String?
+    /// A person's word that the image is AI-generated (or, `false`, that it is not).
+    public var aiGenerated: Bool?
 
     public init(
         caption: String? = nil, alt: String? = nil, headline: String? = nil, credit: String? = nil,
-        creator: String? = nil
+        creator: String? = nil, license: String? = nil, acquireLicensePage: String? = nil,
+        usageTerms: LanguageAlternative? = nil, licensor: String? = nil, longDescription: String? = nil,
+        digitalSourceType: String? = nil, aiGenerated: Bool? = nil
     ) {
         self.caption = caption
         self.alt = alt
         self.headline = headline
         self.credit = credit
         self.creator = creator
+        self.license = license
+        self.acquireLicensePage = acquireLicensePage
+        self.usageTerms = usageTerms
+        self.licensor = licensor
+        self.longDescription = longDescription
+        self.digitalSourceType = digitalSourceType
+        self.aiGenerated = aiGenerated
     }
 
     public var isEmpty: Bool { self == TextOverrides() }
@@ -36,12 +58,61 @@ public struct BoundText: Hashable, Sendable, Codable {
     public var creditSource: TextSource
     public var creator: String?
     public var copyright: String?
+    /// Web Statement of Rights: the licence's URL (schema.org `license`).
     public var license: String?
+    public var acquireLicensePage: String?
+    public var usageTerms: LanguageAlternative?
+    public var licensor: String?
+    public var longDescription: String?
+    /// A Digital Source Type URI (``DigitalSourceType``).
+    public var digitalSourceType: String?
+    /// `nil` in catalogs written before rights were bound: not AI-generated.
+    public var aiGenerated: Bool?
 
-    /// What goes into each rendition's fresh EXIF: the bound credit as Copyright, the
-    /// creator (or, without one, the credit) as Artist.
-    public var embeddedCredit: EmbeddedCredit {
-        EmbeddedCredit(artist: creator ?? credit, copyright: credit)
+    public init(
+        caption: String? = nil, captionSource: TextSource? = nil, alt: String? = nil, headline: String? = nil,
+        credit: String, creditSource: TextSource, creator: String? = nil, copyright: String? = nil,
+        license: String? = nil, acquireLicensePage: String? = nil, usageTerms: LanguageAlternative? = nil,
+        licensor: String? = nil, longDescription: String? = nil, digitalSourceType: String? = nil,
+        aiGenerated: Bool? = nil
+    ) {
+        self.caption = caption
+        self.captionSource = captionSource
+        self.alt = alt
+        self.headline = headline
+        self.credit = credit
+        self.creditSource = creditSource
+        self.creator = creator
+        self.copyright = copyright
+        self.license = license
+        self.acquireLicensePage = acquireLicensePage
+        self.usageTerms = usageTerms
+        self.licensor = licensor
+        self.longDescription = longDescription
+        self.digitalSourceType = digitalSourceType
+        self.aiGenerated = aiGenerated
+    }
+
+    /// The label the portal shows beside the credit, if any: an admin's or sidecar's
+    /// `aiGenerated`, else what the Digital Source Type says.
+    public var aiDisclosure: AIDisclosure? {
+        Self.disclosure(aiGenerated: aiGenerated == true, sourceType: digitalSourceType)
+    }
+
+    /// "Edited" for the composite kinds of Digital Source Type, else "generated".
+    public static func disclosure(aiGenerated: Bool, sourceType: String?) -> AIDisclosure? {
+        guard aiGenerated else { return nil }
+        return sourceType.flatMap(DigitalSourceType.init(validating:))?.aiDisclosure ?? .generated
+    }
+
+    /// What goes into each rendition's fresh EXIF and XMP: the bound credit as Copyright
+    /// (`dc:rights`) and Credit Line, the creator (or, without one, the credit) as Artist
+    /// (`dc:creator`), and the rights terms.
+    public var embeddedRights: EmbeddedRights {
+        EmbeddedRights(
+            artist: creator ?? credit, copyright: credit, credit: credit, webStatement: license,
+            usageTerms: usageTerms, licensorName: licensor, licensorURL: acquireLicensePage,
+            digitalSourceType: digitalSourceType)
     }
 }
 
@@ -51,7 +122,12 @@ public struct BoundText: Hashable, Sendable, Codable {
 ///   boilerplate › XMP `dc:description` or IIM 2:120 by the MWG digest rule, see
 ///   ``reconcile(xmp:iim:limit:iptc:)`` › XPComment/XPTitle) › none; EXIF UserComment never;
 /// - credit: admin › sidecar › IPTC/XMP Credit Line › EXIF Copyright, else Artist ›
-///   gallery default › house credit.
+///   gallery default › house credit;
+/// - rights (licence, licence page, usage terms, licensor): admin › sidecar › the file's
+///   XMP (IPTC Photo Metadata Standard) › gallery › site; addresses that are no http(s)
+///   URL are never taken (``RightsTerms/webAddress(_:)``);
+/// - Digital Source Type and long description: admin › sidecar › XMP; `aiGenerated`:
+///   admin › sidecar › the Digital Source Type (``DigitalSourceType/aiDisclosure``).
 ///
 /// ```swift
 /// let bound = MetadataBinder(houseCredit: "© MWIDE NRW/E. Lichtenscheidt")
@@ -60,13 +136,17 @@ public struct BoundText: Hashable, Sendable, Codable {
 /// ```
 public struct MetadataBinder: Sendable {
     public var houseCredit: String
+    /// The site's rights defaults (config `rights.*`), below every other source.
+    public var siteRights: RightsTerms
 
-    public init(houseCredit: String) {
+    public init(houseCredit: String, siteRights: RightsTerms = RightsTerms()) {
         self.houseCredit = houseCredit
+        self.siteRights = siteRights
     }
 
     public func bind(
-        embedded: EmbeddedMetadata, sidecar: TextOverrides?, admin: TextOverrides?, galleryCredit: String?
+        embedded: EmbeddedMetadata, sidecar: TextOverrides?, admin: TextOverrides?, galleryCredit: String?,
+        galleryRights: RightsTerms? = nil
     ) -> BoundText {
         let exif = embedded.exif
         // People outrank files: the admin's override first, then the sidecar entry.
@@ -96,10 +176,44 @@ public struct MetadataBinder: Sendable {
         let alt =
             personal(\.alt, from: people)?.0 ?? embedded.xmp.altText ?? headline ?? caption.map { Self.shortAlt($0.0) }
 
+        let below = (galleryRights ?? RightsTerms()).over(siteRights)
+        let xmp = embedded.xmp
+        func address(_ field: KeyPath<TextOverrides, String?>, file: String?, below: String?) -> String? {
+            for (overrides, _) in people {
+                if let value = overrides[keyPath: field], let address = RightsTerms.webAddress(value) { return address }
+            }
+            return file.flatMap(RightsTerms.webAddress) ?? below.flatMap(RightsTerms.webAddress)
+        }
+        let sourceType =
+            people.lazy.compactMap { $0.0.digitalSourceType.flatMap(DigitalSourceType.init(validating:)) }.first
+            ?? xmp.digitalSourceType.flatMap(DigitalSourceType.init(validating:))
+        let aiGenerated = people.lazy.compactMap(\.0.aiGenerated).first ?? (sourceType?.aiDisclosure != nil)
         return BoundText(
             caption: caption?.0, captionSource: caption?.1, alt: alt, headline: headline,
             credit: credit.0, creditSource: credit.1, creator: creator, copyright: copyright,
-            license: embedded.xmp.webStatement)
+            license: address(\.license, file: xmp.webStatement, below: below.license),
+            acquireLicensePage: address(\.acquireLicensePage, file: xmp.licensorURL, below: below.acquireLicensePage),
+            usageTerms: people.lazy.compactMap(\.0.usageTerms).first ?? xmp.usageTerms ?? below.usageTerms,
+            licensor: personal(\.licensor, from: people)?.0 ?? xmp.licensorName ?? below.licensor,
+            longDescription: personal(\.longDescription, from: people)?.0 ?? xmp.longDescription,
+            digitalSourceType: sourceType?.uri, aiGenerated: aiGenerated)
+    }
+
+    /// Rights values in the file that are not taken, for the file's warnings: addresses
+    /// that are no http(s) URL, a Digital Source Type that is no URI.
+    public static func ignoredRights(in embedded: EmbeddedMetadata) -> [String] {
+        let xmp = embedded.xmp
+        var problems: [String] = []
+        if let value = xmp.webStatement, RightsTerms.webAddress(value) == nil {
+            problems.append("xmpRights:WebStatement ignored: not an http(s) address")
+        }
+        if let value = xmp.licensorURL, RightsTerms.webAddress(value) == nil {
+            problems.append("plus:LicensorURL ignored: not an http(s) address")
+        }
+        if let value = xmp.digitalSourceType, DigitalSourceType(validating: value) == nil {
+            problems.append("Iptc4xmpExt:DigitalSourceType ignored: not a URI")
+        }
+        return problems
     }
 
     /// Alt text derived from a caption: its first sentence, at most about 150 characters

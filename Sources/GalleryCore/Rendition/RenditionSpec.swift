@@ -1,7 +1,9 @@
-/// What a rendition is for: the thumbnail strip or the carousel.
+/// What a rendition is for: the thumbnail strip, the carousel, or the print-quality
+/// download (listed apart, as the item's `download`, never in its `renditions`).
 public enum RenditionRole: String, Codable, Sendable, CaseIterable, Comparable {
     case thumbnail
     case carousel
+    case download
 
     public static func < (lhs: Self, rhs: Self) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
@@ -82,6 +84,8 @@ public struct RenditionSettings: Hashable, Sendable, Codable {
     /// Burn the credit as a visible line into carousel renditions (off by default; for
     /// sites whose images are reused where captions are lost).
     public var burnCredit: Bool
+    /// The print-quality download.
+    public var download: DownloadSettings
 
     public init(
         thumbnailWidth: Int = 320,
@@ -93,8 +97,10 @@ public struct RenditionSettings: Hashable, Sendable, Codable {
         webpQuality: Int = 78,
         avifQuality: Int = 55,
         webpEffort: Int = 2,
-        burnCredit: Bool = false
+        burnCredit: Bool = false,
+        download: DownloadSettings = DownloadSettings()
     ) {
+        self.download = download
         self.thumbnailWidth = thumbnailWidth
         self.thumbnailHeight = thumbnailHeight
         self.carouselWidths = carouselWidths
@@ -170,7 +176,10 @@ public struct RenditionSettings: Hashable, Sendable, Codable {
             "t\(thumbnailWidth)x\(thumbnailHeight)",
             "c" + carouselBoxes.map { "\($0.width)x\($0.height)" }.joined(separator: ","),
             "f" + formats.map(\.rawValue).joined(separator: ","),
-            "q\(jpegQuality),\(webpQuality),\(avifQuality)", "e\(webpEffort)", burnCredit ? "burn" : "", "v2",
+            "q\(jpegQuality),\(webpQuality),\(avifQuality)", "e\(webpEffort)", burnCredit ? "burn" : "",
+            download.fingerprint,
+            // v3: renditions carry the rights as XMP.
+            "v3",
         ]
         return parts.joined(separator: ";")
     }

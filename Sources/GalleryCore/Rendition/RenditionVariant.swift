@@ -7,9 +7,9 @@ public struct RenditionVariant: Hashable, Sendable {
     public let sourceHash: String
     public let key: String
 
-    public init(sourceHash: String, settings: RenditionSettings, credit: EmbeddedCredit) {
+    public init(sourceHash: String, settings: RenditionSettings, rights: EmbeddedRights) {
         self.sourceHash = sourceHash
-        let material = [settings.fingerprint, credit.artist ?? "", credit.copyright ?? ""].joined(separator: "\u{1F}")
+        let material = ([settings.fingerprint] + rights.fingerprintParts).joined(separator: "\u{1F}")
         self.key = String(SHA256.hash(data: Array(material.utf8)).hexString.prefix(12))
     }
 
@@ -36,14 +36,45 @@ public struct RenditionVariant: Hashable, Sendable {
     }
 }
 
-/// The credit written into every rendition's fresh EXIF.
-public struct EmbeddedCredit: Hashable, Sendable {
+/// The credit and rights written into every rendition's fresh EXIF (Artist, Copyright)
+/// and XMP (the IPTC Photo Metadata Standard's rights properties; nothing else).
+public struct EmbeddedRights: Hashable, Sendable {
+    /// EXIF Artist and `dc:creator`.
     public var artist: String?
+    /// EXIF Copyright and `dc:rights`.
     public var copyright: String?
+    /// `photoshop:Credit` (Credit Line).
+    public var credit: String?
+    /// `xmpRights:WebStatement`.
+    public var webStatement: String?
+    /// `xmpRights:UsageTerms`.
+    public var usageTerms: LanguageAlternative?
+    /// `plus:Licensor` with `plus:LicensorName` and `plus:LicensorURL`.
+    public var licensorName: String?
+    public var licensorURL: String?
+    /// `Iptc4xmpExt:DigitalSourceType`.
+    public var digitalSourceType: String?
 
-    public init(artist: String?, copyright: String?) {
+    public init(
+        artist: String?, copyright: String?, credit: String? = nil, webStatement: String? = nil,
+        usageTerms: LanguageAlternative? = nil, licensorName: String? = nil, licensorURL: String? = nil,
+        digitalSourceType: String? = nil
+    ) {
         self.artist = artist
         self.copyright = copyright
+        self.credit = credit
+        self.webStatement = webStatement
+        self.usageTerms = usageTerms
+        self.licensorName = licensorName
+        self.licensorURL = licensorURL
+        self.digitalSourceType = digitalSourceType
+    }
+
+    /// Every value, so that a changed right makes new renditions (new URLs).
+    var fingerprintParts: [String] {
+        let terms = usageTerms?.alternatives.map { "\($0.language)=\($0.text)" }.joined(separator: "\u{1E}")
+        return [artist, copyright, credit, webStatement, terms, licensorName, licensorURL, digitalSourceType]
+            .map { $0 ?? "" }
     }
 }
 

@@ -5,7 +5,7 @@ import GalleryCore
 /// Builds the only EXIF a published rendition carries: Artist and Copyright from the bound
 /// credit. Nothing else of the original survives (no GPS, no maker notes, no serials).
 enum ExifWriter {
-    static func block(for credit: EmbeddedCredit) -> [UInt8] {
+    static func block(for credit: EmbeddedRights) -> [UInt8] {
         guard let data = exif_data_new() else { return [] }
         defer { exif_data_unref(data) }
         exif_data_unset_option(data, EXIF_DATA_OPTION_FOLLOW_SPECIFICATION)

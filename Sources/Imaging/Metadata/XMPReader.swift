@@ -82,11 +82,15 @@ enum XMPReader {
     }
 }
 
-private enum Namespace {
+/// The XMP namespaces galleryd reads and writes (XMP Part 1; IPTC Photo Metadata Standard 2023.2;
+/// PLUS License Data Format).
+enum XMPNamespace {
     static let dc = "http://purl.org/dc/elements/1.1/"
     static let photoshop = "http://ns.adobe.com/photoshop/1.0/"
     static let xmpRights = "http://ns.adobe.com/xap/1.0/rights/"
     static let iptcCore = "http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/"
+    static let iptcExtension = "http://iptc.org/std/Iptc4xmpExt/2008-02-29/"
+    static let plus = "http://ns.useplus.org/ldf/xmp/1.0/"
     static let rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
     static let xml = "http://www.w3.org/XML/1998/namespace"
 }
@@ -94,17 +98,24 @@ private enum Namespace {
 /// The properties galleryd reads, by namespace and local name.
 private enum Property: CaseIterable {
     case description, creator, rights, credit, headline, webStatement, altText, dateCreated
+    case usageTerms, licensorName, licensorURL, longDescription, digitalSourceType
 
     init?(namespace: String?, name: String) {
         switch (namespace, name) {
-        case (Namespace.dc, "description"): self = .description
-        case (Namespace.dc, "creator"): self = .creator
-        case (Namespace.dc, "rights"): self = .rights
-        case (Namespace.photoshop, "Credit"): self = .credit
-        case (Namespace.photoshop, "Headline"): self = .headline
-        case (Namespace.photoshop, "DateCreated"): self = .dateCreated
-        case (Namespace.xmpRights, "WebStatement"): self = .webStatement
-        case (Namespace.iptcCore, "AltTextAccessibility"): self = .altText
+        case (XMPNamespace.dc, "description"): self = .description
+        case (XMPNamespace.dc, "creator"): self = .creator
+        case (XMPNamespace.dc, "rights"): self = .rights
+        case (XMPNamespace.photoshop, "Credit"): self = .credit
+        case (XMPNamespace.photoshop, "Headline"): self = .headline
+        case (XMPNamespace.photoshop, "DateCreated"): self = .dateCreated
+        case (XMPNamespace.xmpRights, "WebStatement"): self = .webStatement
+        case (XMPNamespace.iptcCore, "AltTextAccessibility"): self = .altText
+        case (XMPNamespace.iptcCore, "ExtDescrAccessibility"): self = .longDescription
+        case (XMPNamespace.xmpRights, "UsageTerms"): self = .usageTerms
+        // Fields of the first `plus:Licensor` structure (a Seq of them); nowhere else.
+        case (XMPNamespace.plus, "LicensorName"): self = .licensorName
+        case (XMPNamespace.plus, "LicensorURL"): self = .licensorURL
+        case (XMPNamespace.iptcExtension, "DigitalSourceType"): self = .digitalSourceType
         default: return nil
         }
     }
@@ -123,7 +134,19 @@ private final class XMPCollector: NSObject, XMLParserDelegate {
         XMPFields(
             description: pick(.description), creator: list(.creator), rights: pick(.rights),
             credit: pick(.credit), headline: pick(.headline), webStatement: pick(.webStatement),
-            altText: pick(.altText), dateCreated: pick(.dateCreated))
+            altText: pick(.altText), dateCreated: pick(.dateCreated), usageTerms: alternatives(.usageTerms),
+            licensorName: pick(.licensorName), licensorURL: pick(.licensorURL),
+            longDescription: pick(.longDescription), digitalSourceType: pick(.digitalSourceType))
+    }
+
+    /// Every language of a language alternative (`xmpRights:UsageTerms`).
+    private func alternatives(_ property: Property) -> LanguageAlternative? {
+        var byLanguage: [String: String] = [:]
+        for entry in values[property] ?? [] {
+            let language = entry.language ?? "x-default"
+            if byLanguage[language.lowercased()] == nil { byLanguage[language] = entry.text }
+        }
+        return LanguageAlternative(byLanguage)
     }
 
     private func pick(_ property: Property) -> String? {
@@ -153,7 +176,7 @@ private final class XMPCollector: NSObject, XMLParserDelegate {
         }
         if current != nil {
             depthInProperty += 1
-            if namespaceURI == Namespace.rdf && elementName == "li" {
+            if namespaceURI == XMPNamespace.rdf && elementName == "li" {
                 currentLanguage = attributeDict["xml:lang"] ?? attributeDict["lang"]
                 text = ""
             }
@@ -179,8 +202,8 @@ private final class XMPCollector: NSObject, XMLParserDelegate {
     }
 
     private static let attributePrefixes: [String: String] = [
-        "dc": Namespace.dc, "photoshop": Namespace.photoshop, "xmpRights": Namespace.xmpRights,
-        "Iptc4xmpCore": Namespace.iptcCore,
+        "dc": XMPNamespace.dc, "photoshop": XMPNamespace.photoshop, "xmpRights": XMPNamespace.xmpRights,
+        "Iptc4xmpCore": XMPNamespace.iptcCore, "Iptc4xmpExt": XMPNamespace.iptcExtension, "plus": XMPNamespace.plus,
     ]
 
     func parser(_ parser: XMLParser, foundCharacters string: String) {
@@ -200,7 +223,7 @@ private final class XMPCollector: NSObject, XMLParserDelegate {
             current = nil
             return
         }
-        if namespaceURI == Namespace.rdf && elementName == "li" {
+        if namespaceURI == XMPNamespace.rdf && elementName == "li" {
             values[property, default: []].append((currentLanguage, text))
             text = ""
             currentLanguage = nil

@@ -28,7 +28,7 @@ public struct PreviewRenderer: Sendable {
         let renderer = RenditionRenderer(settings: RenditionSettings(), parallelism: 1)
         let size = RenditionSettings.fit(probed.width, probed.height, in: (width, probed.height))
         let spec = RenditionSpec(role: .thumbnail, width: size.width, height: size.height, format: .jpeg)
-        let set = try renderer.render(bytes, plan: [spec], credit: EmbeddedCredit(artist: nil, copyright: nil))
+        let set = try renderer.render(bytes, plan: [spec], rights: EmbeddedRights(artist: nil, copyright: nil))
         let rendition = set.renditions[0]
         return Preview(jpeg: rendition.data, width: rendition.width, height: rendition.height)
     }

@@ -27,7 +27,8 @@ public struct RenderedSet: Sendable {
 /// included); a profile that cannot be applied is ignored with a warning and the pixels are
 /// converted as libvips converts untagged images. Smaller widths are derived from that decoded image in memory, and the
 /// encodes run in parallel. Every output loses all metadata of the source and carries
-/// fresh EXIF with only the credit (``ExifWriter``).
+/// fresh EXIF with only the credit (``ExifWriter``) and fresh XMP with only the rights
+/// (``XMPWriter``).
 public struct RenditionRenderer: Sendable {
     public var settings: RenditionSettings
     /// How many encodes of one image run at once.
@@ -42,14 +43,14 @@ public struct RenditionRenderer: Sendable {
     /// - Throws: ``QuarantineReason/undecodable(detail:)`` when the source's pixels do not
     ///   decode, ``QuarantineReason/renderFailed(detail:)`` when decoded pixels could not be
     ///   resized or encoded.
-    public func render(_ source: Data, plan: [RenditionSpec], credit: EmbeddedCredit) throws(QuarantineReason)
+    public func render(_ source: Data, plan: [RenditionSpec], rights: EmbeddedRights) throws(QuarantineReason)
         -> RenderedSet
     {
         guard !plan.isEmpty else { throw .renderFailed(detail: "empty rendition plan") }
         return try RenderPriority.lowered { () throws(QuarantineReason) -> RenderedSet in
             let decoded = try decode(source) { upright in Self.decodeWidth(for: plan, upright: upright) }
             do throws(VipsError) {
-                var set = try render(decoded, plan: plan, credit: credit)
+                var set = try render(decoded, plan: plan, rights: rights)
                 set.warnings = decoded.warnings
                 return set
             } catch {
@@ -58,7 +59,29 @@ public struct RenditionRenderer: Sendable {
         }
     }
 
-    private func render(_ source: DecodedSource, plan: [RenditionSpec], credit: EmbeddedCredit) throws(VipsError)
+    /// The print-quality download: the source decoded at `spec`'s width (the original
+    /// size unless `downloads.maxLongSide` is smaller), upright, 8-bit sRGB, JPEG at
+    /// `downloads.quality`, with the same EXIF and XMP as the renditions and nothing else.
+    ///
+    /// - Throws: as ``render(_:plan:rights:)``.
+    public func renderDownload(_ source: Data, spec: RenditionSpec, rights: EmbeddedRights) throws(QuarantineReason)
+        -> RenderedRendition
+    {
+        try RenderPriority.lowered { () throws(QuarantineReason) -> RenderedRendition in
+            let decoded = try decode(source) { _ in spec.width }
+            do throws(VipsError) {
+                let image = decoded.image
+                let data = try encode(
+                    image, as: .jpeg, exif: ExifWriter.block(for: rights), xmp: XMPWriter.packet(for: rights),
+                    jpegQuality: settings.download.quality)
+                return RenderedRendition(spec: spec, width: image.width, height: image.height, data: data)
+            } catch {
+                throw .renderFailed(detail: error.message)
+            }
+        }
+    }
+
+    private func render(_ source: DecodedSource, plan: [RenditionSpec], rights: EmbeddedRights) throws(VipsError)
         -> RenderedSet
     {
         let decoded = source.image
@@ -67,14 +90,15 @@ public struct RenditionRenderer: Sendable {
             try Self.resized(decoded, to: size)
         }
         let bySize = Dictionary(uniqueKeysWithValues: zip(sizes, scaled))
-        let exif = ExifWriter.block(for: credit)
-        let burnCredit = settings.burnCredit ? credit.copyright : nil
+        let exif = ExifWriter.block(for: rights)
+        let xmp = XMPWriter.packet(for: rights)
+        let burnCredit = settings.burnCredit ? rights.copyright : nil
         // WebP and AVIF encode several times slower than JPEG; large before small.
         let renditions = try parallelMap(plan, cost: { $0.width * ($0.format == .jpeg ? 1 : 4) }) {
             spec throws(VipsError) in
             var image = bySize[Size(spec)]!
             if spec.role == .carousel, let burnCredit { image = try Self.withCreditLine(image, text: burnCredit) }
-            let data = try encode(image, as: spec.format, exif: exif)
+            let data = try encode(image, as: spec.format, exif: exif, xmp: xmp)
             return RenderedRendition(spec: spec, width: image.width, height: image.height, data: data)
         }
         // The placeholder shows the whole picture: from the smallest size that is no crop.
@@ -205,11 +229,7 @@ public struct RenditionRenderer: Sendable {
     }
 
     static func header(_ buffer: UnsafeRawBufferPointer) -> SourceHeader {
-        guard let pointer = gd_image_new_from_buffer(buffer.baseAddress, buffer.count, VIPS_FAIL_ON_NONE) else {
-            vips_error_clear()
-            return SourceHeader()
-        }
-        let header = VipsImageHandle(pointer)
+        guard let header = VipsImageHandle.header(of: buffer) else { return SourceHeader() }
         let transposed = (5...8).contains(header.int("orientation") ?? 1)
         return SourceHeader(
             upright: transposed ? (header.height, header.width) : (header.width, header.height),
@@ -224,7 +244,7 @@ public struct RenditionRenderer: Sendable {
         if result.hasAlpha {
             result = try .make("flatten") { gd_flatten_white(result.pointer, $0) }
         }
-        if result.interpretation != VIPS_INTERPRETATION_sRGB || result.bands != 3 {
+        if !result.isSRGB || result.bands != 3 {
             result = try .make("colourspace") { gd_colourspace(result.pointer, $0, VIPS_INTERPRETATION_sRGB) }
         }
         if result.bands > 3 {
@@ -236,14 +256,18 @@ public struct RenditionRenderer: Sendable {
         return result
     }
 
-    func encode(_ image: VipsImageHandle, as format: OutputFormat, exif: [UInt8]) throws(VipsError) -> Data {
+    func encode(
+        _ image: VipsImageHandle, as format: OutputFormat, exif: [UInt8], xmp: [UInt8], jpegQuality: Int? = nil
+    ) throws(VipsError) -> Data {
         let clean = try image.copy()
-        clean.replaceMetadata(exif: exif)
+        clean.replaceMetadata(exif: exif, xmp: xmp)
         var buffer: UnsafeMutableRawPointer?
         var length = 0
         let status: Int32
         switch format {
-        case .jpeg: status = gd_jpegsave_buffer(clean.pointer, &buffer, &length, Int32(settings.jpegQuality), 0)
+        case .jpeg:
+            status = gd_jpegsave_buffer(
+                clean.pointer, &buffer, &length, Int32(jpegQuality ?? settings.jpegQuality), 0)
         case .webp:
             status = gd_webpsave_buffer(
                 clean.pointer, &buffer, &length, Int32(settings.webpQuality), Int32(settings.webpEffort))

@@ -22,12 +22,22 @@ final class VipsImageHandle: @unchecked Sendable {
 
     deinit { gd_object_unref(pointer) }
 
+    /// The header of an encoded image, pixels not decoded; `nil` when libvips cannot read it.
+    static func header(of buffer: UnsafeRawBufferPointer) -> VipsImageHandle? {
+        guard let pointer = gd_image_new_from_buffer(buffer.baseAddress, buffer.count, VIPS_FAIL_ON_NONE) else {
+            vips_error_clear()
+            return nil
+        }
+        return VipsImageHandle(pointer)
+    }
+
     var width: Int { Int(vips_image_get_width(pointer)) }
     var height: Int { Int(vips_image_get_height(pointer)) }
     var bands: Int { Int(vips_image_get_bands(pointer)) }
     var bandFormat: VipsBandFormat { vips_image_get_format(pointer) }
     var interpretation: VipsInterpretation { vips_image_get_interpretation(pointer) }
     var hasAlpha: Bool { vips_image_hasalpha(pointer) != 0 }
+    var isSRGB: Bool { interpretation == VIPS_INTERPRETATION_sRGB }
 
     func hasField(_ field: String) -> Bool { gd_image_has_field(pointer, field) != 0 }
 
@@ -67,8 +77,8 @@ final class VipsImageHandle: @unchecked Sendable {
     }
 
     /// Removes every metadata field (EXIF, XMP, IPTC, ICC, orientation, …) and sets a fresh
-    /// EXIF block instead. Call on a private copy only.
-    func replaceMetadata(exif: [UInt8]) {
+    /// EXIF block and XMP packet instead (none when empty). Call on a private copy only.
+    func replaceMetadata(exif: [UInt8], xmp: [UInt8] = []) {
         if let fields = vips_image_get_fields(pointer) {
             var index = 0
             while let field = fields[index] {
@@ -81,6 +91,12 @@ final class VipsImageHandle: @unchecked Sendable {
         }
         exif.withUnsafeBytes { bytes in
             vips_image_set_blob_copy(pointer, "exif-data", bytes.baseAddress, bytes.count)
+        }
+        guard !xmp.isEmpty else { return }
+        // libvips writes it as JPEG APP1 (`http://ns.adobe.com/xap/1.0/`), the WebP `XMP `
+        // chunk and the HEIF/AVIF `mime` item.
+        xmp.withUnsafeBytes { bytes in
+            vips_image_set_blob_copy(pointer, "xmp-data", bytes.baseAddress, bytes.count)
         }
     }
 

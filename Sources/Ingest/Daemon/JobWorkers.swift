@@ -51,6 +51,13 @@ public struct JobWorkers: Service {
             default:
                 await queue.complete(job)
             }
+        case .download:
+            switch await ingestor.makeDownload(relativePath: job.path) {
+            case .failed(let message):
+                await queue.complete(job, retryAfter: Self.backOff(attempts: job.attempts), error: message)
+            default:
+                await queue.complete(job)
+            }
         case .folder, .gallery:
             do {
                 try await reconciler.reconcile(folder: job.path)

@@ -39,6 +39,12 @@ public struct RenditionStore: Sendable {
         }
     }
 
+    /// Writes one rendition (a download) beside the others of its variant.
+    public func write(_ rendition: RenderedRendition, as variant: RenditionVariant) throws {
+        try AtomicFile.makeDirectories(root + "/" + variant.directoryComponents.joined(separator: "/"))
+        try writer.write(rendition.data, to: path(of: variant, spec: rendition.spec))
+    }
+
     /// Removes temp files a crash left behind (they were never visible under a URL): those
     /// of processes that are gone, and this process's own (none is in flight at start-up,
     /// and a restarted galleryd may have its crashed predecessor's PID). Files of another

@@ -43,6 +43,15 @@ public struct ReconcilePlan: Sendable {
     public var vanishedGalleries: [String] = []
 }
 
+extension JSONEncoder {
+    /// Sorted keys: the same value always encodes to the same text.
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }
+}
+
 extension Ingestor {
     /// Compares the media folder (or one folder of it) with the catalog: galleries synced
     /// with their sidecars, then every file whose size or mtime differs from the catalog,
@@ -101,8 +110,10 @@ extension Ingestor {
     /// last run's (so every asset must be bound again).
     func settingsFingerprintChanged() async throws -> Bool {
         let settings = self.settings
-        let fingerprint = [settings.renditions.fingerprint, settings.houseCredit, settings.timeZone.identifier]
-            .joined(separator: "|")
+        let rights = (try? JSONEncoder.sorted.encode(settings.siteRights)).map { String(decoding: $0, as: UTF8.self) }
+        let fingerprint = [
+            settings.renditions.fingerprint, settings.houseCredit, settings.timeZone.identifier, rights ?? "",
+        ].joined(separator: "|")
         let previous = try await catalog.storedValue("settings-fingerprint")
         if previous != fingerprint { try await catalog.store(fingerprint, for: "settings-fingerprint") }
         return previous != nil && previous != fingerprint
@@ -148,7 +159,14 @@ extension Ingestor {
                 _ = startNext()
             }
         }
-        return try await settle(summary, galleries: plan.galleries, progress: progress)
+        let settled = try await settle(summary, galleries: plan.galleries, progress: progress)
+        // Downloads come after every web set, as in the daemon (where they are jobs of
+        // lower priority); one pass leaves none undone.
+        while let job = try await catalog.dueJobs(limit: 1, excluding: [], kinds: [.download]).first {
+            _ = await makeDownload(relativePath: job.path)
+            try await catalog.finish(job)
+        }
+        return settled
     }
 
     /// Files that looked incomplete were modified moments ago; once the settle interval has

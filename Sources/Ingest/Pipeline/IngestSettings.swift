@@ -22,6 +22,8 @@ public struct IngestSettings: Sendable {
     public var fetchPreviews: Bool
     /// Nice value of render threads (0–19): image work yields the cores to serving.
     public var renderNice: Int
+    /// The site's rights defaults (config `rights.*`), below gallery, file and admin.
+    public var siteRights: RightsTerms
 
     public init(
         mediaRoot: String, dataDirectory: String, limits: IngestLimits = IngestLimits(),
@@ -30,8 +32,9 @@ public struct IngestSettings: Sendable {
         timeZone: TimeZone = TimeZone(identifier: "Europe/Berlin") ?? .gmt,
         workers: Int = ProcessInfo.processInfo.activeProcessorCount, settleInterval: Duration = .seconds(2),
         consentDefaults: ConsentSettings = ConsentSettings(policyVersion: "1", lifetimeDays: 182, services: []),
-        fetchPreviews: Bool = true, renderNice: Int = 10
+        fetchPreviews: Bool = true, renderNice: Int = 10, siteRights: RightsTerms = RightsTerms()
     ) {
+        self.siteRights = siteRights
         self.mediaRoot = mediaRoot
         self.dataDirectory = dataDirectory
         self.limits = limits
@@ -45,5 +48,5 @@ public struct IngestSettings: Sendable {
         self.renderNice = renderNice
     }
 
-    public var binder: MetadataBinder { MetadataBinder(houseCredit: houseCredit) }
+    public var binder: MetadataBinder { MetadataBinder(houseCredit: houseCredit, siteRights: siteRights) }
 }

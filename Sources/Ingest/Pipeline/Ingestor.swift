@@ -58,6 +58,7 @@ public final class Ingestor: Sendable {
             current.settleInterval = settings.settleInterval
             current.consentDefaults = settings.consentDefaults
             current.fetchPreviews = settings.fetchPreviews
+            current.siteRights = settings.siteRights
         }
         RenderPriority.set(settings.renderNice)
     }
@@ -73,7 +74,8 @@ public final class Ingestor: Sendable {
             logger.warning("sidecar unreadable", metadata: ["folder": "\(folder)", "error": "\(error)"])
         }
         let gallery = try await catalog.syncGallery(
-            folder: folder, sidecar: loaded.sidecar, sidecarError: loaded.error)
+            folder: folder, sidecar: loaded.sidecar, sidecarError: loaded.error,
+            siteDownloads: settings.renditions.download.enabled)
         try await syncEmbeds(of: gallery)
         return gallery
     }
@@ -188,10 +190,12 @@ public final class Ingestor: Sendable {
             probed.metadata, assetID: assetID, nameInGallery: location.nameInGallery, gallery: gallery,
             settings: settings)
         let variant = RenditionVariant(
-            sourceHash: sourceHash, settings: settings.renditions, credit: text.embeddedCredit)
+            sourceHash: sourceHash, settings: settings.renditions, rights: text.embeddedRights)
         let plan = settings.renditions.plan(sourceWidth: probed.width, sourceHeight: probed.height)
-        let (renditions, placeholder, warnings) = try await renditions(
-            for: bytes, plan: plan, variant: variant, credit: text.embeddedCredit, assetID: assetID, settings: settings)
+        var (renditions, placeholder, warnings) = try await renditions(
+            for: bytes, plan: plan, variant: variant, rights: text.embeddedRights, assetID: assetID,
+            settings: settings)
+        warnings += MetadataBinder.ignoredRights(in: probed.metadata)
         for warning in warnings {
             logger.warning("ingest warning", metadata: ["path": "\(relativePath)", "warning": "\(warning)"])
         }
@@ -204,6 +208,7 @@ public final class Ingestor: Sendable {
             metadata: probed.metadata, text: text, variantKey: variant.key, placeholder: placeholder,
             warnings: warnings, ingestedAt: existing?.ingestedAt ?? now, updatedAt: now)
         try await catalog.commit(asset: asset, renditions: renditions, now: now)
+        try await scheduleDownload(of: asset, in: gallery)
         return .ingested(assetID, renditions: renditions.count)
     }
 
@@ -217,8 +222,9 @@ public final class Ingestor: Sendable {
         let text = try await bind(
             asset.metadata, assetID: asset.id, nameInGallery: asset.fileName, gallery: gallery, settings: settings)
         let variant = RenditionVariant(
-            sourceHash: asset.sourceHash, settings: settings.renditions, credit: text.embeddedCredit)
+            sourceHash: asset.sourceHash, settings: settings.renditions, rights: text.embeddedRights)
         if variant.key == asset.variantKey {
+            try await scheduleDownload(of: asset, in: gallery)
             guard text != asset.text || asset.galleryId != gallery.id else { return .unchanged }
             try await catalog.updateText(of: asset.id, to: text, galleryId: gallery.id!)
             return .updated(asset.id)
@@ -246,19 +252,22 @@ public final class Ingestor: Sendable {
             embedded: metadata,
             sidecar: gallery.sidecar?.items?[nameInGallery]
                 ?? gallery.sidecar?.items?[MediaName.display(nameInGallery)],
-            admin: try await catalog.overrides(for: assetID), galleryCredit: gallery.defaultCredit)
+            admin: try await catalog.overrides(for: assetID), galleryCredit: gallery.defaultCredit,
+            galleryRights: gallery.rights)
     }
 
     /// The rendition rows for a variant, its placeholder and the render's warnings: reused
     /// when the same bytes and credit were rendered before (same file in two galleries),
     /// else rendered and written now.
     private func renditions(
-        for bytes: Data, plan: [RenditionSpec], variant: RenditionVariant, credit: EmbeddedCredit, assetID: AssetID,
+        for bytes: Data, plan: [RenditionSpec], variant: RenditionVariant, rights: EmbeddedRights, assetID: AssetID,
         settings: IngestSettings
     ) async throws -> ([RenditionRecord], Placeholder?, [String]) {
+        // The twin's download is not taken over here: its own job finds the file on disk.
         if store.hasAll(plan, of: variant),
-            let (twin, rows) = try await catalog.assetSharingRenditions(
+            let (twin, twinRows) = try await catalog.assetSharingRenditions(
                 sourceHash: variant.sourceHash, variantKey: variant.key),
+            case let rows = twinRows.filter({ $0.role != .download }),
             Set(rows.map { $0.path.split(separator: "/").last.map(String.init) ?? "" }) == Set(plan.map(\.fileName))
         {
             let reused = rows.map { row in
@@ -270,7 +279,7 @@ public final class Ingestor: Sendable {
         }
         let renderer = RenditionRenderer(settings: settings.renditions)
         // Throws QuarantineReason: undecodable pixels, or a rendition that could not be made.
-        let rendered = try await pool.runIfActive { try renderer.render(bytes, plan: plan, credit: credit) }
+        let rendered = try await pool.runIfActive { try renderer.render(bytes, plan: plan, rights: rights) }
         try store.write(rendered, as: variant)
         let rows = rendered.renditions.map { rendition in
             RenditionRecord(

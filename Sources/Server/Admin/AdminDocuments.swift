@@ -17,6 +17,12 @@ struct AdminAssetDocument: Encodable {
     var creator: String?
     var copyright: String?
     var license: String?
+    var acquireLicensePage: String?
+    var usageTerms: LanguageAlternative?
+    var licensor: String?
+    var longDescription: String?
+    var digitalSourceType: String?
+    var aiGenerated: Bool
     var hidden: Bool
     var width: Int
     var height: Int
@@ -34,6 +40,7 @@ struct AdminAssetDocument: Encodable {
         var credit: String?
         var creator: String?
         var hidden: Bool?
+        var rights: TextOverrides
 
         // Unset overrides are written as null, so the admin page can tell "none" apart.
         func encode(to encoder: any Encoder) throws {
@@ -44,9 +51,19 @@ struct AdminAssetDocument: Encodable {
             try container.encode(credit, forKey: .credit)
             try container.encode(creator, forKey: .creator)
             try container.encode(hidden, forKey: .hidden)
+            try container.encode(rights.license, forKey: .license)
+            try container.encode(rights.acquireLicensePage, forKey: .acquireLicensePage)
+            try container.encode(rights.usageTerms, forKey: .usageTerms)
+            try container.encode(rights.licensor, forKey: .licensor)
+            try container.encode(rights.longDescription, forKey: .longDescription)
+            try container.encode(rights.digitalSourceType, forKey: .digitalSourceType)
+            try container.encode(rights.aiGenerated, forKey: .aiGenerated)
         }
 
-        enum CodingKeys: String, CodingKey { case caption, alt, headline, credit, creator, hidden }
+        enum CodingKeys: String, CodingKey {
+            case caption, alt, headline, credit, creator, hidden
+            case license, acquireLicensePage, usageTerms, licensor, longDescription, digitalSourceType, aiGenerated
+        }
     }
 
     init(_ view: AdminAssetView) {
@@ -65,6 +82,12 @@ struct AdminAssetDocument: Encodable {
         creator = text.creator
         copyright = text.copyright
         license = text.license
+        acquireLicensePage = text.acquireLicensePage
+        usageTerms = text.usageTerms
+        licensor = text.licensor
+        longDescription = text.longDescription
+        digitalSourceType = text.digitalSourceType
+        aiGenerated = text.aiGenerated ?? false
         hidden = view.override?.hidden ?? false
         width = asset.width
         height = asset.height
@@ -72,10 +95,13 @@ struct AdminAssetDocument: Encodable {
         let override = view.override
         overrides = Overrides(
             caption: override?.caption, alt: override?.alt, headline: override?.headline, credit: override?.credit,
-            creator: override?.creator, hidden: override?.hidden)
+            creator: override?.creator, hidden: override?.hidden, rights: override?.rights ?? TextOverrides())
         embedded = asset.metadata
         warnings = asset.warnings
-        renditions = view.renditions.sorted { ($0.role, $0.width) < ($1.role, $1.width) }.map(\.document)
+        renditions = view.renditions.filter { $0.role != .download }.sorted {
+            ($0.role, $0.width) < ($1.role, $1.width)
+        }
+        .map(\.document)
     }
 }
 
@@ -88,6 +114,12 @@ struct AdminGalleryDocument: Encodable {
     var defaultCredit: String?
     var order: [String]
     var published: Bool
+    var license: String?
+    var acquireLicensePage: String?
+    var usageTerms: LanguageAlternative?
+    var licensor: String?
+    /// Whether the gallery's photos offer a download (its setting, else the site's).
+    var downloads: Bool
     var sidecarError: String?
     var items: [AdminAssetDocument]
 
@@ -100,6 +132,11 @@ struct AdminGalleryDocument: Encodable {
         defaultCredit = gallery.defaultCredit
         order = gallery.displayOrder ?? []
         published = gallery.published
+        license = gallery.rights?.license
+        acquireLicensePage = gallery.rights?.acquireLicensePage
+        usageTerms = gallery.rights?.usageTerms
+        licensor = gallery.rights?.licensor
+        downloads = gallery.downloads
         sidecarError = gallery.sidecarError
         items = view.assets.map(AdminAssetDocument.init)
     }

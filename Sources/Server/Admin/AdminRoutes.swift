@@ -140,7 +140,7 @@ struct AdminRoutes {
     /// editors correct texts; only admins unpublish.
     static let assetFieldScopes: [String: AdminScope] =
         Dictionary(uniqueKeysWithValues: EditableAssetField.allCases.map { ($0.rawValue, .editor) })
-        .merging(["hidden": .admin]) { $1 }
+        .merging(["hidden": .admin, "usageTerms": .editor, "aiGenerated": .editor]) { $1 }
 
     static func assetPatch(_ request: Request, context: GalleryRequestContext) async throws -> AssetPatch {
         let body = try await JSONRequest(request, allowedFields: Set(assetFieldScopes.keys))
@@ -157,9 +157,11 @@ struct AdminRoutes {
         var patch = AssetPatch()
         for field in EditableAssetField.allCases {
             if let value = try body.optionalString(field.rawValue, maximumLength: maximumTextLength) {
-                patch.texts[field] = value.flatMap(TextNormalizer.clean)
+                patch.texts[field] = try Self.checked(field.rawValue, value.flatMap(TextNormalizer.clean))
             }
         }
+        patch.usageTerms = try body.optionalLanguageAlternative("usageTerms", maximumLength: maximumTextLength)
+        patch.aiGenerated = try body.optionalBool("aiGenerated")
         if let hidden = try body.optionalBool("hidden") {
             guard let hidden else { throw JSONRequest.invalid("hidden", "must be true or false") }
             patch.hidden = hidden
@@ -168,9 +170,38 @@ struct AdminRoutes {
         return patch
     }
 
+    /// Rights addresses must be http(s) URLs (they become links, JSON-LD and XMP); a
+    /// Digital Source Type a URI or a code of the IPTC vocabulary (stored as its URI).
+    static func checked(_ field: String, _ value: String?) throws -> String? {
+        guard let value else { return nil }
+        switch field {
+        case "license", "acquireLicensePage":
+            guard let address = RightsTerms.webAddress(value) else {
+                throw JSONRequest.invalid(field, "must be an absolute http or https URL")
+            }
+            return address
+        case "digitalSourceType":
+            guard let type = DigitalSourceType(validating: value) else {
+                throw JSONRequest.invalid(
+                    field, "must be a URI of the IPTC Digital Source Type vocabulary or one of its codes")
+            }
+            return type.uri
+        default: return value
+        }
+    }
+
     static func galleryPatch(_ request: Request) async throws -> GalleryPatch {
         let body = try await JSONRequest(
-            request, allowedFields: ["title", "summary", "defaultCredit", "order", "published"])
+            request,
+            allowedFields: [
+                "title", "summary", "defaultCredit", "order", "published", "license", "acquireLicensePage",
+                "usageTerms", "licensor", "downloads",
+            ])
+        func text(_ field: String) throws -> String?? {
+            try body.optionalString(field, maximumLength: 2048).map {
+                try checked(field, $0.flatMap(TextNormalizer.clean))
+            }
+        }
         return GalleryPatch(
             title: try body.optionalString("title", maximumLength: 500).map { $0.flatMap(TextNormalizer.clean) },
             summary: try body.optionalString("summary", maximumLength: maximumTextLength).map {
@@ -180,7 +211,10 @@ struct AdminRoutes {
                 $0.flatMap(TextNormalizer.clean)
             },
             order: try body.optionalStringArray("order", maximumCount: 10_000, maximumLength: 1000),
-            published: try body.optionalBool("published"))
+            published: try body.optionalBool("published"), license: try text("license"),
+            acquireLicensePage: try text("acquireLicensePage"),
+            usageTerms: try body.optionalLanguageAlternative("usageTerms", maximumLength: maximumTextLength),
+            licensor: try text("licensor"), downloads: try body.optionalBool("downloads"))
     }
 
     /// The `limit` query parameter: absent → `default`, else a whole number in 1...maximum

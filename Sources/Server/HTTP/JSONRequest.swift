@@ -1,4 +1,5 @@
 import Foundation
+import GalleryCore
 import Hummingbird
 
 /// A JSON value as sent, with booleans and numbers kept apart (JSONSerialization on Linux
@@ -91,6 +92,33 @@ struct JSONRequest {
             return .some(text)
         default: throw Self.invalid(field, "must be a string or null")
         }
+    }
+
+    /// A text in several languages: absent → `nil`, `null` → `.some(nil)`, a string (every
+    /// language) or an object of language tags to strings → `.some(value)`.
+    func optionalLanguageAlternative(_ field: String, maximumLength: Int) throws -> LanguageAlternative?? {
+        var texts: [String: String] = [:]
+        switch object[field] {
+        case nil: return nil
+        case .null: return .some(nil)
+        case .string: texts["x-default"] = try optionalString(field, maximumLength: maximumLength)!!
+        case .object(let languages) where !languages.isEmpty && languages.count <= 20:
+            for (language, value) in languages {
+                guard case .string(let text) = value, text.count <= maximumLength,
+                    !text.unicodeScalars.contains(where: { $0.value == 0 })
+                else {
+                    throw Self.invalid(
+                        field, "must map language tags to strings of at most \(maximumLength) characters")
+                }
+                texts[language] = text
+            }
+        default: throw Self.invalid(field, "must be a string, an object of language tags to strings, or null")
+        }
+        for tag in texts.keys where LanguageAlternative([tag: "x"]) == nil {
+            throw Self.invalid(field, "has \"\(tag)\", which is no language tag (de, en, x-default, …)")
+        }
+        // Only empty texts: the override is removed, as with every other text.
+        return .some(LanguageAlternative(texts))
     }
 
     func requiredString(_ field: String, maximumLength: Int) throws -> String {

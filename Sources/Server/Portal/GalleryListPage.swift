@@ -6,6 +6,8 @@ struct GalleryListPage {
     /// The cursor of the next page, if there is one.
     var next: String? = nil
     let strings: PortalStrings
+    /// `site.publicURL` (see ``GalleryPage/publicURL``).
+    var publicURL: String? = nil
 
     func render() -> String {
         var main = "<h1>" + HTML.escape(strings[.galleries]) + "</h1>\n"
@@ -23,7 +25,8 @@ struct GalleryListPage {
         }
         let layout = PageLayout(strings: strings, path: "/")
         return layout.document(
-            title: strings[.galleries] + " – " + strings[.siteName], main: main, consentButton: false)
+            title: strings[.galleries] + " – " + strings[.siteName], main: main,
+            head: PageMetadata.list(list, strings: strings, publicURL: publicURL), consentButton: false)
     }
 
     func entry(_ gallery: GallerySummary) -> String {

@@ -11,6 +11,9 @@ struct GalleryPage {
     var linksToList = true
     /// Service id → display name, from the consent settings.
     var serviceNames: [String: String] = [:]
+    /// `site.publicURL`, for the canonical link, link previews and structured data;
+    /// without it, the tags that need an absolute URL are left out.
+    var publicURL: String? = nil
 
     /// The carousel stage is at most 60rem wide; below that it spans the viewport.
     static let carouselSizes = "(min-width: 62rem) 60rem, 100vw"
@@ -20,7 +23,8 @@ struct GalleryPage {
         let layout = PageLayout(strings: strings, path: "/galleries/" + document.slug)
         return layout.document(
             title: document.title + " – " + strings[.siteName], main: main(),
-            afterMain: ConsentPanel(strings: strings).render())
+            afterMain: ConsentPanel(strings: strings).render(),
+            head: PageMetadata.gallery(document, strings: strings, publicURL: publicURL))
     }
 
     func main() -> String {
@@ -87,7 +91,41 @@ struct GalleryPage {
         if let caption = item.caption, !caption.isEmpty {
             html += "<p class=\"caption\">" + HTML.escape(caption) + "</p>\n"
         }
-        html += "<p class=\"credit\">" + HTML.escape(item.credit) + "</p>\n</figcaption>\n</figure>\n</div>\n"
+        html += "<p class=\"credit\">" + HTML.escape(item.credit)
+        if let disclosure = BoundText.disclosure(aiGenerated: item.aiGenerated, sourceType: item.digitalSourceType) {
+            let label = strings[disclosure == .edited ? .aiEdited : .aiGenerated]
+            html += " <strong class=\"ai-label\">" + HTML.escape(label) + "</strong>"
+        }
+        html += "</p>\n"
+        html += rights(item)
+        html += "</figcaption>\n</figure>\n</div>\n"
+        return html
+    }
+
+    /// The download link with its size, the usage terms and the licence link.
+    func rights(_ item: GalleryItem) -> String {
+        var html = ""
+        if let download = item.download {
+            let label = strings.format(
+                .download,
+                [
+                    "width": strings.pixels(download.width), "height": strings.pixels(download.height),
+                    "size": strings.fileSize(download.bytes),
+                ])
+            html += "<p class=\"download\"><a" + HTML.attribute("href", download.url)
+            html += HTML.attribute("download", download.fileName) + ">" + HTML.escape(label) + "</a></p>\n"
+        }
+        let language = strings.locale.rawValue
+        if let terms = item.usageTermsByLanguage.flatMap({ LanguageAlternative($0)?.text(for: language) })
+            ?? item.usageTerms
+        {
+            html += "<p class=\"usage-terms\"><span class=\"label\">" + HTML.escape(strings[.usageTerms])
+            html += ":</span> " + HTML.escape(terms) + "</p>\n"
+        }
+        if let license = item.license {
+            html += "<p class=\"license\"><a" + HTML.attribute("href", license) + " rel=\"license\">"
+            html += HTML.escape(strings[.license]) + "</a></p>\n"
+        }
         return html
     }
 

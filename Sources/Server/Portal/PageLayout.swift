@@ -7,8 +7,10 @@ struct PageLayout {
 
     var locale: PortalLocale { strings.locale }
 
+    /// `head`: more of the head, already HTML (the page's description, link-preview tags
+    /// and structured data, ``PageMetadata``).
     func document(
-        title: String, main: String, afterMain: String = "", stylesheet: String = "portal.css",
+        title: String, main: String, afterMain: String = "", head: String = "", stylesheet: String = "portal.css",
         script: String? = "portal.js", consentButton: Bool = true
     ) -> String {
         let other = locale.other
@@ -22,7 +24,7 @@ struct PageLayout {
             <title>\(HTML.escape(title))</title>
             <link rel="icon" href="/assets/icon.svg" type="image/svg+xml">
             <link rel="stylesheet" href="/assets/\(stylesheet)">
-
+            \(head)
             """
         if let script { html += "<script type=\"module\" src=\"/assets/\(script)\"></script>\n" }
         html += """

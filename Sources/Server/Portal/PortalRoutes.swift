@@ -9,6 +9,8 @@ import Hummingbird
 /// (notice, preview, external link) as the JSON.
 struct PortalRoutes: Sendable {
     let galleries: GalleryRoutes
+    /// `site.publicURL`; `nil` (configured empty) leaves out the tags that need absolute URLs.
+    let publicURL: String?
     let assets = PortalAssets()
 
     /// Galleries per page of the portal's list.
@@ -33,7 +35,8 @@ struct PortalRoutes: Sendable {
                 list in
                 let page = GalleryDocumentCache.slice(list, limit: Self.pageSize, after: after)
                 return GalleryListPage(
-                    list: page.list, next: page.next.map(GalleryListSlice.cursor(after:)), strings: strings
+                    list: page.list, next: page.next.map(GalleryListSlice.cursor(after:)), strings: strings,
+                    publicURL: publicURL
                 ).render()
             }
             return Self.html(page)
@@ -54,8 +57,10 @@ struct PortalRoutes: Sendable {
                 var document = gallery.document
                 document.embeds = await galleries.embeds(gallery.embeds, consent: ResolvedConsent(settings: settings))
                 let names = Dictionary(settings.enabledServices.map { ($0.id, $0.name) }, uniquingKeysWith: { $1 })
-                return GalleryPage(document: document, strings: strings, linksToList: others, serviceNames: names)
-                    .render()
+                return GalleryPage(
+                    document: document, strings: strings, linksToList: others, serviceNames: names,
+                    publicURL: publicURL
+                ).render()
             }
             return Self.html(page)
         }

@@ -18,6 +18,19 @@ struct PortalStrings: Sendable {
         return text
     }
 
+    /// A file size as people read it: `4,2 MB` (German) or `4.2 MB`, `850 kB` (SI units).
+    func fileSize(_ bytes: Int) -> String {
+        let megabytes = Double(bytes) / 1_000_000
+        if megabytes < 1 { return "\(max(1, Int((Double(bytes) / 1000).rounded()))) kB" }
+        let tenths = Int((megabytes * 10).rounded())
+        let text = "\(tenths / 10)" + (locale == .de ? "," : ".") + "\(tenths % 10)"
+        return text + " MB"
+    }
+
+    /// A pixel count with the locale's thousands separator omitted (`5120`), as image
+    /// sizes are written.
+    func pixels(_ value: Int) -> String { String(value) }
+
     /// The table in this locale as a JSON object, for portal.js.
     func json() -> String {
         var object: [String: String] = [:]
@@ -37,6 +50,7 @@ struct PortalStrings: Sendable {
         case embedsHeading, loadOnce, allowAlways, viewOn, newWindow, noPreview, hideEmbed, withdrawService
         case embedLoaded, embedRemoved, noscript, notFoundTitle, notFoundText, noGalleries, backToList
         case footerNote, adminTitle, share, shareOn, shareByEmail, moreGalleries
+        case aiGenerated, aiEdited, download, usageTerms, license, listDescription
     }
 
     // swift-format-ignore
@@ -122,6 +136,19 @@ struct PortalStrings: Sendable {
         .noGalleries: ("Es ist noch keine Galerie veröffentlicht.", "No gallery has been published yet."),
         .backToList: ("Alle Galerien", "All galleries"),
         .moreGalleries: ("Weitere Galerien", "More galleries"),
+        // EU AI Act Art. 50: visible beside the credit, read by screen readers with it.
+        .aiGenerated: ("KI-generiert", "AI-generated"),
+        .aiEdited: ("mit KI bearbeitet", "AI-edited"),
+        .download: (
+            "Herunterladen (Druckqualität, {width} × {height} px, {size})",
+            "Download (print quality, {width} × {height} px, {size})"
+        ),
+        .usageTerms: ("Nutzungsbedingungen", "Terms of use"),
+        .license: ("Lizenz", "Licence"),
+        .listDescription: (
+            "Pressefotos zur freien redaktionellen Verwendung, mit Bildunterschriften und Bildnachweisen.",
+            "Press photos for editorial use, with captions and credits."
+        ),
         .footerNote: (
             "Bilder und Texte dieser Seite kommen von diesem Server. Inhalte sozialer Netzwerke werden erst nach Ihrer Zustimmung geladen.",
             "Images and texts on this page come from this server. Social network content loads only after you consent."

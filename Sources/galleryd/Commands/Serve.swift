@@ -2,6 +2,7 @@ import ArgumentParser
 import Catalog
 import Configuration
 import Foundation
+import GalleryCore
 import Hummingbird
 import Imaging
 import Ingest
@@ -34,6 +35,24 @@ struct Serve: AsyncParsableCommand {
         return extra
     }
 
+    /// Link previews, the canonical link and structured data need absolute URLs, and
+    /// galleryd never takes them from a request's Host header: without `site.publicURL`
+    /// those tags are left out, and a loopback address helps no one outside this machine.
+    static func checkPublicURL(_ publicURL: String, logger: Logger) {
+        guard let address = RightsTerms.webAddress(publicURL), let host = URLComponents(string: address)?.host
+        else {
+            logger.warning(
+                "site.publicURL is not an http(s) address: gallery pages go without canonical link, og:image and image URLs in their structured data",
+                metadata: ["site.publicURL": "\(publicURL)"])
+            return
+        }
+        if host == "127.0.0.1" || host == "localhost" || host == "::1" || host == "[::1]" {
+            logger.notice(
+                "site.publicURL is a loopback address: link previews and structured data will point at this machine only",
+                metadata: ["site.publicURL": "\(publicURL)"])
+        }
+    }
+
     func run() async throws {
         let configuration = try await common.load(extra: extraFlags)
         let logger = bootstrapLogging(level: configuration.logLevel)
@@ -41,6 +60,7 @@ struct Serve: AsyncParsableCommand {
             printError("galleryd: media folder \(configuration.mediaRoot) does not exist or is not a folder")
             throw ExitCode.failure
         }
+        Self.checkPublicURL(configuration.publicURL, logger: logger)
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 

@@ -44,6 +44,7 @@ struct GallerydConfiguration: Sendable {
     var consentLogKeyFile: String?
     var consentCheckpointEvents: Int
     var consentCheckpointInterval: Duration
+    var siteRights: RightsTerms
 
     var catalogPath: String { dataDirectory + "/catalog.sqlite" }
 
@@ -51,7 +52,8 @@ struct GallerydConfiguration: Sendable {
         IngestSettings(
             mediaRoot: mediaRoot, dataDirectory: dataDirectory, limits: limits, renditions: renditions,
             houseCredit: houseCredit, timeZone: timeZone, workers: workers, settleInterval: settleInterval,
-            consentDefaults: consentDefaults, fetchPreviews: fetchPreviews, renderNice: renderNice)
+            consentDefaults: consentDefaults, fetchPreviews: fetchPreviews, renderNice: renderNice,
+            siteRights: siteRights)
     }
 
     func serverSettings() throws -> ServerSettings {
@@ -176,7 +178,11 @@ struct GallerydConfiguration: Sendable {
             webpQuality: try config.int("renditions.webpQuality", default: 78, in: 1...100),
             avifQuality: try config.int("renditions.avifQuality", default: 55, in: 1...100),
             webpEffort: try config.int("renditions.webpEffort", default: 2, in: 0...6),
-            burnCredit: config.bool(forKey: "renditions.burnCredit", default: false))
+            burnCredit: config.bool(forKey: "renditions.burnCredit", default: false),
+            download: DownloadSettings(
+                enabled: config.bool(forKey: "downloads.enabled", default: true),
+                quality: try config.int("downloads.quality", default: 92, in: 1...100),
+                maxLongSide: try config.int("downloads.maxLongSide", default: 0, in: 0...65_535)))
         let levelName = config.string(forKey: "log.level", default: "info")
         guard let level = Logger.Level(rawValue: levelName) else {
             throw ConfigurationError(description: "log.level \(levelName) is not a log level")
@@ -188,6 +194,7 @@ struct GallerydConfiguration: Sendable {
         pollInterval = .seconds(max(1, try config.int("watch.pollSeconds", default: 10, in: 0...86_400)))
         gracePeriod = .seconds(Int(try config.double("collect.graceHours", default: 24, in: 0...87_600) * 3600))
         publicURL = config.string(forKey: "site.publicURL", default: "http://127.0.0.1:8080")
+        siteRights = try Self.rights(config)
         // Beside the config file unless configured; only this default may be missing.
         let servicesDefault = paths.fileFolder.map { $0 + "/consent.yaml" } ?? "./config/consent.yaml"
         consentServicesFile = paths.path("consent.servicesFile", in: config, default: servicesDefault)
@@ -203,6 +210,28 @@ struct GallerydConfiguration: Sendable {
         consentCheckpointEvents = try config.int("consent.checkpointEvents", default: 100, in: 1...1_000_000)
         consentCheckpointInterval = .milliseconds(
             Int(try config.double("consent.checkpointMinutes", default: 10, in: 0.01...1440) * 60_000))
+    }
+
+    /// The site's rights defaults (`rights.*`). Addresses must be http(s) URLs: a
+    /// mistyped one stops start-up rather than being published in every photo.
+    static func rights(_ config: ConfigReader) throws -> RightsTerms {
+        func address(_ key: String) throws -> String? {
+            let value = config.string(forKey: ConfigKey(key), default: "")
+            guard !value.isEmpty else { return nil }
+            guard let address = RightsTerms.webAddress(value) else {
+                throw ConfigurationError(description: "\(key) \(value) is not an http or https URL")
+            }
+            return address
+        }
+        let terms = LanguageAlternative(
+            [
+                "de": config.string(forKey: "rights.usageTerms.de", default: ""),
+                "en": config.string(forKey: "rights.usageTerms.en", default: ""),
+            ])
+        let licensor = config.string(forKey: "rights.licensor", default: "")
+        return RightsTerms(
+            license: try address("rights.license"), acquireLicensePage: try address("rights.acquireLicensePage"),
+            usageTerms: terms, licensor: licensor.isEmpty ? nil : licensor)
     }
 
     /// The consent service catalog file. A configured file that cannot be read is an error

@@ -25,7 +25,7 @@ final class TestEnvironment: @unchecked Sendable {
         renditions: RenditionSettings = TestEnvironment.renditions, limits: IngestLimits = IngestLimits(),
         consent: ConsentSettings = ConsentSettings(policyVersion: "1", lifetimeDays: 182, services: []),
         fetchPreviews: Bool = true, consentLog: ConsentLogOptions = ConsentLogOptions(),
-        statementTrace: (@Sendable (String) -> Void)? = nil
+        statementTrace: (@Sendable (String) -> Void)? = nil, siteRights: RightsTerms = RightsTerms()
     ) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("galleryd-test-\(UUID().uuidString)")
         media = root.appendingPathComponent("media")
@@ -35,7 +35,7 @@ final class TestEnvironment: @unchecked Sendable {
         settings = IngestSettings(
             mediaRoot: media.path, dataDirectory: data.path, limits: limits, renditions: renditions, workers: 2,
             settleInterval: .milliseconds(300), consentDefaults: consent,
-            fetchPreviews: fetchPreviews)
+            fetchPreviews: fetchPreviews, siteRights: siteRights)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         catalog = try Catalog(

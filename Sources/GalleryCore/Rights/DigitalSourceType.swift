@@ -1,0 +1,60 @@
+import Foundation
+
+/// How an image was made, as the IPTC Photo Metadata Standard's Digital Source Type
+/// (`Iptc4xmpExt:DigitalSourceType`, IPTC Photo Metadata Standard 2023.2 §"Digital Source
+/// Type") names it: a URI of the IPTC NewsCodes vocabulary
+/// `http://cv.iptc.org/newscodes/digitalsourcetype/`, e.g. `…/trainedAlgorithmicMedia`.
+public struct DigitalSourceType: Hashable, Sendable {
+    public static let vocabulary = "http://cv.iptc.org/newscodes/digitalsourcetype/"
+
+    public let uri: String
+
+    /// A URI (http or https, with a host), or a bare code of the vocabulary
+    /// (`trainedAlgorithmicMedia`, expanded to its URI); `nil` for anything else.
+    public init?(validating text: String) {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !trimmed.isEmpty, trimmed.count <= 64, trimmed.allSatisfy({ $0.isASCII && $0.isLetter }) {
+            self.uri = Self.vocabulary + trimmed
+            return
+        }
+        guard let url = RightsTerms.webAddress(trimmed) else { return nil }
+        // The vocabulary is written with http and https alike; one spelling keeps codes comparable.
+        if let code = Self.code(in: url) {
+            self.uri = Self.vocabulary + code
+        } else {
+            self.uri = url
+        }
+    }
+
+    /// The vocabulary's code (`trainedAlgorithmicMedia`), when the URI is one of its terms.
+    public var code: String? { Self.code(in: uri) }
+
+    private static func code(in uri: String) -> String? {
+        for prefix in [
+            "http://cv.iptc.org/newscodes/digitalsourcetype/", "https://cv.iptc.org/newscodes/digitalsourcetype/",
+        ]
+        where uri.hasPrefix(prefix) {
+            let code = String(uri.dropFirst(prefix.count))
+            return !code.isEmpty && code.allSatisfy({ $0.isASCII && $0.isLetter }) ? code : nil
+        }
+        return nil
+    }
+
+    /// What the EU AI Act's transparency duty (Regulation (EU) 2024/1689, Art. 50) asks to
+    /// show for this kind of image: made by a generative model, or a photo altered with one.
+    public var aiDisclosure: AIDisclosure? {
+        switch code {
+        case "trainedAlgorithmicMedia", "algorithmicMedia": .generated
+        case "compositeWithTrainedAlgorithmicMedia", "compositeSynthetic": .edited
+        default: nil
+        }
+    }
+}
+
+/// The label an AI-generated or AI-altered image carries beside its credit.
+public enum AIDisclosure: String, Sendable, Codable {
+    /// Made by an AI model ("KI-generiert").
+    case generated
+    /// A photo altered or combined with AI-made parts ("mit KI bearbeitet").
+    case edited
+}

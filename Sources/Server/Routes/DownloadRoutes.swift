@@ -1,0 +1,57 @@
+import Foundation
+import GalleryCore
+import Hummingbird
+
+/// `GET /downloads/<sha256>/<key>/<width>/<file name>`: a print-quality download, saved
+/// under the name the URL ends with (`Content-Disposition: attachment`, RFC 6266, with
+/// `filename*` in UTF-8 per RFC 8187). Immutable like a rendition; several megabytes, so
+/// streamed from disk rather than kept in memory.
+struct DownloadRoutes {
+    let renditionsRoot: String
+    static let cacheControl = "public, max-age=31536000, immutable"
+
+    func register(on router: Router<GalleryRequestContext>) {
+        let resolvedRoot = RenditionRoutes.resolve(renditionsRoot) ?? renditionsRoot
+        let fileIO = FileIO()
+        router.get("/downloads/**") { request, context -> Response in
+            let urlPath = context.parameters.getCatchAll().joined(separator: "/")
+            guard let (relative, fileName) = DownloadName.resolve(urlPath: urlPath),
+                let resolved = RenditionRoutes.resolve(renditionsRoot + "/" + relative),
+                resolved.hasPrefix(resolvedRoot + "/"),
+                let size = (try? FileManager.default.attributesOfItem(atPath: resolved))?[.size] as? Int
+            else {
+                throw ProblemDetails(.notFound, detail: "no download at this address")
+            }
+            // The bytes are named by the first three parts; the name only changes the header.
+            let etag = "\"" + urlPath.split(separator: "/").prefix(3).joined(separator: "-") + "\""
+            if EntityTag.matches(request.headers[.ifNoneMatch], etag) {
+                return EntityTag.notModified(etag: etag, cacheControl: Self.cacheControl)
+            }
+            var headers: HTTPFields = [
+                .contentType: OutputFormat.jpeg.mime, .eTag: etag, .cacheControl: Self.cacheControl,
+                .acceptRanges: "bytes", .init("X-Content-Type-Options")!: "nosniff",
+                .contentDisposition: Self.contentDisposition(fileName: fileName),
+            ]
+            if let range = try ByteRange.requested(request, size: size, etag: etag) {
+                headers[.contentRange] = "bytes \(range.lowerBound)-\(range.upperBound)/\(size)"
+                headers[.contentLength] = String(range.count)
+                let body = try await fileIO.loadFile(path: resolved, range: range, context: context)
+                return Response(status: .partialContent, headers: headers, body: body)
+            }
+            headers[.contentLength] = String(size)
+            return Response(
+                status: .ok, headers: headers, body: try await fileIO.loadFile(path: resolved, context: context))
+        }
+    }
+
+    /// `attachment; filename="ascii.jpg"; filename*=UTF-8''percent-encoded.jpg`. The name
+    /// is already sanitised (letters, digits, `-`, `_`, `.`), so no quote or control
+    /// character can reach the header.
+    static func contentDisposition(fileName: String) -> String {
+        // RFC 8187 attr-char: ALPHA / DIGIT / "!" / "#" / "$" / "&" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~"
+        let attrChar = CharacterSet(
+            charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$&+-.^_`|~")
+        let encoded = fileName.addingPercentEncoding(withAllowedCharacters: attrChar) ?? "download.jpg"
+        return "attachment; filename=\"\(DownloadName.asciiFallback(fileName))\"; filename*=UTF-8''\(encoded)"
+    }
+}
