@@ -34,6 +34,15 @@ SAMPLE = REPO / "media" / "Auftaktkonferenz Digitale Modellkommunen"
 
 GALLERY = "auftaktkonferenz-digitale-modellkommunen"
 PROBE = "sicherheitsprobe"
+AI_GALLERY = "ki-beispiel"
+# The site's rights defaults, as an operator configures them (rights.* in galleryd.yaml).
+SITE_RIGHTS = {
+    "GALLERYD_RIGHTS_LICENSE": "https://www.wirtschaft.nrw/bildrechte",
+    "GALLERYD_RIGHTS_ACQUIRE_LICENSE_PAGE": "https://www.wirtschaft.nrw/presse/lizenz",
+    "GALLERYD_RIGHTS_LICENSOR": "MWIDE NRW",
+    "GALLERYD_RIGHTS_USAGE_TERMS_DE": "Nur zur redaktionellen Berichterstattung unter Angabe der Quelle",
+    "GALLERYD_RIGHTS_USAGE_TERMS_EN": "Editorial use only, with the credit",
+}
 XSS_CAPTION = 'Bildunterschrift mit <img src=x onerror=alert(1)> und <script>alert(2)</script> & "Zitat"'
 
 # One embed per configured service; the URLs are the platforms' own forms.
@@ -109,6 +118,34 @@ def write_media(root: Path) -> None:
         encoding="utf-8",
     )
 
+    # An image its maker marked as made by a generative model (IPTC Digital Source Type).
+    ai = root / "KI-Beispiel"
+    ai.mkdir()
+    image = Image.new("RGB", (1200, 800), (90, 140, 90))
+    ImageDraw.Draw(image).ellipse([300, 150, 900, 650], fill=(230, 200, 60))
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=85)
+    (ai / "ki-bild.jpg").write_bytes(with_xmp(buffer.getvalue(), AI_XMP))
+    (ai / "gallery.yaml").write_text(
+        "title: KI-Beispiel\nitems:\n  ki-bild.jpg:\n    caption: Eine KI-generierte Sonne über einer Wiese\n",
+        encoding="utf-8")
+
+
+AI_XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:Iptc4xmpExt="http://iptc.org/std/Iptc4xmpExt/2008-02-29/"
+ xmlns:dc="http://purl.org/dc/elements/1.1/">
+<dc:creator><rdf:Seq><rdf:li>Bildgenerator</rdf:li></rdf:Seq></dc:creator>
+<Iptc4xmpExt:DigitalSourceType>http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia</Iptc4xmpExt:DigitalSourceType>
+</rdf:Description></rdf:RDF></x:xmpmeta>
+<?xpacket end="w"?>"""
+
+
+def with_xmp(jpeg: bytes, packet: str) -> bytes:
+    """The JPEG with an XMP APP1 segment after SOI, as editors write it."""
+    payload = b"http://ns.adobe.com/xap/1.0/\x00" + packet.encode("utf-8")
+    return jpeg[:2] + b"\xff\xe1" + (len(payload) + 2).to_bytes(2, "big") + payload + jpeg[2:]
+
 
 class Galleryd:
     """A running `galleryd serve` on a free loopback port."""
@@ -142,6 +179,7 @@ class Galleryd:
         env = dict(os.environ)
         env["GALLERYD_CONSENT_SERVICES_FILE"] = str(self.consent_services_file())
         env["GALLERYD_SITE_PUBLIC_URL"] = self.origin
+        env.update(SITE_RIGHTS)
         # Fewer widths make the first ingest faster; the portal shows whatever the JSON lists.
         env.setdefault("GALLERYD_RENDITIONS_CAROUSEL_WIDTHS", "640,1024,1600")
         env.update(self.environment)
@@ -205,9 +243,12 @@ class Galleryd:
         try:
             document = self.get_json(f"/api/v1/galleries/{GALLERY}")
             probe = self.get_json(f"/api/v1/galleries/{PROBE}")
+            ai = self.get_json(f"/api/v1/galleries/{AI_GALLERY}")
         except (urllib.error.URLError, ConnectionError):
             return False
-        return len(document.get("items", [])) == 6 and len(probe.get("items", [])) == 2
+        # Downloads are made after every web set: ready once every photo has its download.
+        items = document.get("items", []) + probe.get("items", []) + ai.get("items", [])
+        return len(items) == 9 and all("download" in item for item in items)
 
     def get_json(self, path: str, headers: dict | None = None):
         request = urllib.request.Request(self.origin + path, headers=headers or {})

@@ -406,10 +406,17 @@ def test_without_javascript_the_gallery_is_a_list_of_figures(galleryd):
     assert headers["Referrer-Policy"] == "no-referrer"
     assert " style=" not in html and "<script>" not in html.replace('<script type="module"', "")
     # The embed placeholders are on the page too; a third-party address appears only as the
-    # target of a link the visitor follows (API.md: "externalLink").
+    # target of a link the visitor follows (API.md: "externalLink"), or as data no browser
+    # fetches: the JSON-LD block (licence pages) and link-preview tags naming this site.
     assert html.count('<section class="embed"') == len(EMBEDS)
-    for match in re.finditer(r"https?://", html):
-        assert html[match.start() - 6:match.start()] == 'href="', html[match.start() - 80:match.end() + 40]
+    data_block = re.search(r'<script type="application/ld\+json">.*?</script>', html, re.S)
+    assert data_block, "structured data"
+    page = html.replace(data_block.group(0), "")
+    for match in re.finditer(r"https?://", page):
+        before = page[match.start() - 9:match.start()]
+        own = page.startswith(galleryd.origin + "/", match.start())
+        assert before.endswith('href="') or (own and before == 'content="'), \
+            page[match.start() - 80:match.end() + 40]
 
 
 def test_without_javascript_the_browser_shows_every_figure(galleryd):
