@@ -34,7 +34,7 @@ struct RightsTests {
         #expect(DigitalSourceType(validating: "algorithmicMedia")?.aiDisclosure == .generated)
         #expect(DigitalSourceType(validating: "digitalCapture")?.aiDisclosure == nil)
         #expect(DigitalSourceType(validating: "https://example.org/own-vocabulary/x")?.aiDisclosure == nil)
-        for refused in ["not a uri", "javascript:alert(1)", "trained-algorithmic", "", "<x>"] {
+        for refused in ["not a uri", "javascript:alert(1)", "trained-algorithmic", "KI", "aiGenerated", "", "<x>"] {
             #expect(DigitalSourceType(validating: refused) == nil, "\(refused)")
         }
     }
@@ -94,6 +94,24 @@ struct RightsTests {
                 "plus:LicensorURL ignored: not an http(s) address",
                 "Iptc4xmpExt:DigitalSourceType ignored: not a URI",
             ])
+    }
+
+    @Test("a sidecar's unusable rights values are named, for the log, and not taken")
+    func sidecarProblems() {
+        var sidecar = GallerySidecar(
+            items: [
+                "b.jpg": TextOverrides(license: "javascript:alert(1)", digitalSourceType: "KI"),
+                "a.jpg": TextOverrides(acquireLicensePage: "https://ok.example/buy"),
+            ])
+        sidecar.license = "data:text/html,x"
+        sidecar.acquireLicensePage = "https://ok.example/lizenz"
+        #expect(
+            sidecar.rightsProblems == [
+                "license ignored: not an http(s) address", "b.jpg: license ignored: not an http(s) address",
+                "b.jpg: digitalSourceType ignored: not a URI or IPTC code",
+            ])
+        #expect(sidecar.rights.validated().terms.license == nil)
+        #expect(sidecar.rights.validated().terms.acquireLicensePage == "https://ok.example/lizenz")
     }
 
     @Test("the Digital Source Type makes an item AI-generated; a person's word overrides it")

@@ -4,8 +4,12 @@ import GRDB
 extension Catalog {
     /// Queues work for a path. Queuing a path that is already queued replaces its job and
     /// makes it due now, so a burst of events for one file does the work once.
-    public func enqueue(_ paths: [String], kind: JobRecord.Kind, now: Date = Date()) async throws {
+    /// `notBefore`: not taken before then (a download waits for publishing to pause).
+    public func enqueue(
+        _ paths: [String], kind: JobRecord.Kind, notBefore: Date? = nil, now: Date = Date()
+    ) async throws {
         guard !paths.isEmpty else { return }
+        let due = notBefore?.timeIntervalSince1970 ?? 0
         try await pool.write { db in
             var generation = try Int.fetchOne(db, sql: "SELECT MAX(generation) FROM job") ?? 0
             for path in paths {
@@ -13,12 +17,12 @@ extension Catalog {
                 try db.execute(
                     sql: """
                         INSERT INTO job (path, kind, enqueuedAt, notBefore, attempts, generation)
-                        VALUES (?, ?, ?, 0, 0, ?)
+                        VALUES (?, ?, ?, ?, 0, ?)
                         ON CONFLICT(kind, path) DO UPDATE SET
-                            enqueuedAt = excluded.enqueuedAt, notBefore = 0,
+                            enqueuedAt = excluded.enqueuedAt, notBefore = excluded.notBefore,
                             attempts = 0, lastError = NULL, generation = excluded.generation
                         """,
-                    arguments: [path, kind, now, generation])
+                    arguments: [path, kind, now, due, generation])
             }
         }
     }
@@ -38,6 +42,17 @@ extension Catalog {
             )
             .limit(limit)
             .fetchAll(db)
+        }
+    }
+
+    /// Holds every queued download until `until` at least: while photos are being
+    /// published, their downloads wait (a download made meanwhile would take cores from
+    /// the next web set).
+    public func holdDownloads(until: Date) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE job SET notBefore = MAX(notBefore, ?) WHERE kind = ?",
+                arguments: [until.timeIntervalSince1970, JobRecord.Kind.download])
         }
     }
 

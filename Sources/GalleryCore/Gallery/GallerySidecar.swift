@@ -35,6 +35,23 @@ public struct GallerySidecar: Codable, Sendable, Equatable {
     /// Print-quality downloads for this gallery (the site's `downloads.enabled` otherwise).
     public var downloads: Bool?
 
+    /// Rights values that are not taken (they are read, not refused): addresses that are no
+    /// http(s) URL, a Digital Source Type that is no URI — of the gallery and of each entry.
+    public var rightsProblems: [String] {
+        var problems = rights.validated().problems
+        for (name, entry) in (items ?? [:]).sorted(by: { $0.key < $1.key }) {
+            for (field, value) in [("license", entry.license), ("acquireLicensePage", entry.acquireLicensePage)] {
+                if let value, RightsTerms.webAddress(value) == nil {
+                    problems.append("\(name): \(field) ignored: not an http(s) address")
+                }
+            }
+            if let value = entry.digitalSourceType, DigitalSourceType(validating: value) == nil {
+                problems.append("\(name): digitalSourceType ignored: not a URI or IPTC code")
+            }
+        }
+        return problems
+    }
+
     /// The rights fields as one value.
     public var rights: RightsTerms {
         RightsTerms(

@@ -9,11 +9,20 @@ public struct DigitalSourceType: Hashable, Sendable {
 
     public let uri: String
 
-    /// A URI (http or https, with a host), or a bare code of the vocabulary
+    /// The vocabulary's terms (cv.iptc.org/newscodes/digitalsourcetype, 2024), which may be
+    /// given by their code alone.
+    public static let codes: Set<String> = [
+        "digitalCapture", "computationalCapture", "negativeFilm", "positiveFilm", "print", "humanEdits",
+        "minorHumanEdits", "compositeCapture", "algorithmicallyEnhanced", "dataDrivenMedia", "digitalArt",
+        "virtualRecording", "compositeSynthetic", "trainedAlgorithmicMedia", "compositeWithTrainedAlgorithmicMedia",
+        "algorithmicMedia", "screenCapture",
+    ]
+
+    /// A URI (http or https, with a host), or a code of the vocabulary
     /// (`trainedAlgorithmicMedia`, expanded to its URI); `nil` for anything else.
     public init?(validating text: String) {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if !trimmed.isEmpty, trimmed.count <= 64, trimmed.allSatisfy({ $0.isASCII && $0.isLetter }) {
+        if Self.codes.contains(trimmed) {
             self.uri = Self.vocabulary + trimmed
             return
         }

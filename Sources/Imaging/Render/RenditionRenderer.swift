@@ -62,13 +62,16 @@ public struct RenditionRenderer: Sendable {
     /// The print-quality download: the source decoded at `spec`'s width (the original
     /// size unless `downloads.maxLongSide` is smaller), upright, 8-bit sRGB, JPEG at
     /// `downloads.quality`, with the same EXIF and XMP as the renditions and nothing else.
+    /// Runs at nice 19 and outside ``VipsRuntime/heavySteps``: the next photo's web
+    /// renditions come first.
     ///
     /// - Throws: as ``render(_:plan:rights:)``.
     public func renderDownload(_ source: Data, spec: RenditionSpec, rights: EmbeddedRights) throws(QuarantineReason)
         -> RenderedRendition
     {
-        try RenderPriority.lowered { () throws(QuarantineReason) -> RenderedRendition in
-            let decoded = try decode(source) { _ in spec.width }
+        try RenderPriority.lowered(to: RenderPriority.downloadNice) {
+            () throws(QuarantineReason) -> RenderedRendition in
+            let decoded = try decode(source, heavyStep: false) { _ in spec.width }
             do throws(VipsError) {
                 let image = decoded.image
                 let data = try encode(
@@ -162,14 +165,18 @@ public struct RenditionRenderer: Sendable {
     /// Decodes with the embedded profile applied; with an unusable profile (judged from its
     /// header, or refused by libvips) as if untagged. `undecodable` only when the pixels
     /// themselves do not decode.
-    func decode(_ source: Data, width: (_ upright: (width: Int, height: Int)) -> Int) throws(QuarantineReason)
-        -> DecodedSource
-    {
+    ///
+    /// `heavyStep`: whether the decode counts against ``VipsRuntime/heavySteps``. A print
+    /// download does not: it is bounded on its own (one at a time, on its own thread) and
+    /// must never hold a slot the next photo's web renditions wait for.
+    func decode(
+        _ source: Data, heavyStep: Bool = true, width: (_ upright: (width: Int, height: Int)) -> Int
+    ) throws(QuarantineReason) -> DecodedSource {
         let result: Result<DecodedSource, QuarantineReason> = source.withUnsafeBytes { buffer in
             let header = Self.header(buffer)
             let width = width(header.upright)
-            VipsRuntime.heavySteps.wait()
-            defer { VipsRuntime.heavySteps.signal() }
+            if heavyStep { VipsRuntime.heavySteps.wait() }
+            defer { if heavyStep { VipsRuntime.heavySteps.signal() } }
             // Decode while the source bytes are still alive; later steps read memory only.
             func untagged(because problem: String) -> Result<DecodedSource, QuarantineReason> {
                 do throws(VipsError) {

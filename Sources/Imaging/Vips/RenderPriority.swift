@@ -20,9 +20,15 @@ public enum RenderPriority {
 
     private static let level = Atomic<Int>(10)
 
-    /// Runs `body` on this thread at the render priority, then restores the thread's own.
-    static func lowered<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
-        let nice = level.load(ordering: .relaxed)
+    /// The nice value of print downloads: below every web rendition (CFS weight 15 against
+    /// 110 at nice 10), so a download made in the background takes the cores only when
+    /// the next photo's web set does not want them.
+    static let downloadNice = 19
+
+    /// Runs `body` on this thread at the render priority (or `nice`, if lower), then
+    /// restores the thread's own.
+    static func lowered<T, E: Error>(to nice: Int? = nil, _ body: () throws(E) -> T) throws(E) -> T {
+        let nice = max(nice ?? 0, level.load(ordering: .relaxed))
         guard nice > 0 else { return try body() }
         let thread = id_t(gd_thread_id())
         let which = __priority_which_t(PRIO_PROCESS.rawValue)

@@ -30,8 +30,12 @@ public actor JobQueue {
         while !stopped {
             let seen = signals
             let due = (try? await catalog.dueJobs(limit: 8, excluding: inFlight)) ?? []
-            // Another worker may have claimed one of these while we waited for the read.
-            if let job = due.first(where: { !inFlight.contains(Self.key($0)) }) {
+            // Another worker may have claimed one of these while we waited for the read. One
+            // download at a time: a second would hold a worker that a new photo may need.
+            let makingDownload = inFlight.contains { $0.hasPrefix(JobRecord.Kind.download.rawValue + ":") }
+            if let job = due.first(where: {
+                !inFlight.contains(Self.key($0)) && !(makingDownload && $0.kind == .download)
+            }) {
                 inFlight.insert(Self.key(job))
                 return job
             }

@@ -26,10 +26,17 @@ public final class Ingestor: Sendable {
     public let store: RenditionStore
     let previews: PreviewFetcher
     let pool: NIOThreadPool
+    /// One thread for print downloads: at most one is made at a time, at the lowest CPU
+    /// priority (a thread that only ever makes downloads never needs its priority raised
+    /// back, which an unprivileged process may not do).
+    let downloadPool: NIOThreadPool
     let logger: Logger
     /// The media root with symlinks resolved, to tell whether a link points inside it.
     let resolvedMediaRoot: String
     private let currentSettings: Mutex<IngestSettings>
+    /// Sidecar problems already logged (folder and text): a gallery is synced for each of
+    /// its files, the warning is given once.
+    private let reportedSidecarProblems = Mutex<Set<String>>([])
 
     public init(settings: IngestSettings, catalog: Catalog, logger: Logger) throws {
         self.currentSettings = Mutex(settings)
@@ -40,6 +47,8 @@ public final class Ingestor: Sendable {
         self.resolvedMediaRoot = resolvedPath(settings.mediaRoot) ?? settings.mediaRoot
         self.pool = NIOThreadPool(numberOfThreads: settings.workers)
         pool.start()
+        self.downloadPool = NIOThreadPool(numberOfThreads: 1)
+        downloadPool.start()
         VipsRuntime.start()
         RenderPriority.set(settings.renderNice)
     }
@@ -65,6 +74,7 @@ public final class Ingestor: Sendable {
 
     public func shutdown() async {
         try? await pool.shutdownGracefully()
+        try? await downloadPool.shutdownGracefully()
     }
 
     /// Brings the catalog's gallery for a folder up to date with its sidecar.
@@ -72,6 +82,10 @@ public final class Ingestor: Sendable {
         let loaded = SidecarLoader.load(folderPath: settings.mediaRoot + "/" + folder)
         if let error = loaded.error {
             logger.warning("sidecar unreadable", metadata: ["folder": "\(folder)", "error": "\(error)"])
+        }
+        for problem in loaded.sidecar?.rightsProblems ?? []
+        where reportedSidecarProblems.withLock({ $0.insert(folder + "\u{1F}" + problem).inserted }) {
+            logger.warning("sidecar value ignored", metadata: ["folder": "\(folder)", "problem": "\(problem)"])
         }
         let gallery = try await catalog.syncGallery(
             folder: folder, sidecar: loaded.sidecar, sidecarError: loaded.error,
@@ -208,7 +222,7 @@ public final class Ingestor: Sendable {
             metadata: probed.metadata, text: text, variantKey: variant.key, placeholder: placeholder,
             warnings: warnings, ingestedAt: existing?.ingestedAt ?? now, updatedAt: now)
         try await catalog.commit(asset: asset, renditions: renditions, now: now)
-        try await scheduleDownload(of: asset, in: gallery)
+        try await scheduleDownload(of: asset, in: gallery, published: true)
         return .ingested(assetID, renditions: renditions.count)
     }
 
