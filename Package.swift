@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
         .package(
@@ -63,6 +64,16 @@ let package = Package(
             dependencies: [
                 "GalleryCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The catalog's storage on PostgreSQL, for several machines (catalog.url postgres://…).
+        .target(
+            name: "PostgresCatalog",
+            dependencies: [
+                "Catalog",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -147,6 +158,17 @@ let package = Package(
         .testTarget(
             name: "ImagingTests",
             dependencies: ["Imaging", "GalleryFixtures"],
+            swiftSettings: swiftSettings
+        ),
+        // One suite for every storage implementation: SQLite files and a throwaway
+        // PostgreSQL cluster (initdb + pg_ctl in a temp folder, Unix socket only).
+        .testTarget(
+            name: "StorageTests",
+            dependencies: [
+                "Catalog", "PostgresCatalog",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -246,6 +246,14 @@ extension Catalog {
                 table.add(column: "rights", .jsonText)
             }
         }
+        migrator.registerMigration("v10-job-leases") { db in
+            // A claimed job is leased to its worker until a time; a worker that dies leaves
+            // a lease that runs out (JobStore).
+            try db.alter(table: "job") { table in
+                table.add(column: "leaseOwner", .text)
+                table.add(column: "leaseUntil", .double)
+            }
+        }
         return migrator
     }
 }

@@ -1,10 +1,11 @@
 public import Foundation
 import GRDB
 
-extension Catalog {
+/// The job store of one machine: jobs in the SQLite catalog.
+extension Catalog: JobStore {
     /// Queues work for a path. Queuing a path that is already queued replaces its job and
-    /// makes it due now, so a burst of events for one file does the work once.
-    /// `notBefore`: not taken before then (a download waits for publishing to pause).
+    /// makes it due (now, or at `notBefore`: a download waits for publishing to pause), so
+    /// a burst of events for one file does the work once. A held job keeps its lease.
     public func enqueue(
         _ paths: [String], kind: JobRecord.Kind, notBefore: Date? = nil, now: Date = Date()
     ) async throws {
@@ -27,21 +28,42 @@ extension Catalog {
         }
     }
 
+    public func claim(
+        limit: Int, kinds: Set<JobRecord.Kind>? = nil, owner: String, lease: TimeInterval, now: Date = Date()
+    ) async throws -> [JobRecord] {
+        let moment = now.timeIntervalSince1970
+        return try await pool.write { db in
+            var request = JobRecord.filter(Column("notBefore") <= moment)
+                .filter(Column("leaseUntil") == nil || Column("leaseUntil") <= moment)
+            if let kinds { request = request.filter(kinds.map(\.rawValue).contains(Column("kind"))) }
+            var jobs = try request.order(
+                Column("kind") == JobRecord.Kind.download.rawValue, Column("enqueuedAt"), Column("path")
+            )
+            .limit(limit).fetchAll(db)
+            for index in jobs.indices {
+                jobs[index].leaseOwner = owner
+                jobs[index].leaseUntil = moment + lease
+                try db.execute(
+                    sql: "UPDATE job SET leaseOwner = ?, leaseUntil = ? WHERE kind = ? AND path = ?",
+                    arguments: [owner, moment + lease, jobs[index].kind, jobs[index].path])
+            }
+            return jobs
+        }
+    }
+
     /// Jobs that are due, oldest first, downloads after every other kind (a photo is
-    /// published before any print file is made); skipping the paths in `excluding` (being
-    /// worked on, so one path is never processed twice at once); of `kinds` only, if given.
+    /// published before any print file is made), held or not; of `kinds` only, if given.
+    /// For a one-shot pass that has the queue to itself (`galleryd ingest`).
     public func dueJobs(
-        limit: Int, excluding: Set<String>, kinds: Set<JobRecord.Kind>? = nil, now: Date = Date()
+        limit: Int, kinds: Set<JobRecord.Kind>? = nil, now: Date = Date()
     ) async throws -> [JobRecord] {
         try await pool.read { db in
             var request = JobRecord.filter(Column("notBefore") <= now.timeIntervalSince1970)
-                .filter(!excluding.contains(Column("path")))
             if let kinds { request = request.filter(kinds.map(\.rawValue).contains(Column("kind"))) }
             return try request.order(
                 Column("kind") == JobRecord.Kind.download.rawValue, Column("enqueuedAt"), Column("path")
             )
-            .limit(limit)
-            .fetchAll(db)
+            .limit(limit).fetchAll(db)
         }
     }
 
@@ -56,12 +78,17 @@ extension Catalog {
         }
     }
 
-    /// Removes a finished job, unless the path was queued again while it ran.
     public func finish(_ job: JobRecord) async throws {
         try await pool.write { db in
             try db.execute(
                 sql: "DELETE FROM job WHERE kind = ? AND path = ? AND generation = ?",
                 arguments: [job.kind, job.path, job.generation])
+            if db.changesCount == 0 {
+                // Queued again while it ran: leave the new job to the next claim.
+                try db.execute(
+                    sql: "UPDATE job SET leaseOwner = NULL, leaseUntil = NULL WHERE kind = ? AND path = ?",
+                    arguments: [job.kind, job.path])
+            }
         }
     }
 
@@ -70,21 +97,41 @@ extension Catalog {
         try await pool.write { db in
             try db.execute(
                 sql: """
-                    UPDATE job SET attempts = attempts + 1, lastError = ?, notBefore = ?
+                    UPDATE job SET attempts = attempts + 1, lastError = ?, notBefore = ?,
+                        leaseOwner = NULL, leaseUntil = NULL
                     WHERE kind = ? AND path = ? AND generation = ?
                     """,
                 arguments: [error, until.timeIntervalSince1970, job.kind, job.path, job.generation])
+            if db.changesCount == 0 {
+                try db.execute(
+                    sql: "UPDATE job SET leaseOwner = NULL, leaseUntil = NULL WHERE kind = ? AND path = ?",
+                    arguments: [job.kind, job.path])
+            }
         }
     }
 
-    public func queueDepth() async throws -> Int {
+    public func releaseLeases(owner: String?) async throws {
+        try await pool.write { db in
+            if let owner {
+                try db.execute(
+                    sql: "UPDATE job SET leaseOwner = NULL, leaseUntil = NULL WHERE leaseOwner = ?", arguments: [owner])
+            } else {
+                try db.execute(sql: "UPDATE job SET leaseOwner = NULL, leaseUntil = NULL WHERE leaseOwner IS NOT NULL")
+            }
+        }
+    }
+
+    public func depth() async throws -> Int {
         try await pool.read { db in try JobRecord.fetchCount(db) }
     }
 
-    /// When the next postponed job becomes due, if any job is waiting.
+    public func queueDepth() async throws -> Int { try await depth() }
+
+    /// When a queued job next becomes claimable: its due time, or its lease's end.
     public func nextDueDate() async throws -> Date? {
         try await pool.read { db in
-            try Double.fetchOne(db, sql: "SELECT MIN(notBefore) FROM job").map { Date(timeIntervalSince1970: $0) }
+            try Double.fetchOne(db, sql: "SELECT MIN(MAX(notBefore, COALESCE(leaseUntil, 0))) FROM job")
+                .map { Date(timeIntervalSince1970: $0) }
         }
     }
 }

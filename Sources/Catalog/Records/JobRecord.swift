@@ -6,7 +6,7 @@ public import GRDB
 public struct JobRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "job"
 
-    public enum Kind: String, Codable, Sendable, DatabaseValueConvertible {
+    public enum Kind: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
         /// Ingest (or remove, if gone) one file.
         case file
         /// Compare a folder (and below) with the catalog; queue what differs.
@@ -27,4 +27,22 @@ public struct JobRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
     public var attempts: Int
     public var lastError: String?
     public var generation: Int
+    /// Who holds the job (a worker's name) and until when (seconds since 1970).
+    public var leaseOwner: String?
+    public var leaseUntil: Double?
+
+    public init(
+        path: String, kind: Kind, enqueuedAt: Date, notBefore: Double, attempts: Int, lastError: String?,
+        generation: Int, leaseOwner: String? = nil, leaseUntil: Double? = nil
+    ) {
+        self.path = path
+        self.kind = kind
+        self.enqueuedAt = enqueuedAt
+        self.notBefore = notBefore
+        self.attempts = attempts
+        self.lastError = lastError
+        self.generation = generation
+        self.leaseOwner = leaseOwner
+        self.leaseUntil = leaseUntil
+    }
 }

@@ -1,27 +1,42 @@
 public import Catalog
-import Foundation
+public import Foundation
 
-/// The persistent job queue: jobs live in the catalog (so a crash loses none and a job
-/// interrupted by one is redone on restart); this actor hands them to workers, never the
-/// same path to two workers at once, and wakes idle workers when work arrives.
+/// The persistent job queue: jobs live in a ``JobStore`` (so a crash loses none) and are
+/// claimed with a lease, so several workers — in this process or on other machines — never
+/// take the same job, and a job whose worker died is taken again once its lease runs out.
+/// This actor wakes idle workers when work arrives and lets one download run at a time.
 public actor JobQueue {
-    let catalog: Catalog
-    private var inFlight: Set<String> = []
+    let store: any JobStore
+    /// This process's name on its leases.
+    public nonisolated let owner: String
+    /// How long a claimed job is held: far longer than any render (a 100 MP photo takes
+    /// seconds), short enough that another worker takes over soon after a crash.
+    public static let lease: TimeInterval = 300
+    private var downloadsInFlight = 0
     private var waiters: [CheckedContinuation<Void, Never>] = []
     private var timer: Task<Void, Never>?
+    /// When the timer fires; a sooner due date replaces it.
+    private var timerDue: Date?
     private var stopped = false
     /// Counts wake-ups, so a worker that looked for work while a job arrived looks again
     /// instead of sleeping through it.
     private var signals = 0
 
-    public init(catalog: Catalog) {
-        self.catalog = catalog
+    public init(store: any JobStore, owner: String = JobQueue.processName()) {
+        self.store = store
+        self.owner = owner
+    }
+
+    /// `host:pid:random`: unique per process, readable in the job table.
+    public static func processName() -> String {
+        let host = ProcessInfo.processInfo.hostName
+        return "\(host):\(ProcessInfo.processInfo.processIdentifier):\(UInt32.random(in: 0...UInt32.max))"
     }
 
     /// Queues paths; a path already queued is replaced (and made due now).
     public func enqueue(_ paths: [String], kind: JobRecord.Kind) async throws {
         guard !paths.isEmpty else { return }
-        try await catalog.enqueue(paths, kind: kind)
+        try await store.enqueue(paths, kind: kind, notBefore: nil, now: Date())
         wakeAll()
     }
 
@@ -29,14 +44,12 @@ public actor JobQueue {
     public func next() async -> JobRecord? {
         while !stopped {
             let seen = signals
-            let due = (try? await catalog.dueJobs(limit: 8, excluding: inFlight)) ?? []
-            // Another worker may have claimed one of these while we waited for the read. One
-            // download at a time: a second would hold a worker that a new photo may need.
-            let makingDownload = inFlight.contains { $0.hasPrefix(JobRecord.Kind.download.rawValue + ":") }
-            if let job = due.first(where: {
-                !inFlight.contains(Self.key($0)) && !(makingDownload && $0.kind == .download)
-            }) {
-                inFlight.insert(Self.key(job))
+            // One download at a time: a second would hold a worker that a new photo may need.
+            let kinds: Set<JobRecord.Kind>? =
+                downloadsInFlight > 0 ? Set(JobRecord.Kind.allCases.filter { $0 != .download }) : nil
+            let claimed = try? await store.claim(limit: 1, kinds: kinds, owner: owner, lease: Self.lease, now: Date())
+            if let job = claimed?.first {
+                if job.kind == .download { downloadsInFlight += 1 }
                 return job
             }
             await waitForWork(unlessSignalledSince: seen)
@@ -46,11 +59,11 @@ public actor JobQueue {
 
     /// Releases a job: removed when done, or put back with a back-off.
     public func complete(_ job: JobRecord, retryAfter delay: Duration? = nil, error: String? = nil) async {
-        inFlight.remove(Self.key(job))
+        if job.kind == .download { downloadsInFlight -= 1 }
         if let delay {
-            try? await catalog.postpone(job, error: error ?? "retry", until: Date().addingTimeInterval(delay.seconds))
+            try? await store.postpone(job, error: error ?? "retry", until: Date().addingTimeInterval(delay.seconds))
         } else {
-            try? await catalog.finish(job)
+            try? await store.finish(job)
         }
         wakeAll()
     }
@@ -62,16 +75,18 @@ public actor JobQueue {
     }
 
     public var depth: Int {
-        get async { (try? await catalog.queueDepth()) ?? 0 }
+        get async { (try? await store.depth()) ?? 0 }
     }
 
     private func waitForWork(unlessSignalledSince seen: Int) async {
-        // A postponed job becomes due without anyone enqueuing: wake up for it.
-        if timer == nil, let due = try? await catalog.nextDueDate(), due > Date() {
+        // A postponed job becomes due (or a lease runs out) without anyone enqueuing: wake up for it.
+        if let due = try? await store.nextDueDate(), due > Date(), timerDue.map({ due < $0 }) ?? true {
+            timer?.cancel()
+            timerDue = due
             let delay = due.timeIntervalSinceNow
             timer = Task { [weak self] in
                 // At most an hour: a due date far off (or a corrupt one) is simply looked at again.
-                try? await Task.sleep(for: .seconds(min(max(delay, 0.05), 3600)))
+                guard (try? await Task.sleep(for: .seconds(min(max(delay, 0.05), 3600)))) != nil else { return }
                 await self?.timerFired()
             }
         }
@@ -81,6 +96,7 @@ public actor JobQueue {
 
     private func timerFired() {
         timer = nil
+        timerDue = nil
         wakeAll()
     }
 
@@ -90,8 +106,6 @@ public actor JobQueue {
         waiters.removeAll()
         for waiter in waiting { waiter.resume() }
     }
-
-    static func key(_ job: JobRecord) -> String { "\(job.kind.rawValue):\(job.path)" }
 }
 
 extension Duration {

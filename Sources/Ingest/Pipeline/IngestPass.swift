@@ -163,9 +163,7 @@ extension Ingestor {
         // Downloads come after every web set, as in the daemon (where they are jobs of
         // lower priority); one pass leaves none undone.
         // (No pause to wait for here: every web set of the pass is done.)
-        while let job = try await catalog.dueJobs(limit: 1, excluding: [], kinds: [.download], now: .distantFuture)
-            .first
-        {
+        while let job = try await catalog.dueJobs(limit: 1, kinds: [.download], now: .distantFuture).first {
             _ = await makeDownload(relativePath: job.path)
             try await catalog.finish(job)
         }

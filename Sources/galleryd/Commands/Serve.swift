@@ -66,7 +66,10 @@ struct Serve: AsyncParsableCommand {
 
         let catalog = try openCatalog(configuration, logger: logger)
         let ingestor = try Ingestor(settings: configuration.ingestSettings, catalog: catalog, logger: logger)
-        let queue = JobQueue(catalog: catalog)
+        // One machine, one SQLite catalog: leases a previous process left are void, and its
+        // interrupted jobs are taken again now rather than when their leases run out.
+        try await catalog.releaseLeases(owner: nil)
+        let queue = JobQueue(store: catalog)
         let reconciler = Reconciler(ingestor: ingestor, queue: queue, logger: logger)
         let readiness = Readiness()
         let notifier = SystemdNotifier()
