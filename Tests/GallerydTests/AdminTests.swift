@@ -29,15 +29,7 @@ struct AdminTests {
         _ = try await env.pass()
         let admin = try await env.catalog.createToken(name: "Redaktion Admin", scope: .admin).text
         let editor = try await env.catalog.createToken(name: "Bildredaktion", scope: .editor).text
-        let ingestor = env.ingestor
-        let actions = AdminActions(
-            refreshAsset: { path in _ = await ingestor.ingest(relativePath: path, settled: true) },
-            refreshGallery: { folder in
-                for path in (try? await ingestor.catalog.assetPaths(under: folder)) ?? [] {
-                    _ = await ingestor.ingest(relativePath: path, settled: true)
-                }
-            },
-            retryFile: { path in _ = await ingestor.ingest(relativePath: path, settled: true) })
+        let actions = env.adminActions
         let readiness = Readiness()
         readiness.set("startup", unmetBecause: nil)
         let server = GalleryServer(

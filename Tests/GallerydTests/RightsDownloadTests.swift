@@ -53,15 +53,7 @@ struct RightsDownloadTests {
             "Kabinett/ki.jpg", FixtureJPEG(image: .gradient(width: 900, height: 600), exif: later, xmp: ai).bytes)
         _ = try await env.pass()
         let admin = try await env.catalog.createToken(name: "Redaktion", scope: .admin).text
-        let ingestor = env.ingestor
-        let actions = AdminActions(
-            refreshAsset: { path in _ = await ingestor.ingest(relativePath: path, settled: true) },
-            refreshGallery: { folder in
-                for path in (try? await ingestor.catalog.assetPaths(under: folder)) ?? [] {
-                    _ = await ingestor.ingest(relativePath: path, settled: true)
-                }
-            },
-            retryFile: { _ in })
+        let actions = env.adminActions
         let readiness = Readiness()
         readiness.set("startup", unmetBecause: nil)
         let settings = ServerSettings(

@@ -6,6 +6,7 @@ import GalleryFixtures
 import Ingest
 import Logging
 import NIOCore
+import Server
 
 /// A media folder and a data folder in a fresh temp directory, with a real catalog and a
 /// real ingestor on them. Removed when the test ends.
@@ -42,6 +43,20 @@ final class TestEnvironment: @unchecked Sendable {
             path: data.appendingPathComponent("catalog.sqlite").path, logger: logger, consentLog: consentLog,
             statementTrace: statementTrace)
         ingestor = try Ingestor(settings: settings, catalog: catalog, logger: logger)
+    }
+
+    /// What the admin API asks the daemon to do, done here and now by this ingestor (the
+    /// daemon queues it instead).
+    var adminActions: AdminActions {
+        let ingestor = self.ingestor
+        return AdminActions(
+            refreshAsset: { path in _ = await ingestor.ingest(relativePath: path, settled: true) },
+            refreshGallery: { folder in
+                for path in (try? await ingestor.catalog.assetPaths(under: folder)) ?? [] {
+                    _ = await ingestor.ingest(relativePath: path, settled: true)
+                }
+            },
+            retryFile: { path in _ = await ingestor.ingest(relativePath: path, settled: true) })
     }
 
     deinit {
