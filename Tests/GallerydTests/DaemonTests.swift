@@ -92,7 +92,7 @@ struct DaemonTests {
             let second = try await env.catalog.asset(atPath: "Galerie/b.jpg")
             return final != nil && first == nil && second == nil
         }
-        try await eventually { try await env.catalog.queueDepth() == 0 }
+        try await eventually { try await env.catalog.depth() == 0 }
         #expect(try await daemon.gallery("galerie")?.items.count == 1)
     }
 
@@ -125,7 +125,7 @@ struct DaemonTests {
         try env.remove("Weg")
         try await eventually(timeout: .seconds(60)) {
             let gone = try await daemon.gallery("weg") == nil
-            let queued = try await env.catalog.queueDepth()
+            let queued = try await env.catalog.depth()
             return gone && queued == 0
         }
         #expect(try await env.catalog.assetPaths(under: "Weg").isEmpty)

@@ -39,7 +39,7 @@ struct FaultTests {
         try await daemon.waitUntilReady()
         try await eventually(timeout: .seconds(600), daemon.logText) {
             let published = try await daemon.gallery("galerie")?.items.count ?? 0
-            let queued = try await env.catalog.queueDepth()
+            let queued = try await env.catalog.depth()
             return published == expected && queued == 0
         }
         let document = try #require(try await daemon.gallery("galerie"))

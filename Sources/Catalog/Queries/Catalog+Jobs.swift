@@ -125,8 +125,6 @@ extension Catalog: JobStore {
         try await pool.read { db in try JobRecord.fetchCount(db) }
     }
 
-    public func queueDepth() async throws -> Int { try await depth() }
-
     /// When a queued job next becomes claimable: its due time, or its lease's end.
     public func nextDueDate() async throws -> Date? {
         try await pool.read { db in

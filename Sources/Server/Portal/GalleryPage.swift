@@ -109,7 +109,7 @@ struct GalleryPage {
             let label = strings.format(
                 .download,
                 [
-                    "width": strings.pixels(download.width), "height": strings.pixels(download.height),
+                    "width": String(download.width), "height": String(download.height),
                     "size": strings.fileSize(download.bytes),
                 ])
             html += "<p class=\"download\"><a" + HTML.attribute("href", download.url)

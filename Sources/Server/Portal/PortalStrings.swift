@@ -27,10 +27,6 @@ struct PortalStrings: Sendable {
         return text + " MB"
     }
 
-    /// A pixel count with the locale's thousands separator omitted (`5120`), as image
-    /// sizes are written.
-    func pixels(_ value: Int) -> String { String(value) }
-
     /// The table in this locale as a JSON object, for portal.js.
     func json() -> String {
         var object: [String: String] = [:]
