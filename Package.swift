@@ -72,7 +72,7 @@ let package = Package(
         .target(
             name: "PostgresCatalog",
             dependencies: [
-                "Catalog",
+                "Catalog", "GalleryCore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -165,7 +165,8 @@ let package = Package(
         .testTarget(
             name: "StorageTests",
             dependencies: [
-                "Catalog", "PostgresCatalog",
+                "Catalog", "PostgresCatalog", "GalleryCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,4 +1,5 @@
 public import Foundation
+import GalleryCore
 public import Logging
 public import PostgresNIO
 
@@ -24,6 +25,20 @@ public final class PostgresDatabase: Sendable {
         self.logger = logger
         self.runner = Task { await client.run() }
         try await migrate()
+    }
+
+    /// Runs `body` in a transaction (committed when it returns, rolled back when it
+    /// throws). The error `body` threw is rethrown as it is, so callers see a
+    /// `ConsentLogFinding` rather than PostgresNIO's wrapper, unless the rollback failed too.
+    public func transaction<Result: Sendable>(
+        _ body: (PostgresConnection) async throws -> sending Result
+    ) async throws -> sending Result {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        } catch let error as PostgresTransactionError {
+            if let thrown = error.closureError, error.rollbackError == nil { throw thrown }
+            throw error
+        }
     }
 
     /// Stops the client; queries after this fail.
@@ -55,14 +70,97 @@ public final class PostgresDatabase: Sendable {
                 "CREATE INDEX job_by_due ON job (not_before, enqueued_at)",
                 "CREATE SEQUENCE job_generation",
             ]
-        )
+        ),
+        (
+            "v2-consent-log",
+            [
+                """
+                CREATE TABLE consent_settings (
+                    id integer PRIMARY KEY CHECK (id = 1),
+                    settings text NOT NULL,
+                    updated_at timestamptz NOT NULL,
+                    updated_by text NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE consent_record (
+                    consent_id text PRIMARY KEY,
+                    granted text NOT NULL,
+                    policy_version text NOT NULL,
+                    catalog_hash text NOT NULL,
+                    granted_at timestamptz NOT NULL,
+                    expires_at timestamptz NOT NULL,
+                    withdrawn_at timestamptz,
+                    expiry_logged boolean NOT NULL DEFAULT false
+                )
+                """,
+                """
+                CREATE INDEX consent_record_unlogged_expiry ON consent_record (expires_at)
+                WHERE withdrawn_at IS NULL AND NOT expiry_logged
+                """,
+                """
+                CREATE TABLE consent_event (
+                    seq bigint PRIMARY KEY,
+                    event_id text NOT NULL UNIQUE,
+                    consent_id text NOT NULL,
+                    kind text NOT NULL,
+                    scope text NOT NULL,
+                    decisions text NOT NULL,
+                    policy_version text NOT NULL,
+                    catalog_hash text NOT NULL,
+                    locale text NOT NULL,
+                    at timestamptz NOT NULL,
+                    expires_at timestamptz,
+                    browser text NOT NULL,
+                    ip_hash text,
+                    previous_hash text NOT NULL,
+                    hash text NOT NULL
+                )
+                """,
+                "CREATE INDEX consent_event_by_consent ON consent_event (consent_id)",
+                "CREATE INDEX consent_event_by_at ON consent_event (at)",
+                // One row: the chain's head (what the next event links to), its anchor after
+                // pruning, where the keyed chain starts and the latest checkpoint's copy. An
+                // append locks it (FOR UPDATE): nodes append one at a time, to one chain.
+                """
+                CREATE TABLE consent_chain (
+                    id integer PRIMARY KEY CHECK (id = 1),
+                    head_seq bigint NOT NULL,
+                    head_hash text NOT NULL,
+                    anchor_seq bigint NOT NULL,
+                    anchor_hash text NOT NULL,
+                    pruned_at timestamptz,
+                    keyed_from bigint NOT NULL,
+                    checkpoint_seq bigint NOT NULL DEFAULT 0,
+                    checkpoint_line text
+                )
+                """,
+                """
+                INSERT INTO consent_chain (id, head_seq, head_hash, anchor_seq, anchor_hash, keyed_from)
+                VALUES (1, 0, \(ConsentEvent.genesisHash), 0, \(ConsentEvent.genesisHash), 1)
+                """,
+                """
+                CREATE TABLE audit (
+                    id bigserial PRIMARY KEY,
+                    at timestamptz NOT NULL,
+                    actor text NOT NULL,
+                    action text NOT NULL,
+                    target text NOT NULL,
+                    field text,
+                    old_value text,
+                    new_value text
+                )
+                """,
+                "CREATE INDEX audit_by_at ON audit (at)",
+            ]
+        ),
     ]
 
     /// An arbitrary fixed key for `pg_advisory_xact_lock`: galleryd's schema changes.
     static let migrationLock: Int64 = 0x6761_6C6C_6572_7964  // "galleryd"
 
     private func migrate() async throws {
-        try await client.withTransaction(logger: logger) { connection in
+        try await transaction { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", logger: logger)
             try await connection.query(
                 "CREATE TABLE IF NOT EXISTS galleryd_migration (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",

@@ -21,7 +21,7 @@ public struct PostgresJobStore: JobStore {
         guard !paths.isEmpty else { return }
         let due = notBefore?.timeIntervalSince1970 ?? 0
         let enqueuedAt = now.timeIntervalSince1970
-        try await client.withTransaction(logger: logger) { connection in
+        try await database.transaction { connection in
             for path in paths {
                 try await connection.query(
                     """
@@ -76,7 +76,7 @@ public struct PostgresJobStore: JobStore {
     }
 
     public func finish(_ job: JobRecord) async throws {
-        try await client.withTransaction(logger: logger) { connection in
+        try await database.transaction { connection in
             let deleted = try await connection.query(
                 """
                 DELETE FROM job WHERE kind = \(job.kind.rawValue) AND path = \(job.path)

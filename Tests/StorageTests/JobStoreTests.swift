@@ -1,33 +1,6 @@
 import Catalog
 import Foundation
-import Logging
-import PostgresCatalog
 import Testing
-
-/// The storage implementations every suite here runs against.
-enum StorageKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
-    case sqlite, postgres
-
-    var testDescription: String { rawValue }
-
-    /// A fresh, empty store: a new SQLite file, or a new database on the throwaway cluster.
-    func withJobStore(_ body: (any JobStore) async throws -> Void) async throws {
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
-        switch self {
-        case .sqlite:
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("galleryd-jobs-\(UUID())")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(at: folder) }
-            try await body(try Catalog(path: folder.appendingPathComponent("catalog.sqlite").path, logger: logger))
-        case .postgres:
-            let database = try await PostgresDatabase(
-                configuration: try await PostgresCluster.shared.newDatabase(), logger: logger)
-            defer { database.close() }
-            try await body(PostgresJobStore(database: database))
-        }
-    }
-}
 
 @Suite("The job store, on SQLite and on PostgreSQL", .timeLimit(.minutes(3)))
 struct JobStoreTests {
@@ -37,7 +10,7 @@ struct JobStoreTests {
         "due jobs are claimed oldest first, downloads after every other kind, each by one worker only",
         arguments: StorageKind.allCases)
     func claimOrder(_ storage: StorageKind) async throws {
-        try await storage.withJobStore { store in
+        try await storage.withStore { store in
             try await store.enqueue(["g/a.jpg", "g/b.jpg"], kind: .file, notBefore: nil, now: start)
             try await store.enqueue(["g/a.jpg"], kind: .download, notBefore: nil, now: start + 1)
             try await store.enqueue(["g/c.jpg"], kind: .file, notBefore: nil, now: start + 2)
@@ -60,7 +33,7 @@ struct JobStoreTests {
         "a worker that dies leaves a lease that runs out; another worker takes the job then",
         arguments: StorageKind.allCases)
     func leaseRunsOut(_ storage: StorageKind) async throws {
-        try await storage.withJobStore { store in
+        try await storage.withStore { store in
             try await store.enqueue(["g/a.jpg"], kind: .file, notBefore: nil, now: start)
             let held = try #require(
                 try await store.claim(limit: 1, kinds: nil, owner: "A", lease: 30, now: start).first)
@@ -77,7 +50,7 @@ struct JobStoreTests {
         "a job queued again while it is worked on survives its finish and is claimed again",
         arguments: StorageKind.allCases)
     func requeuedWhileHeld(_ storage: StorageKind) async throws {
-        try await storage.withJobStore { store in
+        try await storage.withStore { store in
             try await store.enqueue(["g/a.jpg"], kind: .file, notBefore: nil, now: start)
             let held = try #require(
                 try await store.claim(limit: 1, kinds: nil, owner: "A", lease: 300, now: start).first)
@@ -97,7 +70,7 @@ struct JobStoreTests {
         "a failed job comes back after its back-off with one more attempt; leases are released by owner",
         arguments: StorageKind.allCases)
     func postponeAndRelease(_ storage: StorageKind) async throws {
-        try await storage.withJobStore { store in
+        try await storage.withStore { store in
             try await store.enqueue(["g/a.jpg", "g/b.jpg"], kind: .file, notBefore: nil, now: start)
             let a = try #require(try await store.claim(limit: 1, kinds: nil, owner: "A", lease: 300, now: start).first)
             let b = try #require(try await store.claim(limit: 1, kinds: nil, owner: "B", lease: 300, now: start).first)
@@ -115,7 +88,7 @@ struct JobStoreTests {
 
     @Test("downloads are held while photos are published; files are not", arguments: StorageKind.allCases)
     func holdDownloads(_ storage: StorageKind) async throws {
-        try await storage.withJobStore { store in
+        try await storage.withStore { store in
             try await store.enqueue(["g/a.jpg"], kind: .download, notBefore: start + 1, now: start)
             try await store.enqueue(["g/b.jpg"], kind: .file, notBefore: nil, now: start)
             try await store.holdDownloads(until: start + 5)
@@ -130,7 +103,7 @@ struct JobStoreTests {
 
     @Test("eight workers claiming at once take each of 200 jobs exactly once", arguments: StorageKind.allCases)
     func concurrentClaims(_ storage: StorageKind) async throws {
-        try await storage.withJobStore { store in
+        try await storage.withStore { store in
             let paths = (0..<200).map { "g/bild-\($0).jpg" }
             try await store.enqueue(paths, kind: .file, notBefore: nil, now: Date())
             let taken = try await withThrowingTaskGroup(of: [String].self) { group in

@@ -182,4 +182,34 @@ public struct ConsentSettings: Codable, Sendable, Equatable {
     }
 
     public var lifetime: TimeInterval { TimeInterval(lifetimeDays) * 86_400 }
+
+    /// The settings as a catalog stores them: JSON with sorted keys.
+    public var storedJSON: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: (try? encoder.encode(self)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
+    /// Settings a catalog stored (``storedJSON``), checked again as the admin API checks
+    /// them — the catalog is not trusted blindly; `fallback` when there are none or they are
+    /// unusable.
+    public static func saved(_ json: String?, fallback: ConsentSettings) -> ConsentSettings {
+        guard let json, let saved = try? JSONDecoder().decode(ConsentSettings.self, from: Data(json.utf8)),
+            saved.problem == nil
+        else { return fallback }
+        return saved
+    }
+
+    /// The fields that differ from `previous`, as the audit log names them.
+    public func changes(from previous: ConsentSettings) -> [(field: String, old: String, new: String)] {
+        [
+            ("policyVersion", previous.policyVersion, policyVersion),
+            ("lifetimeDays", String(previous.lifetimeDays), String(lifetimeDays)),
+            (
+                "services", previous.enabledServices.map(\.id).joined(separator: ","),
+                enabledServices.map(\.id).joined(separator: ",")
+            ),
+            ("catalogHash", previous.catalogHash, catalogHash),
+        ].filter { $0.1 != $0.2 }.map { (field: $0.0, old: $0.1, new: $0.2) }
+    }
 }

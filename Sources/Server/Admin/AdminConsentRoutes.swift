@@ -61,7 +61,7 @@ struct AdminConsentRoutes {
             _ = try context.requireScope(.admin)
             let since = try AdminQuery.since(request)
             let format = try AdminQuery.oneOf("format", ["json", "csv"], in: request) ?? "json"
-            let events = try await catalog.consentEvents(since: since)
+            let events = try await catalog.consentEvents(since: since, limit: nil)
             if format == "csv" {
                 return Response(
                     status: .ok,

@@ -34,7 +34,8 @@ struct ConsentCommand: AsyncParsableCommand {
 
         func run() async throws {
             let catalog = try await openConsentLog(common)
-            let events = try await catalog.consentEvents(since: since.flatMap { try? Date($0, strategy: .iso8601) })
+            let events = try await catalog.consentEvents(
+                since: since.flatMap { try? Date($0, strategy: .iso8601) }, limit: nil)
             let signed = try catalog.consentCheckpoints()
             if let checkpoints {
                 let data = try ConsentEventExport.json([], checkpoints: signed.checkpoints, publicKey: signed.publicKey)
@@ -95,7 +96,7 @@ struct ConsentCommand: AsyncParsableCommand {
             let logger = bootstrapLogging(level: configuration.logLevel)
             let catalog = try openCatalog(configuration, logger: logger)
             do {
-                let checkpoint = try await catalog.writeConsentCheckpoint(reason: "manual", force: true)
+                let checkpoint = try await catalog.writeConsentCheckpoint(reason: "manual", now: Date(), force: true)
                 print(checkpoint?.jsonLine ?? "")
             } catch let finding as ConsentLogFinding {
                 printError("galleryd: consent log broken, no checkpoint written: \(finding.problem)")
