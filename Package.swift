@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
         .package(
@@ -74,6 +75,7 @@ let package = Package(
             dependencies: [
                 "Catalog", "GalleryCore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -115,7 +117,7 @@ let package = Package(
         .executableTarget(
             name: "galleryd",
             dependencies: [
-                "GalleryCore", "Imaging", "Catalog", "Ingest", "Server",
+                "GalleryCore", "Imaging", "Catalog", "PostgresCatalog", "Ingest", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -165,7 +167,7 @@ let package = Package(
         .testTarget(
             name: "StorageTests",
             dependencies: [
-                "Catalog", "PostgresCatalog", "GalleryCore",
+                "Catalog", "PostgresCatalog", "GalleryCore", "GalleryFixtures",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -175,7 +177,9 @@ let package = Package(
         .testTarget(
             name: "GallerydTests",
             dependencies: [
-                "galleryd", "GalleryCore", "Imaging", "Catalog", "Ingest", "Server", "GalleryFixtures",
+                "galleryd", "GalleryCore", "Imaging", "Catalog", "PostgresCatalog", "Ingest", "Server",
+                "GalleryFixtures",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

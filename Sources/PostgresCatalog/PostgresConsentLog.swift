@@ -342,9 +342,12 @@ public enum PostgresCatalogError: Error, CustomStringConvertible {
     /// A row every galleryd schema has is gone (a database edited by hand).
     case missingRow(String)
     case unreadable(String)
+    /// The server cannot be reached or refused us: the location and the reason.
+    case cannotConnect(String, String)
 
     public var description: String {
         switch self {
+        case .cannotConnect(let location, let reason): "cannot connect to \(location): \(reason)"
         case .missingRow(let table): "the catalog's \(table) row is missing"
         case .unreadable(let what): "unreadable catalog row: \(what)"
         }

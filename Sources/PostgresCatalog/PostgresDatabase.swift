@@ -1,6 +1,8 @@
+public import Catalog
 public import Foundation
 import GalleryCore
 public import Logging
+import NIOSSL
 public import PostgresNIO
 
 /// A PostgreSQL database galleryd keeps its shared state in (several machines, one
@@ -24,7 +26,71 @@ public final class PostgresDatabase: Sendable {
         self.client = client
         self.logger = logger
         self.runner = Task { await client.run() }
+        // A lease before `run()` has started waits, but PostgresNIO warns about it on every
+        // command; letting the run task start first keeps the output clean.
+        await Task.yield()
         try await migrate()
+    }
+
+    /// Connects to the database `catalog.url` names, with the password from
+    /// `catalog.passwordFile` or `GALLERYD_CATALOG_PASSWORD` (nil: none, e.g. peer or trust
+    /// authentication over the Unix socket), and brings its schema up to date. One
+    /// connection is made first, so that a wrong address, database, password or TLS mode
+    /// fails at once with the server's reason (``PostgresCatalogError/cannotConnect(_:_:)``)
+    /// instead of after the pool's retries.
+    public convenience init(location: PostgresLocation, password: String?, logger: Logger) async throws {
+        let tls = try Self.tlsConfiguration(location)
+        var probe: PostgresConnection.Configuration
+        var pooled: PostgresClient.Configuration
+        if let socket = location.socketPath {
+            probe = .init(
+                unixSocketPath: socket, username: location.user, password: password, database: location.database)
+            pooled = .init(
+                unixSocketPath: socket, username: location.user, password: password, database: location.database)
+        } else {
+            let host = location.host ?? "localhost"
+            let context = try tls.map { try NIOSSLContext(configuration: $0) }
+            probe = .init(
+                host: host, port: location.port, username: location.user, password: password,
+                database: location.database,
+                tls: context.map { location.tls == .prefer ? .prefer($0) : .require($0) } ?? .disable)
+            pooled = .init(
+                host: host, port: location.port, username: location.user, password: password,
+                database: location.database,
+                tls: tls.map { location.tls == .prefer ? .prefer($0) : .require($0) } ?? .disable)
+        }
+        probe.options.connectTimeout = .seconds(10)
+        pooled.options.connectTimeout = .seconds(10)
+        do {
+            let connection = try await PostgresConnection.connect(configuration: probe, id: 0, logger: logger)
+            try? await connection.close()
+        } catch let error as PSQLError {
+            let place = location.socketPath.map { " (socket \($0))" } ?? ""
+            throw PostgresCatalogError.cannotConnect(location.description + place, Self.reason(error))
+        }
+        try await self.init(configuration: pooled, logger: logger)
+    }
+
+    /// The TLS configuration of `sslmode` (nil: `disable`). As with libpq, `prefer` and
+    /// `require` encrypt without checking the certificate; `verify-full` checks it and the
+    /// host name, against `sslrootcert` if given.
+    static func tlsConfiguration(_ location: PostgresLocation) throws -> TLSConfiguration? {
+        guard location.tls != .disable else { return nil }
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        if location.tls != .verifyFull {
+            configuration.certificateVerification = .none
+        } else if let roots = location.rootCertificateFile {
+            configuration.trustRoots = .file(roots)
+        }
+        return configuration
+    }
+
+    /// What went wrong, in the server's or the system's words.
+    static func reason(_ error: PSQLError) -> String {
+        if let message = error.serverInfo?[.message] { return message }
+        if error.code == .sslUnsupported { return "the server does not offer TLS (sslmode=disable, or enable ssl)" }
+        if let underlying = error.underlying { return "\(underlying)" }
+        return "\(error.code)"
     }
 
     /// Runs `body` in a transaction (committed when it returns, rolled back when it

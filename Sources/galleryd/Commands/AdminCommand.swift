@@ -84,10 +84,23 @@ func openCatalog(_ common: CommonOptions) async throws -> Catalog {
     try openCatalog(try await common.load(), logger: Logger(label: "galleryd"))
 }
 
-/// Opens the catalog of a configuration's data folder, creating the folder if needed.
+/// Opens the SQLite catalog of a configuration, creating its folder if needed. A command
+/// whose stores have no PostgreSQL side yet ends with a message saying so.
 func openCatalog(_ configuration: GallerydConfiguration, logger: Logger) throws -> Catalog {
+    if case .postgres(let location) = configuration.catalogLocation {
+        printError(
+            "galleryd: this command does not work on a PostgreSQL catalog yet (catalog.url \(location)); the consent commands do"
+        )
+        throw ExitCode.failure
+    }
+    return try openSQLiteCatalog(configuration, logger: logger)
+}
+
+func openSQLiteCatalog(_ configuration: GallerydConfiguration, logger: Logger) throws -> Catalog {
     do {
-        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (configuration.catalogPath as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true)
         return try Catalog(
             path: configuration.catalogPath, logger: logger, consentLog: configuration.consentLogOptions)
     } catch {

@@ -3,6 +3,7 @@ import Catalog
 import Foundation
 import GalleryCore
 import Logging
+import PostgresCatalog
 
 /// `galleryd consent …`: the consent log for audits.
 struct ConsentCommand: AsyncParsableCommand {
@@ -94,7 +95,7 @@ struct ConsentCommand: AsyncParsableCommand {
         func run() async throws {
             let configuration = try await common.load()
             let logger = bootstrapLogging(level: configuration.logLevel)
-            let catalog = try openCatalog(configuration, logger: logger)
+            let catalog = try await openConsentLog(configuration, logger: logger)
             do {
                 let checkpoint = try await catalog.writeConsentCheckpoint(reason: "manual", now: Date(), force: true)
                 print(checkpoint?.jsonLine ?? "")
@@ -106,9 +107,26 @@ struct ConsentCommand: AsyncParsableCommand {
     }
 }
 
-/// Opens the catalog with its consent log keyed as configured.
-func openConsentLog(_ common: CommonOptions) async throws -> Catalog {
-    let configuration = try await common.load()
-    let catalog = try openCatalog(configuration, logger: Logger(label: "galleryd"))
-    return catalog
+/// The consent log of the catalog `catalog.url` names (SQLite or PostgreSQL), keyed as
+/// configured, or the command ends with a clear message.
+func openConsentLog(_ configuration: GallerydConfiguration, logger: Logger) async throws -> any ConsentLog {
+    switch configuration.catalogLocation {
+    case .sqlite:
+        return try openSQLiteCatalog(configuration, logger: logger)
+    case .postgres(let location):
+        do {
+            let database = try await PostgresDatabase(
+                location: location, password: configuration.catalogPassword, logger: logger)
+            return PostgresConsentLog(
+                database: database, dataDirectory: configuration.dataDirectory,
+                options: configuration.consentLogOptions)
+        } catch {
+            printError("galleryd: cannot open the catalog: \(error)")
+            throw ExitCode.failure
+        }
+    }
+}
+
+func openConsentLog(_ common: CommonOptions) async throws -> any ConsentLog {
+    try await openConsentLog(try await common.load(), logger: Logger(label: "galleryd"))
 }

@@ -45,8 +45,16 @@ struct GallerydConfiguration: Sendable {
     var consentCheckpointEvents: Int
     var consentCheckpointInterval: Duration
     var siteRights: RightsTerms
+    /// `catalog.url`: SQLite (the default, the data folder's `catalog.sqlite`) or PostgreSQL.
+    var catalogLocation: CatalogLocation
+    /// PostgreSQL's password: `GALLERYD_CATALOG_PASSWORD`, else `catalog.passwordFile`.
+    var catalogPassword: String?
 
-    var catalogPath: String { dataDirectory + "/catalog.sqlite" }
+    /// The SQLite catalog's file (the default one when `catalog.url` names PostgreSQL).
+    var catalogPath: String {
+        if case .sqlite(let path) = catalogLocation { return path }
+        return dataDirectory + "/catalog.sqlite"
+    }
 
     var ingestSettings: IngestSettings {
         IngestSettings(
@@ -107,8 +115,15 @@ struct GallerydConfiguration: Sendable {
         var fileFolder: String? { file.map { URL(fileURLWithPath: $0.path).deletingLastPathComponent().path } }
 
         func path(_ key: String, in config: ConfigReader, default defaultValue: String) -> String {
-            let value = config.string(forKey: ConfigKey(key), default: defaultValue)
-            if let file, let folder = fileFolder, file.reader.string(forKey: ConfigKey(key)) == value {
+            absolute(config.string(forKey: ConfigKey(key), default: defaultValue), forKey: key, in: config)
+        }
+
+        /// `value`, read for `key`, made absolute: from the config file's folder when the file
+        /// gave it, else from the working folder.
+        func absolute(_ value: String, forKey key: String, in config: ConfigReader) -> String {
+            if let file, let folder = fileFolder, file.reader.string(forKey: ConfigKey(key)) != nil,
+                config.string(forKey: ConfigKey(key)) == file.reader.string(forKey: ConfigKey(key))
+            {
                 return GallerydConfiguration.absolute(value, from: folder)
             }
             return GallerydConfiguration.absolute(value)
@@ -118,6 +133,7 @@ struct GallerydConfiguration: Sendable {
     init(reader config: ConfigReader, paths: PathResolver = PathResolver(file: nil)) throws {
         mediaRoot = paths.path("media", in: config, default: "./media")
         dataDirectory = paths.path("data", in: config, default: "./var")
+        (catalogLocation, catalogPassword) = try Self.catalog(config, paths: paths, dataDirectory: dataDirectory)
         host = config.string(forKey: "http.host", default: "127.0.0.1")
         port = try config.int("http.port", default: 8080, in: 0...65535)
         // `GALLERYD_HTTP_TRUSTED_PROXIES="10.0.0.1, ::1"` and an empty variable both work.
@@ -210,6 +226,37 @@ struct GallerydConfiguration: Sendable {
         consentCheckpointEvents = try config.int("consent.checkpointEvents", default: 100, in: 1...1_000_000)
         consentCheckpointInterval = .milliseconds(
             Int(try config.double("consent.checkpointMinutes", default: 10, in: 0.01...1440) * 60_000))
+    }
+
+    /// `catalog.url` and, for PostgreSQL, its password: from the environment
+    /// (`GALLERYD_CATALOG_PASSWORD`) or a file of its own (`catalog.passwordFile`, trailing
+    /// line breaks ignored) — never from the config file, which is often world-readable.
+    static func catalog(_ config: ConfigReader, paths: PathResolver, dataDirectory: String) throws -> (
+        CatalogLocation, String?
+    ) {
+        let url = config.string(forKey: "catalog.url", default: "")
+        guard !url.isEmpty else { return (.sqlite(path: dataDirectory + "/catalog.sqlite"), nil) }
+        let location: CatalogLocation
+        do {
+            location = try CatalogLocation(url: url) { paths.absolute($0, forKey: "catalog.url", in: config) }
+        } catch {
+            throw ConfigurationError(description: "\(error)")
+        }
+        guard case .postgres = location else { return (location, nil) }
+        if paths.file?.reader.string(forKey: "catalog.password") != nil {
+            throw ConfigurationError(
+                description:
+                    "catalog.password must not be written in the config file: use catalog.passwordFile or GALLERYD_CATALOG_PASSWORD"
+            )
+        }
+        if let password = config.string(forKey: "catalog.password"), !password.isEmpty { return (location, password) }
+        let file = config.string(forKey: "catalog.passwordFile", default: "")
+        guard !file.isEmpty else { return (location, nil) }
+        let path = paths.path("catalog.passwordFile", in: config, default: "")
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError(description: "catalog.passwordFile \(path) cannot be read")
+        }
+        return (location, String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines))
     }
 
     /// The site's rights defaults (`rights.*`). Addresses must be http(s) URLs: a

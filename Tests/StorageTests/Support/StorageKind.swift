@@ -1,6 +1,7 @@
 import Catalog
 import Foundation
 import GRDB
+import GalleryFixtures
 import Logging
 import PostgresCatalog
 import PostgresNIO
@@ -42,10 +43,11 @@ enum StorageKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
 final class StorageCatalog: Sendable {
     let kind: StorageKind
     let dataDirectory: String
-    let postgres: PostgresClient.Configuration?
+    /// The PostgreSQL catalog's `catalog.url`.
+    let postgres: String?
     private let opened = Mutex<[StorageNode]>([])
 
-    init(kind: StorageKind, dataDirectory: String, postgres: PostgresClient.Configuration?) {
+    init(kind: StorageKind, dataDirectory: String, postgres: String?) {
         self.kind = kind
         self.dataDirectory = dataDirectory
         self.postgres = postgres
@@ -58,7 +60,10 @@ final class StorageCatalog: Sendable {
         logger.logLevel = .critical
         let node: StorageNode
         if let postgres {
-            let database = try await PostgresCatalog.PostgresDatabase(configuration: postgres, logger: logger)
+            guard case .postgres(let location) = try CatalogLocation(url: postgres) else {
+                throw PostgresCluster.Unavailable(description: "\(postgres) names no PostgreSQL database")
+            }
+            let database = try await PostgresCatalog.PostgresDatabase(location: location, password: nil, logger: logger)
             node = StorageNode(
                 jobs: PostgresJobStore(database: database),
                 consentLog: PostgresConsentLog(database: database, dataDirectory: dataDirectory, options: options),

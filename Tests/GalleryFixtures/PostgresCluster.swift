@@ -1,5 +1,4 @@
 import Foundation
-import PostgresNIO
 
 #if canImport(Glibc)
     import Glibc
@@ -9,11 +8,15 @@ import PostgresNIO
 /// temp folder, listening on a Unix socket in that folder only (no TCP port), fsync off;
 /// stopped and removed when the process exits. Run as root, the server runs as the
 /// `postgres` user (`runuser`), which PostgreSQL requires. Each test gets a database of its own.
-actor PostgresCluster {
-    static let shared = PostgresCluster()
+public actor PostgresCluster {
+    public static let shared = PostgresCluster()
 
-    struct Unavailable: Error, CustomStringConvertible {
-        var description: String
+    public struct Unavailable: Error, CustomStringConvertible {
+        public var description: String
+
+        public init(description: String) {
+            self.description = description
+        }
     }
 
     private var folder: String?
@@ -21,14 +24,14 @@ actor PostgresCluster {
     nonisolated(unsafe) private static var dataFolderToStop: String?
     nonisolated(unsafe) private static var binFolder = ""
 
-    /// A new, empty database on the cluster (started on first use).
-    func newDatabase() throws -> PostgresClient.Configuration {
+    /// A new, empty database on the cluster (started on first use), as `catalog.url` names
+    /// it: `postgres://postgres@/<name>?host=<socket folder>`.
+    public func newDatabase() throws -> String {
         let folder = try startIfNeeded()
         databases += 1
         let name = "galleryd_test_\(databases)"
         try Self.run("createdb", ["-h", folder, name])
-        return PostgresClient.Configuration(
-            unixSocketPath: folder + "/.s.PGSQL.5432", username: "postgres", password: nil, database: name)
+        return "postgres://postgres@/\(name)?host=\(folder)"
     }
 
     private func startIfNeeded() throws -> String {

@@ -1,0 +1,106 @@
+import Catalog
+import Foundation
+import GalleryCore
+import GalleryFixtures
+import Logging
+import PostgresCatalog
+import PostgresNIO
+import Testing
+
+/// `catalog.url` (`GALLERYD_CATALOG_URL`) picks the catalog every subcommand works on.
+@Suite("catalog.url on the command line", .timeLimit(.minutes(3)))
+struct CatalogURLTests {
+    @Test("consent verify, export and checkpoint work on the PostgreSQL catalog GALLERYD_CATALOG_URL names")
+    func consentCommandsOnPostgres() async throws {
+        let env = try TestEnvironment()
+        // A data folder of its own: the test environment keeps a SQLite catalog in env.data.
+        let data = env.root.appendingPathComponent("node")
+        let url = try await PostgresCluster.shared.newDatabase()
+        guard case .postgres(let location) = try CatalogLocation(url: url) else { throw CancellationError() }
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let database = try await PostgresDatabase(location: location, password: nil, logger: logger)
+        defer { database.close() }
+        let log = PostgresConsentLog(
+            database: database, dataDirectory: data.path, options: ConsentLogOptions(checkpointEvents: 2))
+        var recorded: [ConsentEvent] = []
+        for index in 1...3 {
+            recorded.append(
+                try await log.record(
+                    ConsentEventDraft(
+                        consentId: "visitor-\(index)", kind: .grant, scope: .permanent, decisions: ["youtube": true],
+                        policyVersion: "1", catalogHash: "abc", locale: "de", at: Date(), expiresAt: nil,
+                        browser: "firefox", ipHash: nil)))
+        }
+        var environment = ProcessInfo.processInfo.environment
+        environment["GALLERYD_CATALOG_URL"] = url
+        func galleryd(_ arguments: String...) async throws -> ChildProcessResult {
+            try await GallerydProcess.run(
+                arguments + ["--data", data.path], in: env.root, environment: environment)
+        }
+
+        let verified = try await galleryd("consent", "verify")
+        #expect(verified.status == 0, "\(verified.error)")
+        #expect(verified.output.contains("consent log intact: 3 events, 1 checkpoints"))
+        let export = try await galleryd("consent", "export")
+        #expect(export.status == 0, "\(export.error)")
+        for event in recorded { #expect(export.output.contains(event.eventId)) }
+        let checkpoint = try await galleryd("consent", "checkpoint")
+        #expect(checkpoint.status == 0 && checkpoint.output.contains(#""seq":3"#), "\(checkpoint.error)")
+        // Nothing of this went to a SQLite catalog in the data folder.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: data.path).filter { $0.contains("sqlite") } == [])
+
+        try await database.client.query("UPDATE consent_event SET locale = 'en' WHERE seq = 2", logger: logger)
+        let broken = try await galleryd("consent", "verify")
+        #expect(broken.status == 2)
+        #expect(broken.error.contains("event 2 was altered") && broken.error.contains("seq=2"), "\(broken.error)")
+
+        // Commands whose stores have no PostgreSQL side yet say so rather than using SQLite.
+        let ingest = try await GallerydProcess.run(
+            ["ingest", "--media", env.media.path, "--data", data.path], in: env.root, environment: environment)
+        #expect(ingest.status != 0 && ingest.error.contains("does not work on a PostgreSQL catalog yet"))
+    }
+
+    @Test("a server that cannot be reached is named with its reason at once")
+    func unreachable() async throws {
+        let env = try TestEnvironment()
+        var environment = ProcessInfo.processInfo.environment
+        environment["GALLERYD_CATALOG_URL"] = "postgres://galleryd@/galleryd?host=\(env.root.path)"
+        let started = ContinuousClock.now
+        let result = try await GallerydProcess.run(
+            ["consent", "verify", "--data", env.data.path], in: env.root, environment: environment)
+        #expect(result.status == 1)
+        #expect(result.error.contains("cannot connect to postgres://galleryd@/galleryd"), "\(result.error)")
+        #expect(result.error.contains("\(env.root.path)/.s.PGSQL.5432"))
+        #expect(ContinuousClock.now - started < .seconds(30))
+    }
+
+    @Test("sqlite: in the config file is taken from the file's folder; a password there is refused")
+    func sqliteURLAndPassword() async throws {
+        let env = try TestEnvironment()
+        let folder = env.root.appendingPathComponent("etc")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let config = folder.appendingPathComponent("galleryd.yaml")
+        try Data("catalog:\n  url: sqlite:catalogs/press.sqlite\n".utf8).write(to: config)
+        let data = env.root.appendingPathComponent("node")
+        let result = try await GallerydProcess.run(
+            ["ingest", "--config", config.path, "--media", env.media.path, "--data", data.path], in: env.root)
+        #expect(result.status == 0, "\(result.error)")
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("catalogs/press.sqlite").path))
+        #expect(!FileManager.default.fileExists(atPath: data.appendingPathComponent("catalog.sqlite").path))
+
+        try Data("catalog:\n  url: postgres://galleryd@db/galleryd\n  password: hunter2\n".utf8).write(to: config)
+        let refused = try await GallerydProcess.run(
+            ["consent", "verify", "--config", config.path, "--data", env.data.path], in: env.root)
+        #expect(refused.status == 1)
+        #expect(refused.error.contains("catalog.password must not be written in the config file"))
+        #expect(!refused.error.contains("hunter2"))
+
+        try Data("catalog:\n  url: postgres://galleryd@db/galleryd\n  passwordFile: missing.secret\n".utf8).write(
+            to: config)
+        let missing = try await GallerydProcess.run(
+            ["consent", "verify", "--config", config.path, "--data", env.data.path], in: env.root)
+        #expect(missing.status == 1)
+        #expect(missing.error.contains("catalog.passwordFile \(folder.path)/missing.secret cannot be read"))
+    }
+}
