@@ -220,6 +220,24 @@ public final class PostgresDatabase: Sendable {
                 "CREATE INDEX audit_by_at ON audit (at)",
             ]
         ),
+        (
+            "v3-admin-tokens",
+            [
+                // Only the secret's SHA-256 is stored (AdminToken).
+                """
+                CREATE TABLE admin_token (
+                    id text PRIMARY KEY,
+                    name text NOT NULL,
+                    scope text NOT NULL,
+                    secret_hash text NOT NULL,
+                    created_at timestamptz NOT NULL,
+                    last_used_at timestamptz,
+                    revoked_at timestamptz
+                )
+                """,
+                "CREATE INDEX admin_token_by_name ON admin_token (name)",
+            ]
+        ),
     ]
 
     /// An arbitrary fixed key for `pg_advisory_xact_lock`: galleryd's schema changes.

@@ -10,7 +10,7 @@ import Testing
 /// `catalog.url` (`GALLERYD_CATALOG_URL`) picks the catalog every subcommand works on.
 @Suite("catalog.url on the command line", .timeLimit(.minutes(3)))
 struct CatalogURLTests {
-    @Test("consent verify, export and checkpoint work on the PostgreSQL catalog GALLERYD_CATALOG_URL names")
+    @Test("consent verify|export|checkpoint and admin token work on the PostgreSQL catalog GALLERYD_CATALOG_URL names")
     func consentCommandsOnPostgres() async throws {
         let env = try TestEnvironment()
         // A data folder of its own: the test environment keeps a SQLite catalog in env.data.
@@ -54,6 +54,13 @@ struct CatalogURLTests {
         let broken = try await galleryd("consent", "verify")
         #expect(broken.status == 2)
         #expect(broken.error.contains("event 2 was altered") && broken.error.contains("seq=2"), "\(broken.error)")
+
+        // A token made by the command authenticates through the database (every node).
+        let created = try await galleryd("admin", "token", "create", "--name", "redaktion", "--scope", "admin")
+        #expect(created.status == 0, "\(created.error)")
+        let token = created.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try await PostgresAdminStore(database: database).authenticate(token)?.scope == .admin)
+        #expect(try await galleryd("admin", "token", "list").output.contains("admin  redaktion  active"))
 
         // Commands whose stores have no PostgreSQL side yet say so rather than using SQLite.
         let ingest = try await GallerydProcess.run(

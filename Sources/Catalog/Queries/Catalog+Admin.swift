@@ -16,11 +16,10 @@ public struct AdminGalleryView: Sendable {
     public var assets: [AdminAssetView]
 }
 
-extension Catalog {
+extension Catalog: AdminTokenStore, AuditTrail {
     // MARK: Tokens
 
-    /// Creates a token; the returned text is the only time the secret exists in clear.
-    public func createToken(name: String, scope: AdminScope, now: Date = Date()) async throws -> AdminToken {
+    public func createToken(name: String, scope: AdminScope, now: Date) async throws -> AdminToken {
         let token = AdminToken.generate()
         try await pool.write { db in
             try AdminTokenRecord(id: token.id, name: name, scope: scope, secretHash: token.secretHash, createdAt: now)
@@ -31,8 +30,7 @@ extension Catalog {
         return token
     }
 
-    /// The token's record when `text` is a valid, unrevoked token (constant-time check).
-    public func authenticate(_ text: String, now: Date = Date()) async throws -> AdminTokenRecord? {
+    public func authenticate(_ text: String, now: Date) async throws -> AdminTokenRecord? {
         guard let token = AdminToken(text: text) else { return nil }
         let record = try await pool.read { db in try AdminTokenRecord.fetchOne(db, key: token.id) }
         guard let record, record.revokedAt == nil, token.matches(secretHash: record.secretHash) else { return nil }
@@ -49,8 +47,7 @@ extension Catalog {
         try await pool.read { db in try AdminTokenRecord.order(Column("createdAt")).fetchAll(db) }
     }
 
-    /// Revokes every token with this name or id; returns how many.
-    public func revokeToken(_ nameOrID: String, now: Date = Date()) async throws -> Int {
+    public func revokeToken(_ nameOrID: String, now: Date) async throws -> Int {
         try await pool.write { db in
             try db.execute(
                 sql: "UPDATE adminToken SET revokedAt = ? WHERE (name = ? OR id = ?) AND revokedAt IS NULL",
@@ -65,14 +62,16 @@ extension Catalog {
 
     // MARK: Audit
 
-    public func audit(since: Date? = nil, limit: Int = 200) async throws -> [AuditRecord] {
+    public func audit(since: Date?, limit: Int) async throws -> [AuditRecord] {
         try await pool.read { db in
             var request = AuditRecord.order(Column("id").desc).limit(max(1, min(limit, 1000)))
             if let since { request = request.filter(Column("at") >= since) }
             return try request.fetchAll(db)
         }
     }
+}
 
+extension Catalog {
     // MARK: Assets
 
     public func adminAsset(id: AssetID) async throws -> AdminAssetView? {

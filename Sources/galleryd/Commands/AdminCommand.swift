@@ -34,7 +34,7 @@ struct TokenCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let catalog = try await openCatalog(common)
+            let catalog = try await CatalogStores.open(common).adminTokens
             let token = try await catalog.createToken(name: name, scope: scope)
             printError("token for \"\(name)\" (scope \(scope.rawValue)); it will not be shown again:")
             print(token.text)
@@ -47,7 +47,7 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var common: CommonOptions
 
         func run() async throws {
-            let catalog = try await openCatalog(common)
+            let catalog = try await CatalogStores.open(common).adminTokens
             for token in try await catalog.tokens() {
                 let state = token.revokedAt.map { "revoked \($0.formatted(.iso8601))" } ?? "active"
                 let used = token.lastUsedAt.map { "last used \($0.formatted(.iso8601))" } ?? "never used"
@@ -65,7 +65,7 @@ struct TokenCommand: AsyncParsableCommand {
         var token: String
 
         func run() async throws {
-            let catalog = try await openCatalog(common)
+            let catalog = try await CatalogStores.open(common).adminTokens
             let count = try await catalog.revokeToken(token)
             guard count > 0 else {
                 printError("galleryd: no active token named \"\(token)\"")
@@ -78,18 +78,12 @@ struct TokenCommand: AsyncParsableCommand {
 
 extension AdminScope: ExpressibleByArgument {}
 
-/// Opens the catalog of the configured data folder (creating it if needed), or ends the
-/// command with a clear message.
-func openCatalog(_ common: CommonOptions) async throws -> Catalog {
-    try openCatalog(try await common.load(), logger: Logger(label: "galleryd"))
-}
-
 /// Opens the SQLite catalog of a configuration, creating its folder if needed. A command
 /// whose stores have no PostgreSQL side yet ends with a message saying so.
 func openCatalog(_ configuration: GallerydConfiguration, logger: Logger) throws -> Catalog {
     if case .postgres(let location) = configuration.catalogLocation {
         printError(
-            "galleryd: this command does not work on a PostgreSQL catalog yet (catalog.url \(location)); the consent commands do"
+            "galleryd: this command does not work on a PostgreSQL catalog yet (catalog.url \(location)); the consent and admin token commands do"
         )
         throw ExitCode.failure
     }

@@ -3,7 +3,6 @@ import Catalog
 import Foundation
 import GalleryCore
 import Logging
-import PostgresCatalog
 
 /// `galleryd consent …`: the consent log for audits.
 struct ConsentCommand: AsyncParsableCommand {
@@ -34,7 +33,7 @@ struct ConsentCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let catalog = try await openConsentLog(common)
+            let catalog = try await CatalogStores.open(common).consentLog
             let events = try await catalog.consentEvents(
                 since: since.flatMap { try? Date($0, strategy: .iso8601) }, limit: nil)
             let signed = try catalog.consentCheckpoints()
@@ -70,7 +69,7 @@ struct ConsentCommand: AsyncParsableCommand {
                 else { throw ValidationError("--public-key \(path) is no Ed25519 public key in PEM") }
                 return key
             }
-            let catalog = try await openConsentLog(common)
+            let catalog = try await CatalogStores.open(common).consentLog
             let result = try await catalog.verifyConsentChain(publicKey: pinned)
             if result.isIntact {
                 print("consent log intact: \(result.eventsChecked) events, \(result.checkpointsChecked) checkpoints")
@@ -95,7 +94,7 @@ struct ConsentCommand: AsyncParsableCommand {
         func run() async throws {
             let configuration = try await common.load()
             let logger = bootstrapLogging(level: configuration.logLevel)
-            let catalog = try await openConsentLog(configuration, logger: logger)
+            let catalog = try await CatalogStores.open(configuration, logger: logger).consentLog
             do {
                 let checkpoint = try await catalog.writeConsentCheckpoint(reason: "manual", now: Date(), force: true)
                 print(checkpoint?.jsonLine ?? "")
@@ -105,28 +104,4 @@ struct ConsentCommand: AsyncParsableCommand {
             }
         }
     }
-}
-
-/// The consent log of the catalog `catalog.url` names (SQLite or PostgreSQL), keyed as
-/// configured, or the command ends with a clear message.
-func openConsentLog(_ configuration: GallerydConfiguration, logger: Logger) async throws -> any ConsentLog {
-    switch configuration.catalogLocation {
-    case .sqlite:
-        return try openSQLiteCatalog(configuration, logger: logger)
-    case .postgres(let location):
-        do {
-            let database = try await PostgresDatabase(
-                location: location, password: configuration.catalogPassword, logger: logger)
-            return PostgresConsentLog(
-                database: database, dataDirectory: configuration.dataDirectory,
-                options: configuration.consentLogOptions)
-        } catch {
-            printError("galleryd: cannot open the catalog: \(error)")
-            throw ExitCode.failure
-        }
-    }
-}
-
-func openConsentLog(_ common: CommonOptions) async throws -> any ConsentLog {
-    try await openConsentLog(try await common.load(), logger: Logger(label: "galleryd"))
 }

@@ -64,14 +64,16 @@ final class StorageCatalog: Sendable {
                 throw PostgresCluster.Unavailable(description: "\(postgres) names no PostgreSQL database")
             }
             let database = try await PostgresCatalog.PostgresDatabase(location: location, password: nil, logger: logger)
+            let admin = PostgresAdminStore(database: database)
             node = StorageNode(
                 jobs: PostgresJobStore(database: database),
                 consentLog: PostgresConsentLog(database: database, dataDirectory: dataDirectory, options: options),
-                raw: .postgres(database))
+                adminTokens: admin, audit: admin, raw: .postgres(database))
         } else {
             let catalog = try Catalog(path: dataDirectory + "/catalog.sqlite", logger: logger, consentLog: options)
             node = StorageNode(
-                jobs: catalog, consentLog: catalog, raw: .sqlite(catalog, path: dataDirectory + "/catalog.sqlite"))
+                jobs: catalog, consentLog: catalog, adminTokens: catalog, audit: catalog,
+                raw: .sqlite(catalog, path: dataDirectory + "/catalog.sqlite"))
         }
         opened.withLock { $0.append(node) }
         return node
@@ -96,6 +98,8 @@ struct StorageNode: Sendable {
 
     let jobs: any JobStore
     let consentLog: any ConsentLog
+    let adminTokens: any AdminTokenStore
+    let audit: any AuditTrail
     let raw: Raw
 
     /// Runs SQL behind the protocols' back (what a tamperer with database access does):
