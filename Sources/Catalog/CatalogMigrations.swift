@@ -254,6 +254,17 @@ extension Catalog {
                 table.add(column: "leaseUntil", .double)
             }
         }
+        migrator.registerMigration("v11-once-grants") { db in
+            // `once` consents and the frame grants they lead to, until used (OnceGrantStore).
+            try db.create(table: "onceGrant") { table in
+                table.primaryKey("tokenHash", .text)
+                table.column("services", .jsonText).notNull()
+                table.column("policyVersion", .text).notNull()
+                table.column("catalogHash", .text).notNull()
+                table.column("embedId", .text)
+                table.column("expiresAt", .datetime).notNull().indexed()
+            }
+        }
         return migrator
     }
 }

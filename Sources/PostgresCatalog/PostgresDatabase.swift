@@ -238,6 +238,22 @@ public final class PostgresDatabase: Sendable {
                 "CREATE INDEX admin_token_by_name ON admin_token (name)",
             ]
         ),
+        (
+            "v4-once-grants",
+            [
+                """
+                CREATE TABLE once_grant (
+                    token_hash text PRIMARY KEY,
+                    services text NOT NULL,
+                    policy_version text NOT NULL,
+                    catalog_hash text NOT NULL,
+                    embed_id text,
+                    expires_at timestamptz NOT NULL
+                )
+                """,
+                "CREATE INDEX once_grant_by_expiry ON once_grant (expires_at)",
+            ]
+        ),
     ]
 
     /// An arbitrary fixed key for `pg_advisory_xact_lock`: galleryd's schema changes.

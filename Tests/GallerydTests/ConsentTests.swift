@@ -9,6 +9,7 @@ import Hummingbird
 import HummingbirdTesting
 import Imaging
 import Ingest
+import Logging
 import NIOCore
 import Server
 import Testing
@@ -29,6 +30,8 @@ struct ConsentTests {
         let admin: String
         let settings: ConsentSettings
         let provider: ProviderDouble
+        /// Another web node with the same settings and cookie key, on `catalog`.
+        let node: @Sendable (Catalog) -> GalleryServer
     }
 
     /// A gallery with YouTube and Vimeo embeds, served over real HTTP on 127.0.0.1, with a
@@ -68,19 +71,23 @@ struct ConsentTests {
                     throw EmbedRequestRejected(field: rejection.field, message: rejection.description)
                 }
             })
-        let server = GalleryServer(
-            catalog: env.catalog,
-            settings: ServerSettings(
-                dataDirectory: env.data.path,
-                consent: ConsentOptions(
-                    defaults: settings, cookieKey: Array(repeating: 7, count: 32), rateBurst: 20, ratePerSecond: 5,
-                    now: { clock.now }),
-                trustedProxies: trustedProxies),
-            readiness: Readiness(), actions: actions)
-        let app = Application(router: server.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        let node = { @Sendable (catalog: Catalog) in
+            GalleryServer(
+                catalog: catalog,
+                settings: ServerSettings(
+                    dataDirectory: env.data.path,
+                    consent: ConsentOptions(
+                        defaults: settings, cookieKey: Array(repeating: 7, count: 32), rateBurst: 20, ratePerSecond: 5,
+                        now: { clock.now }),
+                    trustedProxies: trustedProxies),
+                readiness: Readiness(), actions: actions)
+        }
+        let app = Application(
+            router: node(env.catalog).router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         try await app.test(.live) { client in
             try await body(
-                Harness(env: env, clock: clock, admin: admin, settings: settings, provider: provider), client)
+                Harness(env: env, clock: clock, admin: admin, settings: settings, provider: provider, node: node),
+                client)
         }
     }
 
@@ -230,6 +237,38 @@ struct ConsentTests {
             let (again, _) = try await gallery(client, headers: [.consentToken: token])
             #expect(again.embeds.allSatisfy { $0.state == .withheld }, "once token replayed")
             #expect(try await harness.env.catalog.consentEvents().last?.scope == .once)
+        }
+    }
+
+    @Test(
+        "two web nodes on one catalog: a grant through one is honoured by the other; a once token or frame grant used on one is refused on the other"
+    )
+    func acrossNodes() async throws {
+        try await withConsent { harness, nodeA in
+            let catalog = try Catalog(
+                path: harness.env.data.appendingPathComponent("catalog.sqlite").path, logger: Logger(label: "node-b"))
+            let app = Application(
+                router: harness.node(catalog).router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+            try await app.test(.live) { nodeB in
+                let permanent = try await grant(nodeA, ["youtube"], scope: "permanent")
+                #expect(permanent.status == .created)
+                let (remembered, _) = try await gallery(nodeB, headers: pair(permanent.cookie))
+                let youtube = try #require(remembered.embeds.first { $0.service == "youtube" })
+                #expect(youtube.state == .granted && youtube.consent?.scope == .permanent)
+
+                let once = try await grant(nodeA, ["vimeo"], scope: "once")
+                let token = try #require(once.body["onceToken"] as? String)
+                let (spent, _) = try await gallery(nodeB, headers: [.consentToken: token])
+                let vimeo = try #require(spent.embeds.first { $0.service == "vimeo" })
+                #expect(vimeo.state == .granted && vimeo.consent?.scope == .once)
+                let (replayed, _) = try await gallery(nodeA, headers: [.consentToken: token])
+                #expect(replayed.embeds.allSatisfy { $0.state == .withheld }, "once token replayed on the other node")
+                let frame = try #require(vimeo.embed?.frame)
+                try await nodeA.execute(uri: frame, method: .get) { #expect($0.status == .ok) }
+                try await nodeB.execute(uri: frame, method: .get) {
+                    #expect($0.status == .forbidden, "frame grant replayed on the other node")
+                }
+            }
         }
     }
 

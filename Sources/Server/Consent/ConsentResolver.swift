@@ -32,7 +32,7 @@ struct ConsentKeeper: Sendable {
         self.catalog = catalog
         self.options = options
         self.cookie = ConsentCookie(key: options.cookieKey)
-        self.once = OnceGrants(lifetime: options.onceLifetime)
+        self.once = OnceGrants(store: catalog, lifetime: options.onceLifetime)
         self.limiter = RateLimiter(burst: options.rateBurst, perSecond: options.ratePerSecond)
     }
 
@@ -89,7 +89,7 @@ struct ConsentKeeper: Sendable {
             }
         }
         if useOnceToken, let token = request.headers[.consentToken],
-            let grant = await once.redeem(token, now: now),
+            let grant = try await once.redeem(token, now: now),
             grant.policyVersion == settings.policyVersion, grant.catalogHash == settings.catalogHash
         {
             let expiry = grant.expiresAt.formatted(.iso8601)

@@ -161,7 +161,7 @@ struct ConsentRoutes {
                     httpOnly: true,
                     sameSite: .lax))
         case .once:
-            let (token, _) = await keeper.once.issue(
+            let (token, _) = try await keeper.once.issue(
                 services: granted, policyVersion: settings.policyVersion, catalogHash: settings.catalogHash, now: now)
             view.onceToken = token
             response = try JSONBody(view).response(status: .created, cacheControl: "private, no-store")

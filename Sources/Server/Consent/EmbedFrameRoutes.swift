@@ -28,7 +28,7 @@ struct EmbedFrameRoutes {
             }
             var granted = consent.granted[service.id]?.scope == .permanent
             if !granted, let grant = request.uri.queryParameters.get("grant") {
-                granted = await keeper.once.redeemFrame(String(grant), embedId: id, now: keeper.options.now())
+                granted = try await keeper.once.redeemFrame(String(grant), embedId: id, now: keeper.options.now())
             }
             guard granted else {
                 return Self.page(

@@ -55,7 +55,8 @@ struct PortalRoutes: Sendable {
             let key = "\(strings.locale.rawValue) \(others) \(settings.answerKey)"
             let page = try await galleries.cache.rendering(for: gallery, slug: slug, key: key) {
                 var document = gallery.document
-                document.embeds = await galleries.embeds(gallery.embeds, consent: ResolvedConsent(settings: settings))
+                document.embeds = try await galleries.embeds(
+                    gallery.embeds, consent: ResolvedConsent(settings: settings))
                 let names = Dictionary(settings.enabledServices.map { ($0.id, $0.name) }, uniquingKeysWith: { $1 })
                 return GalleryPage(
                     document: document, strings: strings, linksToList: others, serviceNames: names,

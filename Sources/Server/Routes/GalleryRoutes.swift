@@ -71,7 +71,7 @@ struct GalleryRoutes {
     /// the embeds are encoded per request (``GalleryJSONTemplate``).
     func body(_ gallery: CachedGallery, consent: ResolvedConsent) async throws -> JSONBody {
         let state = ConsentState(policyVersion: consent.settings.policyVersion, granted: consent.granted.keys.sorted())
-        let embeds = await embeds(gallery.embeds, consent: consent)
+        let embeds = try await embeds(gallery.embeds, consent: consent)
         if let template = gallery.template { return try template.body(consent: state, embeds: embeds) }
         var document = gallery.document
         document.embeds = embeds
@@ -79,7 +79,7 @@ struct GalleryRoutes {
         return try JSONBody(document)
     }
 
-    func embeds(_ records: [EmbedRecord], consent: ResolvedConsent) async -> [EmbedDocument] {
+    func embeds(_ records: [EmbedRecord], consent: ResolvedConsent) async throws -> [EmbedDocument] {
         var documents: [EmbedDocument] = []
         for record in records {
             guard let service = consent.settings.service(record.service) else { continue }
@@ -99,7 +99,11 @@ struct GalleryRoutes {
             if let grant = consent.granted[service.id] {
                 var frame = "/embeds/\(record.id)/frame"
                 if grant.scope == .once {
-                    frame += "?grant=" + (await keeper.once.issueFrame(embedId: record.id, now: keeper.options.now()))
+                    frame +=
+                        "?grant="
+                        + (try await keeper.once.issueFrame(
+                            embedId: record.id, service: service.id, settings: consent.settings,
+                            now: keeper.options.now()))
                 }
                 document.state = .granted
                 document.consent = grant

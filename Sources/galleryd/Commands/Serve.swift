@@ -125,7 +125,8 @@ struct Serve: AsyncParsableCommand {
                 catalog: catalog, store: ingestor.store, gracePeriod: configuration.gracePeriod, logger: logger),
             ConfigurationReloader(
                 common: common, extraFlags: extraFlags, ingestor: ingestor, reconciler: reconciler, logger: logger),
-            ConsentMaintenance(catalog: catalog, retention: configuration.consentRetention, logger: logger),
+            ConsentMaintenance(
+                consentLog: catalog, onceGrants: catalog, retention: configuration.consentRetention, logger: logger),
             SystemdLifecycle(notifier: notifier),
         ]
         let group = ServiceGroup(
@@ -185,10 +186,12 @@ struct SystemdLifecycle: Service {
     }
 }
 
-/// Hourly: logs an `expire` event for consents past their lifetime, and prunes log
-/// entries older than the retention period (the chain stays verifiable from its anchor).
+/// Hourly: logs an `expire` event for consents past their lifetime, prunes log entries
+/// older than the retention period (the chain stays verifiable from its anchor) and forgets
+/// `once` grants that expired unused.
 struct ConsentMaintenance: Service {
-    let catalog: Catalog
+    let consentLog: any ConsentLog
+    let onceGrants: any OnceGrantStore
     let retention: Duration
     let logger: Logger
 
@@ -196,12 +199,14 @@ struct ConsentMaintenance: Service {
         do {
             try await cancelWhenGracefulShutdown {
                 while true {
-                    let expired = try await catalog.logExpiredConsents()
+                    let expired = try await consentLog.logExpiredConsents()
                     let cutoff = Date().addingTimeInterval(-Double(retention.components.seconds))
-                    let pruned = try await catalog.pruneConsentEvents(before: cutoff)
-                    if expired + pruned > 0 {
+                    let pruned = try await consentLog.pruneConsentEvents(before: cutoff)
+                    let unused = try await onceGrants.purgeOnceGrants(expiredBefore: Date())
+                    if expired + pruned + unused > 0 {
                         logger.info(
-                            "consent log maintained", metadata: ["expired": "\(expired)", "pruned": "\(pruned)"])
+                            "consent log maintained",
+                            metadata: ["expired": "\(expired)", "pruned": "\(pruned)", "unusedOnceGrants": "\(unused)"])
                     }
                     try await Task.sleep(for: .seconds(3600))
                 }

@@ -42,6 +42,9 @@ struct GallerydConfiguration: Sendable {
     var consentDefaults: ConsentSettings
     // Consent log integrity (see Consent/ConsentCheckpointService.swift).
     var consentLogKeyFile: String?
+    /// The consent cookie's signing key; nil: `<data>/secrets/consent-cookie.key`. Web nodes
+    /// behind one load balancer share one (a cookie signed by one is read by all).
+    var consentCookieKeyFile: String?
     var consentCheckpointEvents: Int
     var consentCheckpointInterval: Duration
     var siteRights: RightsTerms
@@ -223,6 +226,9 @@ struct GallerydConfiguration: Sendable {
         consentLogKeyFile =
             config.string(forKey: "consent.logKeyFile", default: "").isEmpty
             ? nil : paths.path("consent.logKeyFile", in: config, default: "")
+        consentCookieKeyFile =
+            config.string(forKey: "consent.cookieKeyFile", default: "").isEmpty
+            ? nil : paths.path("consent.cookieKeyFile", in: config, default: "")
         consentCheckpointEvents = try config.int("consent.checkpointEvents", default: 100, in: 1...1_000_000)
         consentCheckpointInterval = .milliseconds(
             Int(try config.double("consent.checkpointMinutes", default: 10, in: 0.01...1440) * 60_000))
@@ -301,10 +307,12 @@ struct GallerydConfiguration: Sendable {
         }
     }
 
-    /// The key that signs consent cookies: `<data>/secrets/consent-cookie.key`, made once
-    /// (0600) with 32 random bytes, the same way as the consent log's keys.
+    /// The key that signs consent cookies: `consent.cookieKeyFile`, else
+    /// `<data>/secrets/consent-cookie.key`; made once (0600) with 32 random bytes when
+    /// missing, the same way as the consent log's keys (two nodes starting at once on a shared
+    /// mount end up with the same key).
     func cookieKey() throws -> [UInt8] {
-        let path = dataDirectory + "/secrets/consent-cookie.key"
+        let path = consentCookieKeyFile ?? dataDirectory + "/secrets/consent-cookie.key"
         let make = {
             var generator = SystemRandomNumberGenerator()
             return (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }

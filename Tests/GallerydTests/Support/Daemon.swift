@@ -16,8 +16,10 @@ final class Daemon: @unchecked Sendable {
     let log: URL
     let environment: TestEnvironment
 
+    /// `data`: the node's own data folder (default: the environment's).
     init(
-        _ environment: TestEnvironment, extraEnvironment: [String: String] = [:], arguments: [String] = []
+        _ environment: TestEnvironment, data: URL? = nil, extraEnvironment: [String: String] = [:],
+        arguments: [String] = []
     ) throws {
         self.environment = environment
         port = try Self.freePort()
@@ -25,7 +27,10 @@ final class Daemon: @unchecked Sendable {
         try Data().write(to: log)
         process.executableURL = GallerydProcess.binary
         process.arguments =
-            ["serve", "--media", environment.media.path, "--data", environment.data.path, "--port", String(port)]
+            [
+                "serve", "--media", environment.media.path, "--data", (data ?? environment.data).path, "--port",
+                String(port),
+            ]
             + arguments
         var variables = ProcessInfo.processInfo.environment
         variables["GALLERYD_WATCH_SETTLE_SECONDS"] = "0.5"
@@ -70,6 +75,18 @@ final class Daemon: @unchecked Sendable {
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
         let body = try await response.body.collect(upTo: 64 * 1024 * 1024)
         return Answer(status: response.status, headers: response.headers, body: body)
+    }
+
+    func send(
+        _ method: HTTPMethod, _ path: String, headers: [(String, String)] = [], body: String? = nil
+    ) async throws -> Answer {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        request.method = method
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body { request.body = .bytes(ByteBuffer(string: body)) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let received = try await response.body.collect(upTo: 64 * 1024 * 1024)
+        return Answer(status: response.status, headers: response.headers, body: received)
     }
 
     /// The published gallery, or `nil` while there is none.

@@ -68,11 +68,12 @@ final class StorageCatalog: Sendable {
             node = StorageNode(
                 jobs: PostgresJobStore(database: database),
                 consentLog: PostgresConsentLog(database: database, dataDirectory: dataDirectory, options: options),
-                adminTokens: admin, audit: admin, raw: .postgres(database))
+                adminTokens: admin, audit: admin, onceGrants: PostgresOnceGrantStore(database: database),
+                raw: .postgres(database))
         } else {
             let catalog = try Catalog(path: dataDirectory + "/catalog.sqlite", logger: logger, consentLog: options)
             node = StorageNode(
-                jobs: catalog, consentLog: catalog, adminTokens: catalog, audit: catalog,
+                jobs: catalog, consentLog: catalog, adminTokens: catalog, audit: catalog, onceGrants: catalog,
                 raw: .sqlite(catalog, path: dataDirectory + "/catalog.sqlite"))
         }
         opened.withLock { $0.append(node) }
@@ -100,6 +101,7 @@ struct StorageNode: Sendable {
     let consentLog: any ConsentLog
     let adminTokens: any AdminTokenStore
     let audit: any AuditTrail
+    let onceGrants: any OnceGrantStore
     let raw: Raw
 
     /// Runs SQL behind the protocols' back (what a tamperer with database access does):
