@@ -124,6 +124,16 @@ public struct PostgresJobStore: JobStore {
         }
     }
 
+    public func leaseOwners() async throws -> Set<String> {
+        var owners: Set<String> = []
+        for try await owner in try await client.query(
+            "SELECT DISTINCT lease_owner FROM job WHERE lease_owner IS NOT NULL", logger: logger
+        ).decode(String.self) {
+            owners.insert(owner)
+        }
+        return owners
+    }
+
     public func depth() async throws -> Int {
         for try await count in try await client.query("SELECT count(*) FROM job", logger: logger).decode(Int64.self) {
             return Int(count)

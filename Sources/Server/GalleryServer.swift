@@ -102,12 +102,27 @@ public struct GalleryServer: Sendable {
         return router
     }
 
-    /// The HTTP application; `onServerRunning` runs once the port is bound.
+    /// A worker node's router: `/healthz`, `/readyz` and `/metrics` only.
+    public func operationsRouter() -> Router<GalleryRequestContext> {
+        let router = Router(context: GalleryRequestContext.self, options: .autoGenerateHeadEndpoints)
+        if metrics != nil { router.add(middleware: MetricsMiddleware()) }
+        router.add(middleware: HeadMiddleware())
+        let routeMethods = RouteMethods()
+        router.add(middleware: ProblemMiddleware(routeMethods: routeMethods))
+        HealthRoutes(readiness: readiness).register(on: router)
+        if let metrics { MetricsRoutes(exporter: metrics).register(on: router) }
+        routeMethods.record(router.routes)
+        return router
+    }
+
+    /// The HTTP application; `onServerRunning` runs once the port is bound. `operationsOnly`:
+    /// a worker node's (``operationsRouter()``).
     public func application(
-        logger: Logger, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+        logger: Logger, operationsOnly: Bool = false,
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
-            router: router(),
+            router: operationsOnly ? operationsRouter() : router(),
             server: .guardedHTTP1(timeouts: settings.timeouts),
             configuration: .init(
                 address: .hostname(settings.host, port: settings.port), serverName: "galleryd", backlog: 1024,

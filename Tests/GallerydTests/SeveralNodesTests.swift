@@ -6,6 +6,10 @@ import NIOFoundationCompat
 import NIOHTTP1
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Several `galleryd serve` processes, each with a data folder of its own, on one catalog
 /// (`catalog.url`) — as web nodes behind a load balancer.
 @Suite("Several nodes on one catalog", .timeLimit(.minutes(5)))
@@ -60,5 +64,53 @@ struct SeveralNodesTests {
         #expect(
             !FileManager.default.fileExists(
                 atPath: env.root.appendingPathComponent("node-a/secrets/consent-cookie.key").path))
+    }
+
+    /// A counter's value in a node's `/metrics` (0 before its first increment).
+    func counter(_ name: String, on node: Daemon) async throws -> Int {
+        let text = String(buffer: try await node.get("/metrics").body)
+        let line = text.split(separator: "\n").first { $0.hasPrefix(name + " ") }
+        return line.flatMap { Double($0.split(separator: " ").last ?? "") }.map { Int($0) } ?? 0
+    }
+
+    @Test(
+        "--role: two workers and a web node on one data folder: every photo ingested once, the watcher moves when its worker is killed"
+    )
+    func roles() async throws {
+        let env = try TestEnvironment()
+        let first = try Daemon(env, arguments: ["--role", "worker"])
+        try await first.waitUntilReady()
+        let second = try Daemon(env, extraEnvironment: ["GALLERYD_ROLE": "worker"])
+        let web = try Daemon(env, arguments: ["--role", "web"])
+        try await second.waitUntilReady()
+        try await web.waitUntilReady()
+        #expect(second.logText.contains("standing by for the watcher lease"))
+        #expect(try await first.get("/api/v1/galleries").status == .notFound)
+        #expect(try await first.get("/metrics").status == .ok)
+
+        for index in 0..<12 { try env.write("Termine/bild-\(index).jpg", photo(caption: Array("Bild \(index)".utf8))) }
+        try await eventually(
+            timeout: .seconds(90), "the web node never showed 12 photos:\n\(first.logText.suffix(3000))"
+        ) {
+            try await web.gallery("termine")?.items.count == 12
+        }
+        try await eventually(timeout: .seconds(30), "the workers' counts never reached 12") {
+            try await counter("galleryd_files_ingested_total", on: first)
+                + counter("galleryd_files_ingested_total", on: second) == 12
+        }
+        #expect(!web.logText.contains("watcher lease taken"))
+        // The web node serves what the workers rendered into the shared data folder.
+        let rendition = try #require(try await web.gallery("termine")?.items.first?.renditions.first?.url)
+        #expect(try await web.get(rendition).status == .ok)
+
+        first.signal(SIGKILL)
+        _ = await first.waitForExit(timeout: .seconds(10))
+        try await eventually(timeout: .seconds(30), "the second worker never took the watcher") {
+            second.logText.contains("watcher lease taken")
+        }
+        for index in 12..<15 { try env.write("Termine/bild-\(index).jpg", photo(caption: Array("Bild \(index)".utf8))) }
+        try await eventually(timeout: .seconds(60), "photos dropped after the kill never arrived") {
+            try await web.gallery("termine")?.items.count == 15
+        }
     }
 }

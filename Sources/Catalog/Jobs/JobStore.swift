@@ -34,6 +34,10 @@ public protocol JobStore: Sendable {
     /// interrupted jobs back at once instead of waiting for their leases to run out.
     func releaseLeases(owner: String?) async throws
 
+    /// Every owner holding a lease now (a restarting node releases those of processes of
+    /// its machine that are gone).
+    func leaseOwners() async throws -> Set<String>
+
     /// Jobs queued, held or not.
     func depth() async throws -> Int
 

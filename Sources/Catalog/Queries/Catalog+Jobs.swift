@@ -121,6 +121,12 @@ extension Catalog: JobStore {
         }
     }
 
+    public func leaseOwners() async throws -> Set<String> {
+        try await pool.read { db in
+            Set(try String.fetchAll(db, sql: "SELECT DISTINCT leaseOwner FROM job WHERE leaseOwner IS NOT NULL"))
+        }
+    }
+
     public func depth() async throws -> Int {
         try await pool.read { db in try JobRecord.fetchCount(db) }
     }

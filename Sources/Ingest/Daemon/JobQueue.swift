@@ -1,6 +1,10 @@
 public import Catalog
 public import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The persistent job queue: jobs live in a ``JobStore`` (so a crash loses none) and are
 /// claimed with a lease, so several workers — in this process or on other machines — never
 /// take the same job, and a job whose worker died is taken again once its lease runs out.
@@ -22,15 +26,39 @@ public actor JobQueue {
     /// instead of sleeping through it.
     private var signals = 0
 
-    public init(store: any JobStore, owner: String = JobQueue.processName()) {
+    /// How often an idle worker looks at the store for jobs other processes queued (a
+    /// watcher or a web node elsewhere); nil: only when woken in this process.
+    let pollInterval: Duration?
+
+    public init(store: any JobStore, owner: String = JobQueue.processName(), pollInterval: Duration? = .seconds(1)) {
         self.store = store
         self.owner = owner
+        self.pollInterval = pollInterval
     }
 
     /// `host:pid:random`: unique per process, readable in the job table.
     public static func processName() -> String {
         let host = ProcessInfo.processInfo.hostName
         return "\(host):\(ProcessInfo.processInfo.processIdentifier):\(UInt32.random(in: 0...UInt32.max))"
+    }
+
+    /// Releases the leases of processes of this machine that are gone (killed, crashed):
+    /// their jobs are taken again now, not when their leases run out. Leases of running
+    /// processes and of other machines are left to run out. Returns the owners released.
+    @discardableResult
+    public func releaseLeasesOfEndedProcesses() async throws -> [String] {
+        let host = ProcessInfo.processInfo.hostName
+        var released: [String] = []
+        for owner in try await store.leaseOwners().sorted() {
+            let parts = owner.split(separator: ":")
+            guard parts.count >= 3, parts[0...(parts.count - 3)].joined(separator: ":") == host,
+                let pid = Int32(parts[parts.count - 2]), owner != self.owner,
+                kill(pid, 0) != 0, errno == ESRCH
+            else { continue }
+            try await store.releaseLeases(owner: owner)
+            released.append(owner)
+        }
+        return released
     }
 
     /// Queues paths; a path already queued is replaced (and made due now).
@@ -79,8 +107,12 @@ public actor JobQueue {
     }
 
     private func waitForWork(unlessSignalledSince seen: Int) async {
-        // A postponed job becomes due (or a lease runs out) without anyone enqueuing: wake up for it.
-        if let due = try? await store.nextDueDate(), due > Date(), timerDue.map({ due < $0 }) ?? true {
+        // A postponed job becomes due (or a lease runs out) without anyone enqueuing: wake up
+        // for it; and look again after `pollInterval` for jobs queued by other processes.
+        let polled = pollInterval.map { Date().addingTimeInterval($0.seconds) }
+        let stored = try? await store.nextDueDate()
+        let due = [stored.flatMap { $0 > Date() ? $0 : nil }, polled].compactMap { $0 }.min()
+        if let due, timerDue.map({ due < $0 }) ?? true {
             timer?.cancel()
             timerDue = due
             let delay = due.timeIntervalSinceNow

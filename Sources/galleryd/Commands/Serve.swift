@@ -28,8 +28,15 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on (default 8080).")
     var port: Int?
 
+    @Option(
+        help:
+            "web (HTTP API and portal), worker (ingest; HTTP health and metrics only) or all (both; default). Also GALLERYD_ROLE."
+    )
+    var role: String?
+
     var extraFlags: [AbsoluteConfigKey: ConfigValue] {
         var extra: [AbsoluteConfigKey: ConfigValue] = [:]
+        if let role { extra["role"] = .init(.string(role), isSecret: false) }
         if let host { extra["http.host"] = .init(.string(host), isSecret: false) }
         if let port { extra["http.port"] = .init(.int(port), isSecret: false) }
         return extra
@@ -64,12 +71,15 @@ struct Serve: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
+        let role = configuration.role
         let catalog = try openCatalog(configuration, logger: logger)
         let ingestor = try Ingestor(settings: configuration.ingestSettings, catalog: catalog, logger: logger)
-        // One machine, one SQLite catalog: leases a previous process left are void, and its
-        // interrupted jobs are taken again now rather than when their leases run out.
-        try await catalog.releaseLeases(owner: nil)
         let queue = JobQueue(store: catalog)
+        // Jobs a killed or crashed process of this machine held are taken again now rather
+        // than when their leases run out; other processes' leases are left alone.
+        for owner in try await queue.releaseLeasesOfEndedProcesses() {
+            logger.notice("jobs of an ended process released", metadata: ["owner": "\(owner)"])
+        }
         let reconciler = Reconciler(ingestor: ingestor, queue: queue, logger: logger)
         let readiness = Readiness()
         let notifier = SystemdNotifier()
@@ -82,7 +92,14 @@ struct Serve: AsyncParsableCommand {
             vipsMemory.record(VipsRuntime.trackedMemory)
         }
         let actions = AdminActions(
-            refreshAsset: { path in _ = await ingestor.ingest(relativePath: path, settled: true) },
+            refreshAsset: { path in
+                // A web node renders nothing: the workers bind and render the change.
+                if role.ingests {
+                    _ = await ingestor.ingest(relativePath: path, settled: true)
+                } else {
+                    try? await queue.enqueue([path], kind: .file)
+                }
+            },
             refreshGallery: { folder in
                 try? await queue.enqueue(try await catalog.assetPaths(under: folder), kind: .file)
             },
@@ -100,7 +117,7 @@ struct Serve: AsyncParsableCommand {
         let server = GalleryServer(
             catalog: catalog, settings: try configuration.serverSettings(), readiness: readiness, metrics: metrics,
             actions: actions)
-        let app = server.application(logger: logger) { channel in
+        let app = server.application(logger: logger, operationsOnly: !role.servesAPI) { channel in
             logger.info("listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
             startup.serverBound()
         }
@@ -113,22 +130,46 @@ struct Serve: AsyncParsableCommand {
                 readiness.set("startup", unmetBecause: nil)
                 startup.reconcileQueued()
             })
-        let services: [any Service] = [
+        var services: [any Service] = []
+        if role.servesAPI {
             // First, so that it stops last: its shutdown checkpoint covers every event.
-            ConsentCheckpointService(
-                catalog: catalog, interval: configuration.consentCheckpointInterval, logger: logger),
-            app,
-            JobWorkers(
-                ingestor: ingestor, queue: queue, reconciler: reconciler, count: configuration.workers, logger: logger),
-            watch,
-            RenditionCollector(
-                catalog: catalog, store: ingestor.store, gracePeriod: configuration.gracePeriod, logger: logger),
+            services.append(
+                ConsentCheckpointService(
+                    catalog: catalog, interval: configuration.consentCheckpointInterval, logger: logger))
+        } else {
+            readiness.set("startup", unmetBecause: nil)
+        }
+        services.append(app)
+        if role.ingests {
+            services += [
+                JobWorkers(
+                    ingestor: ingestor, queue: queue, reconciler: reconciler, count: configuration.workers,
+                    logger: logger),
+                LeasedWatch(
+                    lease: FileWatcherLease(path: configuration.catalogPath + ".watcher.lock"), watch: watch,
+                    logger: logger,
+                    onStandby: {
+                        readiness.set("startup", unmetBecause: nil)
+                        startup.reconcileQueued()
+                    }),
+                RenditionCollector(
+                    catalog: catalog, store: ingestor.store, gracePeriod: configuration.gracePeriod, logger: logger),
+            ]
+        } else {
+            readiness.set("startup", unmetBecause: nil)
+            startup.reconcileQueued()
+        }
+        services.append(
             ConfigurationReloader(
-                common: common, extraFlags: extraFlags, ingestor: ingestor, reconciler: reconciler, logger: logger),
-            ConsentMaintenance(
-                consentLog: catalog, onceGrants: catalog, retention: configuration.consentRetention, logger: logger),
-            SystemdLifecycle(notifier: notifier),
-        ]
+                common: common, extraFlags: extraFlags, ingestor: ingestor, reconciler: reconciler, logger: logger))
+        if role.servesAPI {
+            services.append(
+                ConsentMaintenance(
+                    consentLog: catalog, onceGrants: catalog, retention: configuration.consentRetention,
+                    logger: logger))
+        }
+        services.append(SystemdLifecycle(notifier: notifier))
+        logger.info("serving", metadata: ["role": "\(role.rawValue)", "catalog": "\(configuration.catalogLocation)"])
         let group = ServiceGroup(
             configuration: .init(
                 services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint],
@@ -183,6 +224,32 @@ struct SystemdLifecycle: Service {
             try? await gracefulShutdown()
         }
         notifier.notify("STOPPING=1")
+    }
+}
+
+/// Runs the media watcher (and its reconcile scan) while this process holds the watcher
+/// lease: exactly one worker of a catalog watches; the others take jobs and wait for the
+/// lease, which a watcher's death frees.
+struct LeasedWatch: Service {
+    let lease: any WatcherLease
+    let watch: MediaWatchService
+    let logger: Logger
+    /// Called when another process holds the lease at start: this one is ready to take jobs.
+    let onStandby: @Sendable () -> Void
+
+    func run() async throws {
+        if try await !lease.tryAcquire() {
+            logger.info("another worker watches the media folder: taking jobs, standing by for the watcher lease")
+            onStandby()
+            do {
+                try await cancelWhenGracefulShutdown { try await lease.acquire(checkingEvery: .milliseconds(200)) }
+            } catch is CancellationError {
+                return
+            }
+        }
+        logger.info("watcher lease taken: watching the media folder")
+        defer { lease.release() }
+        try await watch.run()
     }
 }
 

@@ -29,6 +29,8 @@ struct GallerydConfiguration: Sendable {
     var limits: IngestLimits
     var renditions: RenditionSettings
     var logLevel: Logger.Level
+    /// What `serve` does on this node (`role`, `--role`, `GALLERYD_ROLE`).
+    var role: NodeRole
     var settleInterval: Duration
     var rescanInterval: Duration?
     var pollInterval: Duration
@@ -202,6 +204,11 @@ struct GallerydConfiguration: Sendable {
                 enabled: config.bool(forKey: "downloads.enabled", default: true),
                 quality: try config.int("downloads.quality", default: 92, in: 1...100),
                 maxLongSide: try config.int("downloads.maxLongSide", default: 0, in: 0...65_535)))
+        let roleName = config.string(forKey: "role", default: NodeRole.all.rawValue)
+        guard let role = NodeRole(rawValue: roleName) else {
+            throw ConfigurationError(description: "role \(roleName) is not web, worker or all")
+        }
+        self.role = role
         let levelName = config.string(forKey: "log.level", default: "info")
         guard let level = Logger.Level(rawValue: levelName) else {
             throw ConfigurationError(description: "log.level \(levelName) is not a log level")
@@ -332,6 +339,22 @@ struct GallerydConfiguration: Sendable {
         let url = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: folder, isDirectory: true))
         return url.standardizedFileURL.path
     }
+}
+
+/// What a `serve` process does. Several processes, on one machine or several, share a
+/// catalog (`catalog.url`): web nodes answer HTTP, worker nodes ingest.
+enum NodeRole: String, Sendable, CaseIterable {
+    /// The public and admin API and the portal; no watcher, no rendering (an admin's change
+    /// that needs new renditions is queued for the workers).
+    case web
+    /// Takes ingest jobs from the shared queue; the one holding the watcher lease also
+    /// watches the media folder and runs the reconcile scan. HTTP: health and metrics only.
+    case worker
+    /// Both, in one process: one machine on its own (the default).
+    case all
+
+    var servesAPI: Bool { self != .worker }
+    var ingests: Bool { self != .web }
 }
 
 /// The configuration cannot be used; galleryd stops with this message.
