@@ -77,3 +77,6 @@ public final class Catalog: Sendable {
         try pool.close()
     }
 }
+
+/// The SQLite catalog is every store of one machine (each protocol is one of its faces).
+extension Catalog: IngestCatalog, GalleryReader, EmbedStore, AdminStore {}

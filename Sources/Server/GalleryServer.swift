@@ -41,6 +41,11 @@ public struct ServerSettings: Sendable {
     }
 }
 
+/// The stores the HTTP API works on: one catalog (SQLite or PostgreSQL), seen through the
+/// protocols named for what the routes do with it.
+public typealias ServerStores = GalleryReader & EmbedStore & AdminStore & AdminTokenStore & AuditTrail & ConsentLog
+    & OnceGrantStore
+
 /// Builds galleryd's HTTP router: public gallery API, renditions, health.
 ///
 /// ```swift
@@ -48,7 +53,7 @@ public struct ServerSettings: Sendable {
 /// let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 8080)))
 /// ```
 public struct GalleryServer: Sendable {
-    public let catalog: Catalog
+    public let catalog: any ServerStores
     public let settings: ServerSettings
     public let readiness: Readiness
     public let metrics: MetricsExporter?
@@ -57,7 +62,7 @@ public struct GalleryServer: Sendable {
     let keeper: ConsentKeeper
 
     public init(
-        catalog: Catalog, settings: ServerSettings, readiness: Readiness, metrics: MetricsExporter? = nil,
+        catalog: any ServerStores, settings: ServerSettings, readiness: Readiness, metrics: MetricsExporter? = nil,
         actions: AdminActions = .none
     ) {
         self.catalog = catalog

@@ -44,3 +44,10 @@ public protocol JobStore: Sendable {
     /// When the next job becomes due, if any is queued and not held.
     func nextDueDate() async throws -> Date?
 }
+
+extension JobStore {
+    /// Queues paths, due at `notBefore` (now if nil).
+    public func enqueue(_ paths: [String], kind: JobRecord.Kind, notBefore: Date? = nil) async throws {
+        try await enqueue(paths, kind: kind, notBefore: notBefore, now: Date())
+    }
+}

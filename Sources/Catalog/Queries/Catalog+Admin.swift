@@ -90,7 +90,7 @@ extension Catalog {
     /// Applies an editor's change to an asset's overrides, one audit entry per changed
     /// field, in one transaction. The texts are bound again by the caller (the ingestor),
     /// which also makes new renditions when the credit changed.
-    public func patchAsset(id: AssetID, _ patch: AssetPatch, actor: String, now: Date = Date()) async throws
+    public func patchAsset(id: AssetID, _ patch: AssetPatch, actor: String, now: Date) async throws
         -> AssetRecord?
     {
         try await pool.write { db in
@@ -185,7 +185,7 @@ extension Catalog {
 
     /// Applies an admin's change to a gallery's settings (over the sidecar), audited, in
     /// one transaction.
-    public func patchGallery(slug: String, _ patch: GalleryPatch, actor: String, now: Date = Date()) async throws
+    public func patchGallery(slug: String, _ patch: GalleryPatch, actor: String, now: Date) async throws
         -> GalleryRecord?
     {
         try await pool.write { db in
@@ -263,7 +263,7 @@ extension Catalog {
     // MARK: Quarantine
 
     /// Forgets a quarantine entry so that the file is tried again; false if none.
-    public func releaseFromQuarantine(path: String, actor: String, now: Date = Date()) async throws -> Bool {
+    public func releaseFromQuarantine(path: String, actor: String, now: Date) async throws -> Bool {
         try await pool.write { db in
             guard try QuarantineRecord.deleteOne(db, key: path) else { return false }
             _ = try AuditRecord(at: now, actor: actor, action: "quarantine.retry", target: path).inserted(db)

@@ -18,7 +18,7 @@ extension Catalog {
     }
 
     /// Saves an embed (new, or with its preview updated) and bumps its gallery's revision.
-    public func save(_ embed: EmbedRecord, actor: String? = nil, now: Date = Date()) async throws {
+    public func save(_ embed: EmbedRecord, actor: String?, now: Date) async throws {
         try await pool.write { db in
             let isNew = try EmbedRecord.fetchOne(db, key: embed.id) == nil
             try embed.upsert(db)
@@ -35,7 +35,7 @@ extension Catalog {
     }
 
     /// Removes an embed; false if there was none.
-    public func removeEmbed(id: String, actor: String? = nil, now: Date = Date()) async throws -> Bool {
+    public func removeEmbed(id: String, actor: String?, now: Date) async throws -> Bool {
         try await pool.write { db in
             guard let embed = try EmbedRecord.fetchOne(db, key: id) else { return false }
             try embed.delete(db)

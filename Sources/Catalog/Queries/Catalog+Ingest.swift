@@ -74,8 +74,8 @@ extension Catalog {
     ///   the slug already.
     @discardableResult
     public func syncGallery(
-        folder: String, sidecar: GallerySidecar?, sidecarError: String?, siteDownloads: Bool = true,
-        now: Date = Date()
+        folder: String, sidecar: GallerySidecar?, sidecarError: String?, siteDownloads: Bool,
+        now: Date
     ) async throws -> GalleryRecord {
         try await pool.write { db in
             let override = try GalleryOverrideRecord.fetchOne(db, key: folder)
@@ -105,7 +105,7 @@ extension Catalog {
     }
 
     /// Replaces an asset's bound texts (JSON only; renditions unchanged).
-    public func updateText(of id: AssetID, to text: BoundText, galleryId: Int64, now: Date = Date()) async throws {
+    public func updateText(of id: AssetID, to text: BoundText, galleryId: Int64, now: Date) async throws {
         try await pool.write { db in
             guard var asset = try AssetRecord.fetchOne(db, key: id.value) else { return }
             let previousGallery = asset.galleryId
@@ -120,7 +120,7 @@ extension Catalog {
 
     /// Publishes a new or changed asset with its renditions, in one transaction: old
     /// renditions rows replaced, quarantine entry cleared, gallery revision bumped.
-    public func commit(asset: AssetRecord, renditions: [RenditionRecord], now: Date = Date()) async throws {
+    public func commit(asset: AssetRecord, renditions: [RenditionRecord], now: Date) async throws {
         try await pool.write { db in
             if let previous = try AssetRecord.fetchOne(db, key: asset.id.value),
                 previous.sourceHash != asset.sourceHash || previous.variantKey != asset.variantKey
@@ -140,7 +140,7 @@ extension Catalog {
     /// published meanwhile, and has its own download job).
     @discardableResult
     public func setDownload(
-        of id: AssetID, variantKey: String, to rendition: RenditionRecord?, now: Date = Date()
+        of id: AssetID, variantKey: String, to rendition: RenditionRecord?, now: Date
     ) async throws -> Bool {
         try await pool.write { db in
             guard let asset = try AssetRecord.fetchOne(db, key: id.value), asset.variantKey == variantKey else {
@@ -166,7 +166,7 @@ extension Catalog {
     }
 
     /// Holds a file back with its reason; a published older version of it is withdrawn.
-    public func quarantine(_ entry: QuarantineRecord, now: Date = Date()) async throws {
+    public func quarantine(_ entry: QuarantineRecord, now: Date) async throws {
         try await pool.write { db in
             var entry = entry
             if let previous = try QuarantineRecord.fetchOne(db, key: entry.path) {
@@ -184,7 +184,7 @@ extension Catalog {
     /// Forgets a file that left the media folder: its asset, renditions rows and quarantine
     /// entry. The rendition files are collected later, after a grace period.
     @discardableResult
-    public func removeFile(path: String, now: Date = Date()) async throws -> Bool {
+    public func removeFile(path: String, now: Date) async throws -> Bool {
         try await pool.write { db in
             let quarantined = try QuarantineRecord.deleteOne(db, key: path)
             guard let asset = try AssetRecord.filter(Column("path") == path).fetchOne(db) else { return quarantined }
@@ -196,7 +196,7 @@ extension Catalog {
     }
 
     /// Forgets a gallery whose folder is gone, with all its assets.
-    public func removeGallery(folder: String, now: Date = Date()) async throws {
+    public func removeGallery(folder: String, now: Date) async throws {
         try await pool.write { db in
             if let gallery = try GalleryRecord.filter(Column("folder") == folder).fetchOne(db) {
                 for asset in try AssetRecord.filter(Column("galleryId") == gallery.id).fetchAll(db) {

@@ -7,7 +7,7 @@ extension Catalog: JobStore {
     /// makes it due (now, or at `notBefore`: a download waits for publishing to pause), so
     /// a burst of events for one file does the work once. A held job keeps its lease.
     public func enqueue(
-        _ paths: [String], kind: JobRecord.Kind, notBefore: Date? = nil, now: Date = Date()
+        _ paths: [String], kind: JobRecord.Kind, notBefore: Date?, now: Date
     ) async throws {
         guard !paths.isEmpty else { return }
         let due = notBefore?.timeIntervalSince1970 ?? 0
@@ -48,22 +48,6 @@ extension Catalog: JobStore {
                     arguments: [owner, moment + lease, jobs[index].kind, jobs[index].path])
             }
             return jobs
-        }
-    }
-
-    /// Jobs that are due, oldest first, downloads after every other kind (a photo is
-    /// published before any print file is made), held or not; of `kinds` only, if given.
-    /// For a one-shot pass that has the queue to itself (`galleryd ingest`).
-    public func dueJobs(
-        limit: Int, kinds: Set<JobRecord.Kind>? = nil, now: Date = Date()
-    ) async throws -> [JobRecord] {
-        try await pool.read { db in
-            var request = JobRecord.filter(Column("notBefore") <= now.timeIntervalSince1970)
-            if let kinds { request = request.filter(kinds.map(\.rawValue).contains(Column("kind"))) }
-            return try request.order(
-                Column("kind") == JobRecord.Kind.download.rawValue, Column("enqueuedAt"), Column("path")
-            )
-            .limit(limit).fetchAll(db)
         }
     }
 

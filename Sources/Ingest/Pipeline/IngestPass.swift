@@ -163,7 +163,12 @@ extension Ingestor {
         // Downloads come after every web set, as in the daemon (where they are jobs of
         // lower priority); one pass leaves none undone.
         // (No pause to wait for here: every web set of the pass is done.)
-        while let job = try await catalog.dueJobs(limit: 1, kinds: [.download], now: .distantFuture).first {
+        // Taken whatever their due time or lease says (a pass leaves none undone), under this
+        // process's name, so a daemon releases them should the pass be killed.
+        let owner = JobQueue.processName()
+        while let job = try await catalog.claim(
+            limit: 1, kinds: [.download], owner: owner, lease: JobQueue.lease, now: .distantFuture
+        ).first {
             _ = await makeDownload(relativePath: job.path)
             try await catalog.finish(job)
         }

@@ -21,8 +21,12 @@ import Synchronization
 /// let ingestor = try Ingestor(settings: settings, catalog: catalog, logger: logger)
 /// let outcome = await ingestor.ingest(relativePath: "Konferenz/bild-1.jpg")
 /// ```
+/// The stores the ingest pipeline works on: one catalog (SQLite or PostgreSQL), seen
+/// through the protocols named for what ingest does with it.
+public typealias IngestStores = IngestCatalog & EmbedStore & JobStore & ConsentLog
+
 public final class Ingestor: Sendable {
-    public let catalog: Catalog
+    public let catalog: any IngestStores
     public let store: RenditionStore
     let previews: PreviewFetcher
     let pool: NIOThreadPool
@@ -38,7 +42,7 @@ public final class Ingestor: Sendable {
     /// its files, the warning is given once.
     private let reportedSidecarProblems = Mutex<Set<String>>([])
 
-    public init(settings: IngestSettings, catalog: Catalog, logger: Logger) throws {
+    public init(settings: IngestSettings, catalog: any IngestStores, logger: Logger) throws {
         self.currentSettings = Mutex(settings)
         self.catalog = catalog
         self.logger = logger

@@ -5,7 +5,7 @@ import Hummingbird
 /// route answers 401, before the route itself is looked at.
 struct AdminAuthenticationMiddleware: RouterMiddleware {
     typealias Context = GalleryRequestContext
-    let catalog: Catalog
+    let catalog: any AdminTokenStore
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response

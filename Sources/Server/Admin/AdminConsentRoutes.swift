@@ -5,7 +5,7 @@ import Hummingbird
 
 /// Admin routes for consent settings, the consent log and gallery embeds (admin scope).
 struct AdminConsentRoutes {
-    let catalog: Catalog
+    let catalog: any ServerStores
     let keeper: ConsentKeeper
     let actions: AdminActions
 

@@ -48,7 +48,7 @@ public struct EmbedAttachment: Sendable {
 
 /// The admin API: assets, galleries, quarantine, audit (API.md "Admin API").
 struct AdminRoutes {
-    let catalog: Catalog
+    let catalog: any AdminStore & AuditTrail & AdminTokenStore
     let actions: AdminActions
     static let maximumTextLength = TextNormalizer.maximumLength
 

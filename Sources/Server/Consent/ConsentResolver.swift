@@ -20,7 +20,7 @@ struct ResolvedConsent: Sendable {
 /// Reads consent from requests and records decisions; shared by the consent API, the
 /// gallery JSON and the embed frames.
 struct ConsentKeeper: Sendable {
-    let catalog: Catalog
+    let catalog: any ServerStores
     let options: ConsentOptions
     let cookie: ConsentCookie
     let once: OnceGrants
@@ -28,7 +28,7 @@ struct ConsentKeeper: Sendable {
     let hasher = AddressHasher()
     private let remembered = RememberedConsent()
 
-    init(catalog: Catalog, options: ConsentOptions) {
+    init(catalog: any ServerStores, options: ConsentOptions) {
         self.catalog = catalog
         self.options = options
         self.cookie = ConsentCookie(key: options.cookieKey)

@@ -9,7 +9,7 @@ import Hummingbird
 /// the request carries the consent (a permanent cookie, or a single-use frame grant from a
 /// `once` consent). The portal page itself never allows any third-party frame.
 struct EmbedFrameRoutes {
-    let catalog: Catalog
+    let catalog: any EmbedStore
     let keeper: ConsentKeeper
 
     static let style =

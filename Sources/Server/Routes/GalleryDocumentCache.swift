@@ -67,7 +67,7 @@ final class GalleryDocumentCache: Sendable {
         var renderings: [String: ByteBuffer] = [:]
     }
 
-    private let catalog: Catalog
+    private let catalog: any GalleryReader & EmbedStore
     /// Share links for a gallery (slug, title): part of every answer, built once.
     private let shareLinks: @Sendable (String, String) -> [ShareLink]
     private let galleries = Mutex(Galleries())
@@ -85,7 +85,7 @@ final class GalleryDocumentCache: Sendable {
     static let entryOverhead = 512
 
     init(
-        catalog: Catalog, byteBudget: Int = 128 << 20,
+        catalog: any GalleryReader & EmbedStore, byteBudget: Int = 128 << 20,
         shareLinks: @escaping @Sendable (String, String) -> [ShareLink]
     ) {
         self.catalog = catalog

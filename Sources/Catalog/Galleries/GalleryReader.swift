@@ -1,0 +1,47 @@
+public import Foundation
+public import GalleryCore
+
+/// What the public API reads, named for what its routes do: the published galleries'
+/// documents and the revisions that tell a cache whether its copy is current, plus a stamp
+/// that changes whenever anything may have been committed (by any node).
+///
+/// Two implementations: the SQLite catalog (``Catalog``) and PostgreSQL
+/// (`PostgresGalleryStore`).
+public protocol GalleryReader: Sendable {
+    /// Equal stamps mean nothing was committed in between; read without a query.
+    func stamp() -> CatalogStamp
+    /// The revision of a published gallery; nil when there is none.
+    func publishedRevision(slug: String) async throws -> Int?
+    /// A fingerprint of every published gallery's revision.
+    func listRevision() async throws -> String
+    /// `GET /api/v1/galleries`.
+    func galleryList() async throws -> GalleryList
+    /// `GET /api/v1/galleries/{slug}` without its consent-dependent parts.
+    func gallery(slug: String) async throws -> BuiltGallery?
+    /// An asset's print-quality download, if published.
+    func download(of id: AssetID) async throws -> RenditionRecord?
+}
+
+/// A gallery's social embeds, named for what publishing, the admin API and the consent
+/// routes do with them. Saving or removing one moves its gallery's revision.
+public protocol EmbedStore: Sendable {
+    /// A gallery's embeds in display order.
+    func embeds(galleryFolder: String) async throws -> [EmbedRecord]
+    func embed(id: String) async throws -> EmbedRecord?
+    /// Saves an embed (new, or with its preview updated); audited as `embed.add` when new and `actor` is given.
+    func save(_ embed: EmbedRecord, actor: String?, now: Date) async throws
+    /// Removes an embed (audited when `actor` is given); false if there was none.
+    func removeEmbed(id: String, actor: String?, now: Date) async throws -> Bool
+    /// Removes a gallery's sidecar embeds its sidecar no longer declares.
+    func removeSidecarEmbeds(galleryFolder: String, keeping ids: Set<String>) async throws
+}
+
+extension EmbedStore {
+    public func save(_ embed: EmbedRecord, actor: String? = nil) async throws {
+        try await save(embed, actor: actor, now: Date())
+    }
+
+    public func removeEmbed(id: String, actor: String? = nil) async throws -> Bool {
+        try await removeEmbed(id: id, actor: actor, now: Date())
+    }
+}
