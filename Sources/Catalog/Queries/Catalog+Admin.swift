@@ -87,77 +87,17 @@ extension Catalog {
             renditions: try RenditionRecord.filter(Column("assetId") == id.value).fetchAll(db))
     }
 
-    /// Applies an editor's change to an asset's overrides, one audit entry per changed
-    /// field, in one transaction. The texts are bound again by the caller (the ingestor),
-    /// which also makes new renditions when the credit changed.
     public func patchAsset(id: AssetID, _ patch: AssetPatch, actor: String, now: Date) async throws
         -> AssetRecord?
     {
         try await pool.write { db in
             guard let asset = try AssetRecord.fetchOne(db, key: id.value) else { return nil }
-            var override =
-                try AssetOverrideRecord.fetchOne(db, key: id.value)
-                ?? AssetOverrideRecord(assetId: id, updatedAt: now, updatedBy: actor)
-            let before = override
-            func audit(_ field: String, _ old: String?, _ new: String?) throws {
-                _ = try AuditRecord(
-                    at: now, actor: actor, action: "asset.update", target: "asset \(id.value) (\(asset.path))",
-                    field: field, oldValue: old, newValue: new
-                ).inserted(db)
-            }
-            for (field, value) in patch.texts.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-                let old = field.isRight ? override[right: field.keyPath] : override[keyPath: Self.keyPath(for: field)]
-                guard old != value else { continue }
-                if field.isRight {
-                    override[right: field.keyPath] = value
-                } else {
-                    override[keyPath: Self.keyPath(for: field)] = value
-                }
-                try audit(field.rawValue, old ?? asset.text.value(of: field), value)
-            }
-            if let terms = patch.usageTerms, terms != override[right: \.usageTerms] {
-                try audit(
-                    "usageTerms", Self.auditText(override[right: \.usageTerms] ?? asset.text.usageTerms),
-                    Self.auditText(terms))
-                override[right: \.usageTerms] = terms
-            }
-            if let aiGenerated = patch.aiGenerated, aiGenerated != override[right: \.aiGenerated] {
-                try audit(
-                    "aiGenerated", String(override[right: \.aiGenerated] ?? asset.text.aiGenerated ?? false),
-                    aiGenerated.map(String.init))
-                override[right: \.aiGenerated] = aiGenerated
-            }
-            if let hidden = patch.hidden, hidden != (override.hidden ?? false) {
-                _ = try AuditRecord(
-                    at: now, actor: actor, action: "asset.update", target: "asset \(id.value) (\(asset.path))",
-                    field: "hidden", oldValue: String(override.hidden ?? false), newValue: String(hidden)
-                ).inserted(db)
-                override.hidden = hidden
-                try bumpRevision(db, galleryId: asset.galleryId, now: now)
-            }
-            guard override != before else { return asset }
-            override.updatedAt = now
-            override.updatedBy = actor
-            try override.upsert(db)
+            let correction = AssetOverrideRecord.correcting(
+                try AssetOverrideRecord.fetchOne(db, key: id.value), of: asset, with: patch, actor: actor, now: now)
+            for var entry in correction.audit { try entry.insert(db) }
+            if correction.visibilityChanged { try bumpRevision(db, galleryId: asset.galleryId, now: now) }
+            if correction.changed { try correction.override.upsert(db) }
             return asset
-        }
-    }
-
-    /// The column of a caption or credit field (rights fields live in `rights`).
-    static func keyPath(for field: EditableAssetField) -> WritableKeyPath<AssetOverrideRecord, String?> {
-        switch field {
-        case .caption: \.caption
-        case .alt: \.alt
-        case .headline: \.headline
-        case .credit: \.credit
-        default: \.creator
-        }
-    }
-
-    /// Usage terms in an audit entry: `de: …; en: …`.
-    static func auditText(_ terms: LanguageAlternative?) -> String? {
-        terms.map { terms in
-            terms.values.keys.sorted().map { "\($0): \(terms.values[$0]!)" }.joined(separator: "; ")
         }
     }
 
@@ -183,80 +123,18 @@ extension Catalog {
         return AdminGalleryView(gallery: gallery, assets: assets)
     }
 
-    /// Applies an admin's change to a gallery's settings (over the sidecar), audited, in
-    /// one transaction.
     public func patchGallery(slug: String, _ patch: GalleryPatch, actor: String, now: Date) async throws
         -> GalleryRecord?
     {
         try await pool.write { db in
-            guard var gallery = try GalleryRecord.filter(Column("slug") == slug).fetchOne(db) else { return nil }
-            var override =
-                try GalleryOverrideRecord.fetchOne(db, key: gallery.folder)
-                ?? GalleryOverrideRecord(folder: gallery.folder, updatedAt: now, updatedBy: actor)
-            func audit(_ field: String, _ old: String?, _ new: String?) throws {
-                guard old != new else { return }
-                _ = try AuditRecord(
-                    at: now, actor: actor, action: "gallery.update", target: "gallery \(slug)", field: field,
-                    oldValue: old, newValue: new
-                ).inserted(db)
-            }
-            if let title = patch.title {
-                try audit("title", override.title ?? gallery.title, title)
-                override.title = title
-            }
-            if let summary = patch.summary {
-                try audit("summary", override.summary ?? gallery.summary, summary)
-                override.summary = summary
-            }
-            if let credit = patch.defaultCredit {
-                try audit("defaultCredit", override.defaultCredit ?? gallery.defaultCredit, credit)
-                override.defaultCredit = credit
-            }
-            if let order = patch.order {
-                try audit(
-                    "order", (override.order ?? gallery.displayOrder)?.joined(separator: ", "),
-                    order?.joined(separator: ", "))
-                override.order = order
-            }
-            if let published = patch.published {
-                try audit("published", String(gallery.published), published.map(String.init))
-                override.published = published
-            }
-            var rights = override.rights ?? RightsTerms()
-            let current = gallery.rights ?? RightsTerms()
-            for (name, keyPath, change) in [
-                ("license", \RightsTerms.license, patch.license),
-                ("acquireLicensePage", \.acquireLicensePage, patch.acquireLicensePage),
-                ("licensor", \.licensor, patch.licensor),
-            ] {
-                guard let change else { continue }
-                try audit(name, rights[keyPath: keyPath] ?? current[keyPath: keyPath], change)
-                rights[keyPath: keyPath] = change
-            }
-            if let terms = patch.usageTerms {
-                try audit(
-                    "usageTerms", Self.auditText(rights.usageTerms ?? current.usageTerms), Self.auditText(terms))
-                rights.usageTerms = terms
-            }
-            if let downloads = patch.downloads {
-                try audit("downloads", String(gallery.downloads), downloads.map(String.init))
-                rights.downloads = downloads
-            }
-            override.rights = rights.isEmpty ? nil : rights
-            override.updatedAt = now
-            override.updatedBy = actor
-            try override.upsert(db)
-            // Until the sidecar is read again (the caller refreshes the gallery), the site's
-            // downloads setting is taken as the gallery had it.
-            var updated = GalleryRecord(
-                folder: gallery.folder, sidecar: gallery.sidecar, sidecarError: gallery.sidecarError,
-                override: override, siteDownloads: gallery.downloads, now: now)
-            updated.id = gallery.id
-            updated.slug = gallery.slug
-            updated.revision = gallery.revision + 1
-            gallery = updated
-            try gallery.update(db)
-            return gallery
+            guard let gallery = try GalleryRecord.filter(Column("slug") == slug).fetchOne(db) else { return nil }
+            let correction = GalleryOverrideRecord.correcting(
+                try GalleryOverrideRecord.fetchOne(db, key: gallery.folder), of: gallery, with: patch, actor: actor,
+                now: now)
+            for var entry in correction.audit { try entry.insert(db) }
+            try correction.override.upsert(db)
+            try correction.gallery.update(db)
+            return correction.gallery
         }
     }
 

@@ -67,37 +67,11 @@ extension Catalog {
                 SELECT id, fileName, takenAt FROM asset
                 WHERE galleryId = ?
                 AND NOT EXISTS (SELECT 1 FROM assetOverride WHERE assetId = asset.id AND hidden)
-                """, arguments: [gallery.id])
-        var idByName: [String: String] = [:]
-        for row in visible where idByName[row["fileName"]] == nil { idByName[row["fileName"]] = row["id"] }
-        let order = GalleryOrder(explicitOrder: gallery.displayOrder)
-            .sorted(visible.map { GalleryOrder.Entry(fileName: $0["fileName"], takenAt: $0["takenAt"]) })
-        let wanted = limit.map { Array(order.prefix($0)) } ?? order
-        let ids = wanted.compactMap { idByName[$0.fileName] }
-        let assets = try AssetRecord.filter(keys: ids).fetchAll(db)
-        let renditions = try RenditionRecord.filter(ids.contains(Column("assetId"))).fetchAll(db)
-        let renditionsByAsset = Dictionary(grouping: renditions, by: \.assetId)
-        let byID = Dictionary(assets.map { ($0.id.value, $0) }, uniquingKeysWith: { first, _ in first })
-        let items = wanted.enumerated().compactMap { index, entry -> GalleryItem? in
-            guard let id = idByName[entry.fileName], let asset = byID[id] else { return nil }
-            let rows = renditionsByAsset[asset.id] ?? []
-            let files = rows.filter { $0.role != .download }.sorted {
-                ($0.role, $0.width, $0.format.rawValue) < ($1.role, $1.width, $1.format.rawValue)
-            }
-            var download: DownloadDocument?
-            if gallery.downloads, let row = rows.first(where: { $0.role == .download }),
-                let variant = RenditionVariant(sourceHash: asset.sourceHash, key: asset.variantKey)
-            {
-                let name = DownloadName.fileName(slug: gallery.slug, position: index + 1, credit: asset.text.credit)
-                download = DownloadDocument(
-                    url: DownloadName.urlPath(of: variant, width: row.width, fileName: name), width: row.width,
-                    height: row.height, bytes: row.bytes, fileName: name)
-            }
-            return GalleryItem(
-                id: asset.id, position: index + 1, count: order.count, text: asset.text, width: asset.width,
-                height: asset.height, takenAt: asset.takenAt, placeholder: asset.placeholder,
-                renditions: files.map(\.document), download: download)
-        }
-        return (items, order.count)
+                """, arguments: [gallery.id]
+        ).map { GalleryItemPlan.Visible(id: $0["id"], fileName: $0["fileName"], takenAt: $0["takenAt"]) }
+        let plan = GalleryItemPlan(gallery: gallery, visible: visible, first: limit)
+        let assets = try AssetRecord.filter(keys: plan.assetIds).fetchAll(db)
+        let renditions = try RenditionRecord.filter(plan.assetIds.contains(Column("assetId"))).fetchAll(db)
+        return (plan.items(assets: assets, renditions: renditions), plan.count)
     }
 }
