@@ -18,6 +18,11 @@ import Synchronization
 public struct CatalogStamp: Sendable, Equatable {
     var local: UInt64
     var external: Int64
+
+    package init(local: UInt64, external: Int64) {
+        self.local = local
+        self.external = external
+    }
 }
 
 final class CatalogChanges: Sendable {

@@ -4,6 +4,7 @@ import GalleryCore
 public import Logging
 import NIOSSL
 public import PostgresNIO
+import Synchronization
 
 /// A PostgreSQL database galleryd keeps its shared state in (several machines, one
 /// catalog): a pooled client (PostgresNIO) that runs while this value lives, and the
@@ -20,6 +21,10 @@ public final class PostgresDatabase: Sendable {
     public let client: PostgresClient
     let logger: Logger
     private let runner: Task<Void, Never>
+    /// Commits this node made, plus notifications of commits by any node (see ``stamp()``).
+    private let changes = Atomic<UInt64>(0)
+    private let listening = Atomic<Bool>(false)
+    private let listener = Mutex<Task<Void, Never>?>(nil)
 
     public init(configuration: PostgresClient.Configuration, logger: Logger) async throws {
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
@@ -109,10 +114,57 @@ public final class PostgresDatabase: Sendable {
 
     /// Stops the client; queries after this fail.
     public func close() {
+        listener.withLock { $0?.cancel() }
         runner.cancel()
     }
 
-    deinit { runner.cancel() }
+    deinit {
+        listener.withLock { $0?.cancel() }
+        runner.cancel()
+    }
+
+    // MARK: Changes
+
+    /// A value that changes whenever the catalog may have changed, read without a query:
+    /// this node's commits count at once (``noteChange()``), any node's through PostgreSQL's
+    /// `LISTEN galleryd_changes` (triggers on the tables readers cache notify on commit),
+    /// typically within milliseconds. While no listening connection is up, every stamp
+    /// differs from the last, so nothing stale is served.
+    public func stamp() -> CatalogStamp {
+        listener.withLock { task in
+            if task == nil { task = Task { [weak self] in await self?.listen() } }
+        }
+        guard listening.load(ordering: .acquiring) else {
+            return CatalogStamp(local: changes.add(1, ordering: .relaxed).newValue, external: 0)
+        }
+        return CatalogStamp(local: changes.load(ordering: .relaxed), external: 0)
+    }
+
+    /// Counts a commit of this node's.
+    func noteChange() {
+        changes.add(1, ordering: .relaxed)
+    }
+
+    private func listen() async {
+        while !Task.isCancelled {
+            do {
+                try await client.withConnection { connection in
+                    try await connection.listen(on: "galleryd_changes") { notifications in
+                        listening.store(true, ordering: .releasing)
+                        // Whatever was committed before listening began counts too.
+                        noteChange()
+                        for try await _ in notifications { noteChange() }
+                    }
+                }
+            } catch {
+                if !Task.isCancelled {
+                    logger.warning("catalog change notifications interrupted", metadata: ["error": "\(error)"])
+                }
+            }
+            listening.store(false, ordering: .releasing)
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
 
     /// Named migrations, applied once each, in order. Never edit a shipped one: add the next.
     static let migrations: [(name: String, statements: [PostgresQuery])] = [
@@ -252,6 +304,114 @@ public final class PostgresDatabase: Sendable {
                 )
                 """,
                 "CREATE INDEX once_grant_by_expiry ON once_grant (expires_at)",
+            ]
+        ),
+        (
+            // Each record's fields as its Codable JSON (`record`), beside the columns that are
+            // queried, constrained or changed in place; the columns win when both hold a field.
+            "v5-galleries",
+            [
+                """
+                CREATE TABLE gallery (
+                    id bigserial PRIMARY KEY,
+                    folder text NOT NULL UNIQUE,
+                    slug text NOT NULL UNIQUE,
+                    published boolean NOT NULL,
+                    revision bigint NOT NULL DEFAULT 1,
+                    updated_at timestamptz NOT NULL,
+                    record jsonb NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE asset (
+                    id text PRIMARY KEY,
+                    gallery_id bigint NOT NULL REFERENCES gallery (id) ON DELETE CASCADE,
+                    path text NOT NULL UNIQUE,
+                    file_name text NOT NULL,
+                    taken_at timestamptz,
+                    file_size bigint NOT NULL,
+                    modified_at double precision NOT NULL,
+                    source_hash text NOT NULL,
+                    variant_key text NOT NULL,
+                    record jsonb NOT NULL
+                )
+                """,
+                "CREATE INDEX asset_by_gallery ON asset (gallery_id)",
+                "CREATE INDEX asset_by_variant ON asset (source_hash, variant_key)",
+                """
+                CREATE TABLE rendition (
+                    asset_id text NOT NULL REFERENCES asset (id) ON DELETE CASCADE,
+                    role text NOT NULL,
+                    width integer NOT NULL,
+                    height integer NOT NULL,
+                    format text NOT NULL,
+                    bytes bigint NOT NULL,
+                    path text NOT NULL,
+                    PRIMARY KEY (asset_id, role, width, format)
+                )
+                """,
+                """
+                CREATE TABLE quarantine (
+                    path text PRIMARY KEY,
+                    code text NOT NULL,
+                    reason text NOT NULL,
+                    file_size bigint,
+                    modified_at double precision,
+                    attempts integer NOT NULL DEFAULT 1,
+                    quarantined_at timestamptz NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE retired_variant (
+                    source_hash text NOT NULL,
+                    variant_key text NOT NULL,
+                    retired_at timestamptz NOT NULL,
+                    PRIMARY KEY (source_hash, variant_key)
+                )
+                """,
+                // Keyed by asset id (derived from the path), so an override survives re-ingest.
+                """
+                CREATE TABLE asset_override (
+                    asset_id text PRIMARY KEY,
+                    hidden boolean NOT NULL DEFAULT false,
+                    record jsonb NOT NULL
+                )
+                """,
+                "CREATE TABLE gallery_override (folder text PRIMARY KEY, record jsonb NOT NULL)",
+                "CREATE TABLE setting (key text PRIMARY KEY, value text NOT NULL)",
+                """
+                CREATE TABLE embed (
+                    id text PRIMARY KEY,
+                    gallery_folder text NOT NULL,
+                    source text NOT NULL,
+                    position integer NOT NULL,
+                    created_at timestamptz NOT NULL,
+                    record jsonb NOT NULL
+                )
+                """,
+                "CREATE INDEX embed_by_gallery ON embed (gallery_folder, position, created_at)",
+                // Every node's caches learn of a commit by any node (LISTEN galleryd_changes).
+                """
+                CREATE FUNCTION galleryd_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    PERFORM pg_notify('galleryd_changes', TG_TABLE_NAME);
+                    RETURN NULL;
+                END
+                $$
+                """,
+                """
+                DO $$
+                DECLARE name text;
+                BEGIN
+                    FOREACH name IN ARRAY ARRAY['gallery', 'asset', 'rendition', 'asset_override',
+                        'gallery_override', 'embed', 'consent_settings', 'consent_record']
+                    LOOP
+                        EXECUTE format('CREATE TRIGGER %I_changed AFTER INSERT OR UPDATE OR DELETE ON %I '
+                            'FOR EACH STATEMENT EXECUTE FUNCTION galleryd_notify_change()', name, name);
+                    END LOOP;
+                END
+                $$
+                """,
             ]
         ),
     ]

@@ -8,12 +8,26 @@ public struct AdminAssetView: Sendable {
     public var gallery: GalleryRecord
     public var override: AssetOverrideRecord?
     public var renditions: [RenditionRecord]
+
+    package init(
+        asset: AssetRecord, gallery: GalleryRecord, override: AssetOverrideRecord?, renditions: [RenditionRecord]
+    ) {
+        self.asset = asset
+        self.gallery = gallery
+        self.override = override
+        self.renditions = renditions
+    }
 }
 
 /// A gallery with all its assets, published or hidden, for the admin API.
 public struct AdminGalleryView: Sendable {
     public var gallery: GalleryRecord
     public var assets: [AdminAssetView]
+
+    package init(gallery: GalleryRecord, assets: [AdminAssetView]) {
+        self.gallery = gallery
+        self.assets = assets
+    }
 }
 
 extension Catalog: AdminTokenStore, AuditTrail {

@@ -5,6 +5,11 @@ import GRDB
 public struct VariantLocation: Hashable, Sendable {
     public var sourceHash: String
     public var variantKey: String
+
+    package init(sourceHash: String, variantKey: String) {
+        self.sourceHash = sourceHash
+        self.variantKey = variantKey
+    }
 }
 
 extension Catalog {

@@ -8,6 +8,12 @@ public struct BuiltGallery: Sendable {
     public var revision: Int
     /// The gallery's folder under the media root.
     public var folder: String
+
+    package init(document: GalleryDocument, revision: Int, folder: String) {
+        self.document = document
+        self.revision = revision
+        self.folder = folder
+    }
 }
 
 extension Catalog {

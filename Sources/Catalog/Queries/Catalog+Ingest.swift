@@ -9,6 +9,14 @@ public struct KnownFile: Sendable, Equatable {
     public var modifiedAt: Double
     public var sourceHash: String?
     public var isQuarantined: Bool
+
+    package init(path: String, fileSize: Int, modifiedAt: Double, sourceHash: String?, isQuarantined: Bool) {
+        self.path = path
+        self.fileSize = fileSize
+        self.modifiedAt = modifiedAt
+        self.sourceHash = sourceHash
+        self.isQuarantined = isQuarantined
+    }
 }
 
 extension Catalog {

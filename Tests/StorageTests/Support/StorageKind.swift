@@ -69,11 +69,12 @@ final class StorageCatalog: Sendable {
                 jobs: PostgresJobStore(database: database),
                 consentLog: PostgresConsentLog(database: database, dataDirectory: dataDirectory, options: options),
                 adminTokens: admin, audit: admin, onceGrants: PostgresOnceGrantStore(database: database),
-                raw: .postgres(database))
+                galleries: PostgresGalleryStore(database: database), raw: .postgres(database))
         } else {
             let catalog = try Catalog(path: dataDirectory + "/catalog.sqlite", logger: logger, consentLog: options)
             node = StorageNode(
                 jobs: catalog, consentLog: catalog, adminTokens: catalog, audit: catalog, onceGrants: catalog,
+                galleries: catalog,
                 raw: .sqlite(catalog, path: dataDirectory + "/catalog.sqlite"))
         }
         opened.withLock { $0.append(node) }
@@ -102,6 +103,7 @@ struct StorageNode: Sendable {
     let adminTokens: any AdminTokenStore
     let audit: any AuditTrail
     let onceGrants: any OnceGrantStore
+    let galleries: any IngestCatalog & GalleryReader & EmbedStore & AdminStore
     let raw: Raw
 
     /// Runs SQL behind the protocols' back (what a tamperer with database access does):
