@@ -25,11 +25,21 @@ public final class PostgresDatabase: Sendable {
     private let changes = Atomic<UInt64>(0)
     private let listening = Atomic<Bool>(false)
     private let listener = Mutex<Task<Void, Never>?>(nil)
+    /// How to open a connection of one's own, outside the pool (a session-level advisory
+    /// lock lives as long as its connection); nil when made from a pool configuration.
+    let connectionConfiguration: PostgresConnection.Configuration?
 
-    public init(configuration: PostgresClient.Configuration, logger: Logger) async throws {
+    public convenience init(configuration: PostgresClient.Configuration, logger: Logger) async throws {
+        try await self.init(configuration: configuration, connection: nil, logger: logger)
+    }
+
+    init(
+        configuration: PostgresClient.Configuration, connection: PostgresConnection.Configuration?, logger: Logger
+    ) async throws {
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         self.logger = logger
+        self.connectionConfiguration = connection
         self.runner = Task { await client.run() }
         // A lease before `run()` has started waits, but PostgresNIO warns about it on every
         // command; letting the run task start first keeps the output clean.
@@ -73,7 +83,7 @@ public final class PostgresDatabase: Sendable {
             let place = location.socketPath.map { " (socket \($0))" } ?? ""
             throw PostgresCatalogError.cannotConnect(location.description + place, Self.reason(error))
         }
-        try await self.init(configuration: pooled, logger: logger)
+        try await self.init(configuration: pooled, connection: probe, logger: logger)
     }
 
     /// The TLS configuration of `sslmode` (nil: `disable`). As with libpq, `prefer` and

@@ -124,6 +124,11 @@ public struct PostgresJobStore: JobStore {
         }
     }
 
+    public func renewLeases(owner: String, until: Date) async throws {
+        try await client.query(
+            "UPDATE job SET lease_until = \(until.timeIntervalSince1970) WHERE lease_owner = \(owner)", logger: logger)
+    }
+
     public func leaseOwners() async throws -> Set<String> {
         var owners: Set<String> = []
         for try await owner in try await client.query(

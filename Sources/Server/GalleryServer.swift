@@ -41,10 +41,34 @@ public struct ServerSettings: Sendable {
     }
 }
 
-/// The stores the HTTP API works on: one catalog (SQLite or PostgreSQL), seen through the
-/// protocols named for what the routes do with it.
-public typealias ServerStores = GalleryReader & EmbedStore & AdminStore & AdminTokenStore & AuditTrail & ConsentLog
-    & OnceGrantStore
+/// The stores the HTTP API works on, each behind the protocol named for what the routes do
+/// with it: one SQLite catalog on one machine, or PostgreSQL stores on several.
+public struct ServerStores: Sendable {
+    public var galleries: any GalleryReader & EmbedStore
+    public var admin: any AdminStore
+    public var tokens: any AdminTokenStore
+    public var audit: any AuditTrail
+    public var consent: any ConsentLog
+    public var onceGrants: any OnceGrantStore
+
+    public init(
+        galleries: any GalleryReader & EmbedStore, admin: any AdminStore, tokens: any AdminTokenStore,
+        audit: any AuditTrail, consent: any ConsentLog, onceGrants: any OnceGrantStore
+    ) {
+        self.galleries = galleries
+        self.admin = admin
+        self.tokens = tokens
+        self.audit = audit
+        self.consent = consent
+        self.onceGrants = onceGrants
+    }
+
+    /// One SQLite catalog as every store.
+    public init(catalog: Catalog) {
+        self.init(
+            galleries: catalog, admin: catalog, tokens: catalog, audit: catalog, consent: catalog, onceGrants: catalog)
+    }
+}
 
 /// Builds galleryd's HTTP router: public gallery API, renditions, health.
 ///
@@ -53,7 +77,7 @@ public typealias ServerStores = GalleryReader & EmbedStore & AdminStore & AdminT
 /// let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 8080)))
 /// ```
 public struct GalleryServer: Sendable {
-    public let catalog: any ServerStores
+    public let stores: ServerStores
     public let settings: ServerSettings
     public let readiness: Readiness
     public let metrics: MetricsExporter?
@@ -62,15 +86,25 @@ public struct GalleryServer: Sendable {
     let keeper: ConsentKeeper
 
     public init(
-        catalog: any ServerStores, settings: ServerSettings, readiness: Readiness, metrics: MetricsExporter? = nil,
+        stores: ServerStores, settings: ServerSettings, readiness: Readiness, metrics: MetricsExporter? = nil,
         actions: AdminActions = .none
     ) {
-        self.catalog = catalog
+        self.stores = stores
         self.settings = settings
         self.readiness = readiness
         self.metrics = metrics
         self.actions = actions
-        self.keeper = ConsentKeeper(catalog: catalog, options: settings.consent)
+        self.keeper = ConsentKeeper(stores: stores, options: settings.consent)
+    }
+
+    /// One machine: every store is the SQLite catalog.
+    public init(
+        catalog: Catalog, settings: ServerSettings, readiness: Readiness, metrics: MetricsExporter? = nil,
+        actions: AdminActions = .none
+    ) {
+        self.init(
+            stores: ServerStores(catalog: catalog), settings: settings, readiness: readiness, metrics: metrics,
+            actions: actions)
     }
 
     public func router() -> Router<GalleryRequestContext> {
@@ -87,19 +121,20 @@ public struct GalleryServer: Sendable {
         HealthRoutes(readiness: readiness).register(on: router)
         if let metrics { MetricsRoutes(exporter: metrics).register(on: router) }
         let publicURL = settings.consent.publicURL
-        let cache = GalleryDocumentCache(catalog: catalog, byteBudget: settings.galleryCacheBytes) { slug, title in
+        let cache = GalleryDocumentCache(catalog: stores.galleries, byteBudget: settings.galleryCacheBytes) {
+            slug, title in
             GalleryRoutes.shareLinks(publicURL: publicURL, slug: slug, title: title)
         }
         let galleries = GalleryRoutes(cache: cache, keeper: keeper)
         galleries.register(on: router)
         ConsentRoutes(keeper: keeper).register(on: router)
-        EmbedFrameRoutes(catalog: catalog, keeper: keeper).register(on: router)
+        EmbedFrameRoutes(catalog: stores.galleries, keeper: keeper).register(on: router)
         let files = ImmutableFileCache(capacity: 64 * 1024 * 1024)
         PreviewRoutes(directory: settings.dataDirectory + "/previews", files: files).register(on: router)
         RenditionRoutes(renditionsRoot: settings.dataDirectory + "/renditions", files: files).register(on: router)
         DownloadRoutes(renditionsRoot: settings.dataDirectory + "/renditions").register(on: router)
-        AdminRoutes(catalog: catalog, actions: actions).register(on: router)
-        AdminConsentRoutes(catalog: catalog, keeper: keeper, actions: actions).register(on: router)
+        AdminRoutes(stores: stores, actions: actions).register(on: router)
+        AdminConsentRoutes(stores: stores, keeper: keeper, actions: actions).register(on: router)
         OpenAPIRoutes().register(on: router)
         PortalRoutes(galleries: galleries, publicURL: PageMetadata.base(settings.consent.publicURL))
             .register(on: router)

@@ -114,3 +114,94 @@ struct SeveralNodesTests {
         }
     }
 }
+
+/// The cluster of the README's "Several machines", on loopback: one PostgreSQL, two web
+/// nodes and two workers sharing one data folder (as on a shared mount).
+@Suite("A cluster on PostgreSQL", .timeLimit(.minutes(5)))
+struct ClusterTests {
+    @Test(
+        "two workers and two web nodes on one PostgreSQL: each photo ingested once, both web nodes answer alike, a killed worker loses nothing, consent holds across nodes"
+    )
+    func cluster() async throws {
+        let env = try TestEnvironment()
+        let url = try await PostgresCluster.shared.newDatabase()
+        let shared = [
+            "GALLERYD_CATALOG_URL": url, "GALLERYD_INGEST_JOB_LEASE_SECONDS": "3",
+            // The address visitors use, the same for every node behind the load balancer.
+            "GALLERYD_SITE_PUBLIC_URL": "https://presse.example",
+            "GALLERYD_CONSENT_SERVICES_FILE": try servicesFile(env).path, "GALLERYD_CONSENT_FETCH_PREVIEWS": "false",
+        ]
+        let workerA = try Daemon(env, extraEnvironment: shared, arguments: ["--role", "worker"])
+        try await workerA.waitUntilReady()
+        let workerB = try Daemon(env, extraEnvironment: shared, arguments: ["--role", "worker"])
+        let webA = try Daemon(env, extraEnvironment: shared, arguments: ["--role", "web"])
+        let webB = try Daemon(env, extraEnvironment: shared, arguments: ["--role", "web"])
+        for node in [workerB, webA, webB] { try await node.waitUntilReady() }
+
+        try env.write(
+            "Termine/gallery.yaml",
+            Array("embeds:\n  - {service: youtube, url: \"https://www.youtube.com/watch?v=dQw4w9WgXcQ\"}\n".utf8))
+        for index in 0..<12 { try env.write("Termine/bild-\(index).jpg", photo(caption: Array("Bild \(index)".utf8))) }
+        try await eventually(timeout: .seconds(90), "web B never showed 12 photos:\n\(workerA.logText.suffix(3000))") {
+            try await webB.gallery("termine")?.items.count == 12
+        }
+        try await eventually(timeout: .seconds(30), "the workers' counts never reached 12") {
+            try await SeveralNodesTests().counter("galleryd_files_ingested_total", on: workerA)
+                + SeveralNodesTests().counter("galleryd_files_ingested_total", on: workerB) == 12
+        }
+        // Within a second of the last change, both web nodes answer with the same body and ETag.
+        try await eventually(timeout: .seconds(1), "the web nodes answered differently") {
+            let (a, b) = (
+                try await webA.get("/api/v1/galleries/termine"), try await webB.get("/api/v1/galleries/termine")
+            )
+            return a.body == b.body && a.headers.first(name: "ETag") == b.headers.first(name: "ETag")
+        }
+
+        // The watcher's worker is killed while photos are still coming in.
+        for index in 12..<24 { try env.write("Termine/bild-\(index).jpg", photo(caption: Array("Bild \(index)".utf8))) }
+        try await eventually(timeout: .seconds(60), "nothing of the second batch arrived") {
+            (try await webA.gallery("termine")?.items.count ?? 0) > 12
+        }
+        workerA.signal(SIGKILL)
+        _ = await workerA.waitForExit(timeout: .seconds(10))
+        try await eventually(timeout: .seconds(90), "photos were lost after the kill:\n\(workerB.logText.suffix(3000))")
+        {
+            try await webA.gallery("termine")?.items.count == 24
+        }
+        let items = try #require(try await webB.gallery("termine")?.items)
+        #expect(Set(items.map(\.id)).count == 24)
+        #expect(workerB.logText.contains("watcher lease taken"))
+
+        // A grant through web A counts on web B; a once token used on B is spent on A.
+        let origin = ("Origin", "https://presse.example")
+        let body = { (scope: String) in
+            #"{"services": ["youtube"], "scope": "\#(scope)", "policyVersion": "2026-11-01", "locale": "de"}"#
+        }
+        let granted = try await webA.send(
+            .POST, "/api/v1/consent", headers: [("Content-Type", "application/json"), origin], body: body("permanent"))
+        let cookie = try #require(granted.headers.first(name: "Set-Cookie")?.split(separator: ";").first)
+        let remembered = try await webB.get("/api/v1/galleries/termine", headers: [("Cookie", String(cookie))])
+        #expect(String(buffer: remembered.body).contains(#""state":"granted""#))
+        let once = try await webA.send(
+            .POST, "/api/v1/consent", headers: [("Content-Type", "application/json"), origin], body: body("once"))
+        let token = try #require(
+            (try JSONSerialization.jsonObject(with: Data(buffer: once.body)) as? [String: Any])?["onceToken"] as? String
+        )
+        let spent = try await webB.get("/api/v1/galleries/termine", headers: [("Consent-Token", token)])
+        #expect(String(buffer: spent.body).contains(#""state":"granted""#))
+        let replayed = try await webA.get("/api/v1/galleries/termine", headers: [("Consent-Token", token)])
+        #expect(!String(buffer: replayed.body).contains(#""state":"granted""#))
+
+        var environment = ProcessInfo.processInfo.environment
+        environment["GALLERYD_CATALOG_URL"] = url
+        let verified = try await GallerydProcess.run(
+            ["consent", "verify", "--data", env.data.path], in: env.root, environment: environment)
+        #expect(verified.status == 0 && verified.output.contains("consent log intact: 2 events"), "\(verified.error)")
+    }
+
+    func servicesFile(_ env: TestEnvironment) throws -> URL {
+        let file = env.root.appendingPathComponent("consent.yaml")
+        try JSONEncoder().encode(ConsentFixtures.settings()).write(to: file)
+        return file
+    }
+}

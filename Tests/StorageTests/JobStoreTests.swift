@@ -126,4 +126,19 @@ struct JobStoreTests {
             #expect(try await store.depth() == 0)
         }
     }
+
+    @Test(
+        "a worker's heartbeat keeps its lease beyond the first; the owners holding leases are listed",
+        arguments: StorageKind.allCases)
+    func renewal(_ storage: StorageKind) async throws {
+        try await storage.withStore { store in
+            try await store.enqueue(["g/a.jpg"], kind: .file, notBefore: nil, now: start)
+            _ = try await store.claim(limit: 1, kinds: nil, owner: "A", lease: 30, now: start)
+            #expect(try await store.leaseOwners() == ["A"])
+            try await store.renewLeases(owner: "A", until: start + 70)
+            #expect(try await store.claim(limit: 1, kinds: nil, owner: "B", lease: 30, now: start + 60).isEmpty)
+            #expect(try await store.claim(limit: 1, kinds: nil, owner: "B", lease: 30, now: start + 71).count == 1)
+            #expect(try await store.leaseOwners() == ["B"])
+        }
+    }
 }

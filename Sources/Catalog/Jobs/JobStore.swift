@@ -34,6 +34,11 @@ public protocol JobStore: Sendable {
     /// interrupted jobs back at once instead of waiting for their leases to run out.
     func releaseLeases(owner: String?) async throws
 
+    /// Extends every lease `owner` holds to `until`: a worker's heartbeat while it works,
+    /// so a lease can be short (another worker takes over soon after a crash) and a long
+    /// job still keeps its own.
+    func renewLeases(owner: String, until: Date) async throws
+
     /// Every owner holding a lease now (a restarting node releases those of processes of
     /// its machine that are gone).
     func leaseOwners() async throws -> Set<String>

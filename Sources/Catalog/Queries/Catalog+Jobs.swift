@@ -105,6 +105,14 @@ extension Catalog: JobStore {
         }
     }
 
+    public func renewLeases(owner: String, until: Date) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE job SET leaseUntil = ? WHERE leaseOwner = ?",
+                arguments: [until.timeIntervalSince1970, owner])
+        }
+    }
+
     public func leaseOwners() async throws -> Set<String> {
         try await pool.read { db in
             Set(try String.fetchAll(db, sql: "SELECT DISTINCT leaseOwner FROM job WHERE leaseOwner IS NOT NULL"))

@@ -13,15 +13,18 @@ public actor JobQueue {
     let store: any JobStore
     /// This process's name on its leases.
     public nonisolated let owner: String
-    /// How long a claimed job is held: far longer than any render (a 100 MP photo takes
-    /// seconds), short enough that another worker takes over soon after a crash.
-    public static let lease: TimeInterval = 300
+    /// How long a claimed job is held unless renewed (``renewLeases()``, every third of it):
+    /// a worker that dies leaves its jobs to the others after at most this long.
+    public nonisolated let lease: TimeInterval
+    /// `ingest.jobLeaseSeconds`' default.
+    public static let defaultLease: TimeInterval = 30
     private var downloadsInFlight = 0
     private var waiters: [CheckedContinuation<Void, Never>] = []
     private var timer: Task<Void, Never>?
     /// When the timer fires; a sooner due date replaces it.
     private var timerDue: Date?
     private var stopped = false
+    private var renewal: Task<Void, Never>?
     /// Counts wake-ups, so a worker that looked for work while a job arrived looks again
     /// instead of sleeping through it.
     private var signals = 0
@@ -30,10 +33,26 @@ public actor JobQueue {
     /// watcher or a web node elsewhere); nil: only when woken in this process.
     let pollInterval: Duration?
 
-    public init(store: any JobStore, owner: String = JobQueue.processName(), pollInterval: Duration? = .seconds(1)) {
+    public init(
+        store: any JobStore, owner: String = JobQueue.processName(), lease: TimeInterval = JobQueue.defaultLease,
+        pollInterval: Duration? = .seconds(1)
+    ) {
         self.store = store
         self.owner = owner
+        self.lease = max(1, lease)
         self.pollInterval = pollInterval
+    }
+
+    /// Starts the workers' heartbeat: this process's leases are extended every third of the
+    /// lease until the queue is stopped, so a job that takes longer than a lease stays ours.
+    public func startRenewingLeases() {
+        guard renewal == nil, !stopped else { return }
+        let (store, owner, lease) = (store, owner, lease)
+        renewal = Task {
+            while (try? await Task.sleep(for: .seconds(lease / 3))) != nil {
+                try? await store.renewLeases(owner: owner, until: Date().addingTimeInterval(lease))
+            }
+        }
     }
 
     /// `host:pid:random`: unique per process, readable in the job table.
@@ -75,7 +94,7 @@ public actor JobQueue {
             // One download at a time: a second would hold a worker that a new photo may need.
             let kinds: Set<JobRecord.Kind>? =
                 downloadsInFlight > 0 ? Set(JobRecord.Kind.allCases.filter { $0 != .download }) : nil
-            let claimed = try? await store.claim(limit: 1, kinds: kinds, owner: owner, lease: Self.lease, now: Date())
+            let claimed = try? await store.claim(limit: 1, kinds: kinds, owner: owner, lease: lease, now: Date())
             if let job = claimed?.first {
                 if job.kind == .download { downloadsInFlight += 1 }
                 return job
@@ -99,6 +118,7 @@ public actor JobQueue {
     /// Wakes every waiting worker and makes `next()` return `nil` from now on.
     public func stop() {
         stopped = true
+        renewal?.cancel()
         wakeAll()
     }
 

@@ -27,6 +27,7 @@ public struct JobWorkers: Service {
                 for _ in 0..<count {
                     group.addTask { await work() }
                 }
+                group.addTask { await queue.startRenewingLeases() }
             }
         } onGracefulShutdown: {
             Task { await queue.stop() }

@@ -13,7 +13,7 @@ public struct EmbedRejection: Error, CustomStringConvertible, Sendable {
 extension Ingestor {
     /// The consent settings in force (the admin's, else the configured ones).
     public func consentSettings() async throws -> ConsentSettings {
-        try await catalog.consentSettings(fallback: settings.consentDefaults)
+        try await consentLog.consentSettings(fallback: settings.consentDefaults)
     }
 
     /// Brings a gallery's sidecar-declared embeds into the catalog: new ones are validated

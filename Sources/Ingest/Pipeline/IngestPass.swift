@@ -166,11 +166,11 @@ extension Ingestor {
         // Taken whatever their due time or lease says (a pass leaves none undone), under this
         // process's name, so a daemon releases them should the pass be killed.
         let owner = JobQueue.processName()
-        while let job = try await catalog.claim(
-            limit: 1, kinds: [.download], owner: owner, lease: JobQueue.lease, now: .distantFuture
+        while let job = try await jobs.claim(
+            limit: 1, kinds: [.download], owner: owner, lease: JobQueue.defaultLease, now: .distantFuture
         ).first {
             _ = await makeDownload(relativePath: job.path)
-            try await catalog.finish(job)
+            try await jobs.finish(job)
         }
         return settled
     }

@@ -33,14 +33,14 @@ extension Ingestor {
     /// (``downloadQuietPeriod``), so that publishing a photo never waits for it.
     func scheduleDownload(of asset: AssetRecord, in gallery: GalleryRecord, published: Bool = false) async throws {
         let quietUntil = Date().addingTimeInterval(Self.downloadQuietPeriod)
-        if published { try await catalog.holdDownloads(until: quietUntil) }
+        if published { try await jobs.holdDownloads(until: quietUntil) }
         let existing = try await catalog.download(of: asset.id)
         if !gallery.downloads || !settings.renditions.download.enabled {
             if existing != nil { try await catalog.setDownload(of: asset.id, variantKey: asset.variantKey, to: nil) }
             return
         }
         guard existing == nil else { return }
-        try await catalog.enqueue([asset.path], kind: .download, notBefore: quietUntil)
+        try await jobs.enqueue([asset.path], kind: .download, notBefore: quietUntil)
     }
 
     /// The download job: makes the print-quality JPEG of the file's published version

@@ -21,12 +21,29 @@ import Synchronization
 /// let ingestor = try Ingestor(settings: settings, catalog: catalog, logger: logger)
 /// let outcome = await ingestor.ingest(relativePath: "Konferenz/bild-1.jpg")
 /// ```
-/// The stores the ingest pipeline works on: one catalog (SQLite or PostgreSQL), seen
-/// through the protocols named for what ingest does with it.
-public typealias IngestStores = IngestCatalog & EmbedStore & JobStore & ConsentLog
+/// The stores the ingest pipeline works on, each behind the protocol named for what ingest
+/// does with it: one SQLite catalog on one machine, or PostgreSQL stores on several.
+public struct IngestStores: Sendable {
+    public var catalog: any IngestCatalog & EmbedStore
+    public var jobs: any JobStore
+    public var consent: any ConsentLog
+
+    public init(catalog: any IngestCatalog & EmbedStore, jobs: any JobStore, consent: any ConsentLog) {
+        self.catalog = catalog
+        self.jobs = jobs
+        self.consent = consent
+    }
+
+    /// One SQLite catalog as every store.
+    public init(catalog: Catalog) {
+        self.init(catalog: catalog, jobs: catalog, consent: catalog)
+    }
+}
 
 public final class Ingestor: Sendable {
-    public let catalog: any IngestStores
+    public let catalog: any IngestCatalog & EmbedStore
+    let jobs: any JobStore
+    let consentLog: any ConsentLog
     public let store: RenditionStore
     let previews: PreviewFetcher
     let pool: NIOThreadPool
@@ -42,9 +59,16 @@ public final class Ingestor: Sendable {
     /// its files, the warning is given once.
     private let reportedSidecarProblems = Mutex<Set<String>>([])
 
-    public init(settings: IngestSettings, catalog: any IngestStores, logger: Logger) throws {
+    /// One machine: every store is the SQLite catalog.
+    public convenience init(settings: IngestSettings, catalog: Catalog, logger: Logger) throws {
+        try self.init(settings: settings, stores: IngestStores(catalog: catalog), logger: logger)
+    }
+
+    public init(settings: IngestSettings, stores: IngestStores, logger: Logger) throws {
         self.currentSettings = Mutex(settings)
-        self.catalog = catalog
+        self.catalog = stores.catalog
+        self.jobs = stores.jobs
+        self.consentLog = stores.consent
         self.logger = logger
         self.store = try RenditionStore(dataDirectory: settings.dataDirectory)
         self.previews = try PreviewFetcher(dataDirectory: settings.dataDirectory)

@@ -5,7 +5,7 @@ import Hummingbird
 
 /// Admin routes for consent settings, the consent log and gallery embeds (admin scope).
 struct AdminConsentRoutes {
-    let catalog: any ServerStores
+    let stores: ServerStores
     let keeper: ConsentKeeper
     let actions: AdminActions
 
@@ -46,7 +46,7 @@ struct AdminConsentRoutes {
     }
 
     func register(on router: Router<GalleryRequestContext>) {
-        let admin = router.group("/api/v1/admin").add(middleware: AdminAuthenticationMiddleware(catalog: catalog))
+        let admin = router.group("/api/v1/admin").add(middleware: AdminAuthenticationMiddleware(catalog: stores.tokens))
         admin.get("/consent/settings") { _, context in
             _ = try context.requireScope(.admin)
             return try JSONBody(try await keeper.settings()).response(cacheControl: "no-store")
@@ -54,14 +54,14 @@ struct AdminConsentRoutes {
         admin.put("/consent/settings") { request, context in
             let actor = try context.requireScope(.admin)
             let settings = try await Self.settings(from: request)
-            try await catalog.saveConsentSettings(settings, previous: try await keeper.settings(), actor: actor)
+            try await stores.consent.saveConsentSettings(settings, previous: try await keeper.settings(), actor: actor)
             return try JSONBody(settings).response(cacheControl: "no-store")
         }
         admin.get("/consent/events") { request, context in
             _ = try context.requireScope(.admin)
             let since = try AdminQuery.since(request)
             let format = try AdminQuery.oneOf("format", ["json", "csv"], in: request) ?? "json"
-            let events = try await catalog.consentEvents(since: since, limit: nil)
+            let events = try await stores.consent.consentEvents(since: since, limit: nil)
             if format == "csv" {
                 return Response(
                     status: .ok,
@@ -78,7 +78,7 @@ struct AdminConsentRoutes {
         admin.get("/galleries/:slug/embeds") { _, context in
             _ = try context.requireScope(.admin)
             let gallery = try await gallery(context)
-            let embeds = try await catalog.embeds(galleryFolder: gallery.folder).map(EmbedView.init)
+            let embeds = try await stores.galleries.embeds(galleryFolder: gallery.folder).map(EmbedView.init)
             return try JSONBody(["embeds": embeds]).response(cacheControl: "no-store")
         }
         admin.post("/galleries/:slug/embeds") { request, context in
@@ -117,8 +117,8 @@ struct AdminConsentRoutes {
             let actor = try context.requireScope(.admin)
             let gallery = try await gallery(context)
             guard let id = request.uri.queryParameters.get("id"),
-                let embed = try await catalog.embed(id: String(id)), embed.galleryFolder == gallery.folder,
-                try await catalog.removeEmbed(id: String(id), actor: actor)
+                let embed = try await stores.galleries.embed(id: String(id)), embed.galleryFolder == gallery.folder,
+                try await stores.galleries.removeEmbed(id: String(id), actor: actor)
             else { throw ProblemDetails(.notFound, detail: "the gallery has no such embed") }
             return Response(status: .noContent)
         }
@@ -126,7 +126,7 @@ struct AdminConsentRoutes {
 
     private func gallery(_ context: GalleryRequestContext) async throws -> GalleryRecord {
         let slug = try context.parameters.require("slug")
-        guard let view = try await catalog.adminGallery(slug: slug) else {
+        guard let view = try await stores.admin.adminGallery(slug: slug) else {
             throw ProblemDetails(.notFound, detail: "there is no gallery \"\(slug)\"")
         }
         return view.gallery

@@ -48,15 +48,15 @@ public struct EmbedAttachment: Sendable {
 
 /// The admin API: assets, galleries, quarantine, audit (API.md "Admin API").
 struct AdminRoutes {
-    let catalog: any AdminStore & AuditTrail & AdminTokenStore
+    let stores: ServerStores
     let actions: AdminActions
     static let maximumTextLength = TextNormalizer.maximumLength
 
     func register(on router: Router<GalleryRequestContext>) {
-        let admin = router.group("/api/v1/admin").add(middleware: AdminAuthenticationMiddleware(catalog: catalog))
+        let admin = router.group("/api/v1/admin").add(middleware: AdminAuthenticationMiddleware(catalog: stores.tokens))
         admin.get("/galleries") { _, context in
             _ = try context.requireScope(.editor)
-            let galleries = try await catalog.adminGalleries().map(AdminGalleryDocument.init)
+            let galleries = try await stores.admin.adminGalleries().map(AdminGalleryDocument.init)
             return try JSONBody(["galleries": galleries]).response(cacheControl: "no-store")
         }
         admin.get("/galleries/:slug") { _, context in
@@ -67,7 +67,7 @@ struct AdminRoutes {
             let actor = try context.requireScope(.admin)
             let slug = try context.parameters.require("slug")
             let patch = try await Self.galleryPatch(request)
-            guard let updated = try await catalog.patchGallery(slug: slug, patch, actor: actor) else {
+            guard let updated = try await stores.admin.patchGallery(slug: slug, patch, actor: actor) else {
                 throw ProblemDetails(.notFound, detail: "there is no gallery \"\(slug)\"")
             }
             // A new default credit changes items' credits (and their renditions' EXIF).
@@ -82,7 +82,7 @@ struct AdminRoutes {
             let actor = try context.requireScope(.editor)
             let id = try assetID(context)
             let patch = try await Self.assetPatch(request, context: context)
-            guard let updated = try await catalog.patchAsset(id: id, patch, actor: actor) else {
+            guard let updated = try await stores.admin.patchAsset(id: id, patch, actor: actor) else {
                 throw ProblemDetails(.notFound, detail: "there is no asset \(id.value)")
             }
             await actions.refreshAsset(updated.path)
@@ -90,14 +90,14 @@ struct AdminRoutes {
         }
         admin.get("/quarantine") { _, context in
             _ = try context.requireScope(.admin)
-            return try JSONBody(QuarantineDocument(quarantine: try await catalog.quarantined()))
+            return try JSONBody(QuarantineDocument(quarantine: try await stores.admin.quarantined()))
                 .response(cacheControl: "no-store")
         }
         admin.post("/quarantine/retry") { request, context in
             let actor = try context.requireScope(.admin)
             let body = try await JSONRequest(request, allowedFields: ["path"])
             let path = try body.requiredString("path", maximumLength: 4096)
-            guard try await catalog.releaseFromQuarantine(path: path, actor: actor) else {
+            guard try await stores.admin.releaseFromQuarantine(path: path, actor: actor) else {
                 throw ProblemDetails(.notFound, detail: "\"\(path)\" is not in quarantine")
             }
             await actions.retryFile(path)
@@ -107,7 +107,7 @@ struct AdminRoutes {
             _ = try context.requireScope(.admin)
             let since = try AdminQuery.since(request)
             let limit = try Self.limit(request, default: 200, maximum: 10_000)
-            return try JSONBody(AuditDocument(entries: try await catalog.audit(since: since, limit: limit)))
+            return try JSONBody(AuditDocument(entries: try await stores.audit.audit(since: since, limit: limit)))
                 .response(cacheControl: "no-store")
         }
     }
@@ -122,7 +122,7 @@ struct AdminRoutes {
 
     private func asset(_ context: GalleryRequestContext) async throws -> AdminAssetView {
         let id = try assetID(context)
-        guard let view = try await catalog.adminAsset(id: id) else {
+        guard let view = try await stores.admin.adminAsset(id: id) else {
             throw ProblemDetails(.notFound, detail: "there is no asset \(id.value)")
         }
         return view
@@ -130,7 +130,7 @@ struct AdminRoutes {
 
     private func gallery(_ context: GalleryRequestContext) async throws -> AdminGalleryView {
         let slug = try context.parameters.require("slug")
-        guard let view = try await catalog.adminGallery(slug: slug) else {
+        guard let view = try await stores.admin.adminGallery(slug: slug) else {
             throw ProblemDetails(.notFound, detail: "there is no gallery \"\(slug)\"")
         }
         return view

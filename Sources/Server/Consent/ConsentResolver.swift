@@ -20,7 +20,7 @@ struct ResolvedConsent: Sendable {
 /// Reads consent from requests and records decisions; shared by the consent API, the
 /// gallery JSON and the embed frames.
 struct ConsentKeeper: Sendable {
-    let catalog: any ServerStores
+    let stores: ServerStores
     let options: ConsentOptions
     let cookie: ConsentCookie
     let once: OnceGrants
@@ -28,28 +28,28 @@ struct ConsentKeeper: Sendable {
     let hasher = AddressHasher()
     private let remembered = RememberedConsent()
 
-    init(catalog: any ServerStores, options: ConsentOptions) {
-        self.catalog = catalog
+    init(stores: ServerStores, options: ConsentOptions) {
+        self.stores = stores
         self.options = options
         self.cookie = ConsentCookie(key: options.cookieKey)
-        self.once = OnceGrants(store: catalog, lifetime: options.onceLifetime)
+        self.once = OnceGrants(store: stores.onceGrants, lifetime: options.onceLifetime)
         self.limiter = RateLimiter(burst: options.rateBurst, perSecond: options.ratePerSecond)
     }
 
     /// The settings in force, read from the catalog only after it changed (see `CatalogStamp`).
     func settings() async throws -> ConsentSettings {
-        let stamp = catalog.stamp()
+        let stamp = stores.galleries.stamp()
         if let settings = remembered.settings(at: stamp) { return settings }
-        let settings = try await catalog.consentSettings(fallback: options.defaults)
+        let settings = try await stores.consent.consentSettings(fallback: options.defaults)
         remembered.remember(settings, at: stamp)
         return settings
     }
 
     /// A visitor's consent record, read from the catalog only after it changed.
     func consentRecord(id: String) async throws -> ConsentRecord? {
-        let stamp = catalog.stamp()
+        let stamp = stores.galleries.stamp()
         if let known = remembered.record(id: id, at: stamp) { return known }
-        let record = try await catalog.consentRecord(id: id)
+        let record = try await stores.consent.consentRecord(id: id)
         remembered.remember(record, id: id, at: stamp)
         return record
     }

@@ -141,7 +141,7 @@ struct ConsentRoutes {
                 consentId: consentId, granted: granted.sorted(), policyVersion: settings.policyVersion,
                 catalogHash: settings.catalogHash, grantedAt: now, expiresAt: expiresAt)
             : nil
-        let event = try await keeper.catalog.record(
+        let event = try await keeper.stores.consent.record(
             ConsentEventDraft(
                 consentId: consentId, kind: granted.isEmpty ? .deny : .grant, scope: scope, decisions: decisions,
                 policyVersion: settings.policyVersion, catalogHash: settings.catalogHash, locale: locale, at: now,
@@ -185,7 +185,7 @@ struct ConsentRoutes {
             record.granted = remaining
             if remaining.isEmpty { record.withdrawnAt = now }
             let (browser, ipHash) = await keeper.visitor(request, context: context)
-            try await keeper.catalog.record(
+            try await keeper.stores.consent.record(
                 ConsentEventDraft(
                     consentId: id, kind: .withdraw, scope: .permanent,
                     decisions: settings.decisions(granting: Set(remaining)),

@@ -78,18 +78,7 @@ struct TokenCommand: AsyncParsableCommand {
 
 extension AdminScope: ExpressibleByArgument {}
 
-/// Opens the SQLite catalog of a configuration, creating its folder if needed. A command
-/// whose stores have no PostgreSQL side yet ends with a message saying so.
-func openCatalog(_ configuration: GallerydConfiguration, logger: Logger) throws -> Catalog {
-    if case .postgres(let location) = configuration.catalogLocation {
-        printError(
-            "galleryd: this command does not work on a PostgreSQL catalog yet (catalog.url \(location)); the consent and admin token commands do"
-        )
-        throw ExitCode.failure
-    }
-    return try openSQLiteCatalog(configuration, logger: logger)
-}
-
+/// Opens the SQLite catalog of a configuration, creating its folder if needed.
 func openSQLiteCatalog(_ configuration: GallerydConfiguration, logger: Logger) throws -> Catalog {
     do {
         try FileManager.default.createDirectory(

@@ -28,20 +28,21 @@ struct IngestCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try await common.load()
         let logger = bootstrapLogging(level: verbose ? .info : .error)
-        let catalog = try openCatalog(configuration, logger: logger)
-        let ingestor = try Ingestor(settings: configuration.ingestSettings, catalog: catalog, logger: logger)
+        let stores = try await CatalogStores.open(configuration, logger: logger)
+        let ingestor = try Ingestor(settings: configuration.ingestSettings, stores: stores.ingest, logger: logger)
         let display = ProgressDisplay()
         let summary: IngestSummary
         do {
             summary = try await ingestor.runPass { display.show($0) }
         } catch let error as MediaRootError {
             await ingestor.shutdown()
+            stores.close()
             printError("galleryd: \(error)")
             throw ExitCode.failure
         }
         display.finish()
         await ingestor.shutdown()
-        catalog.checkpointIfPossible()
+        stores.close()
         print(summary.report())
     }
 }

@@ -72,9 +72,10 @@ struct Serve: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
         let role = configuration.role
-        let catalog = try openCatalog(configuration, logger: logger)
-        let ingestor = try Ingestor(settings: configuration.ingestSettings, catalog: catalog, logger: logger)
-        let queue = JobQueue(store: catalog)
+        let stores = try await CatalogStores.open(configuration, logger: logger)
+        let catalog = stores.catalog
+        let ingestor = try Ingestor(settings: configuration.ingestSettings, stores: stores.ingest, logger: logger)
+        let queue = JobQueue(store: stores.jobs, lease: configuration.jobLease)
         // Jobs a killed or crashed process of this machine held are taken again now rather
         // than when their leases run out; other processes' leases are left alone.
         for owner in try await queue.releaseLeasesOfEndedProcesses() {
@@ -115,8 +116,8 @@ struct Serve: AsyncParsableCommand {
                 }
             })
         let server = GalleryServer(
-            catalog: catalog, settings: try configuration.serverSettings(), readiness: readiness, metrics: metrics,
-            actions: actions)
+            stores: stores.server, settings: try configuration.serverSettings(), readiness: readiness,
+            metrics: metrics, actions: actions)
         let app = server.application(logger: logger, operationsOnly: !role.servesAPI) { channel in
             logger.info("listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
             startup.serverBound()
@@ -135,7 +136,7 @@ struct Serve: AsyncParsableCommand {
             // First, so that it stops last: its shutdown checkpoint covers every event.
             services.append(
                 ConsentCheckpointService(
-                    catalog: catalog, interval: configuration.consentCheckpointInterval, logger: logger))
+                    consentLog: stores.consentLog, interval: configuration.consentCheckpointInterval, logger: logger))
         } else {
             readiness.set("startup", unmetBecause: nil)
         }
@@ -146,7 +147,7 @@ struct Serve: AsyncParsableCommand {
                     ingestor: ingestor, queue: queue, reconciler: reconciler, count: configuration.workers,
                     logger: logger),
                 LeasedWatch(
-                    lease: FileWatcherLease(path: configuration.catalogPath + ".watcher.lock"), watch: watch,
+                    lease: stores.watcherLease, watch: watch,
                     logger: logger,
                     onStandby: {
                         readiness.set("startup", unmetBecause: nil)
@@ -165,7 +166,8 @@ struct Serve: AsyncParsableCommand {
         if role.servesAPI {
             services.append(
                 ConsentMaintenance(
-                    consentLog: catalog, onceGrants: catalog, retention: configuration.consentRetention,
+                    consentLog: stores.consentLog, onceGrants: stores.server.onceGrants,
+                    retention: configuration.consentRetention,
                     logger: logger))
         }
         services.append(SystemdLifecycle(notifier: notifier))
@@ -176,8 +178,7 @@ struct Serve: AsyncParsableCommand {
                 logger: logger))
         try await group.run()
         await ingestor.shutdown()
-        catalog.checkpointIfPossible()
-        try catalog.close()
+        stores.close()
         logger.info("stopped")
     }
 }
@@ -284,7 +285,7 @@ struct ConsentMaintenance: Service {
 
 /// Deletes rendition folders retired longer than the grace period, every ten minutes.
 struct RenditionCollector: Service {
-    let catalog: Catalog
+    let catalog: any IngestCatalog
     let store: RenditionStore
     let gracePeriod: Duration
     let logger: Logger

@@ -26,6 +26,8 @@ struct GallerydConfiguration: Sendable {
     var houseCredit: String
     var timeZone: TimeZone
     var workers: Int
+    /// How long a claimed job is held without a heartbeat (`ingest.jobLeaseSeconds`).
+    var jobLease: TimeInterval
     var limits: IngestLimits
     var renditions: RenditionSettings
     var logLevel: Logger.Level
@@ -166,6 +168,8 @@ struct GallerydConfiguration: Sendable {
         let configuredWorkers = try config.int("ingest.workers", default: 0, in: 0...256)
         renderNice = try config.int("ingest.renderNice", default: 10, in: 0...19)
         workers = configuredWorkers > 0 ? configuredWorkers : ProcessInfo.processInfo.activeProcessorCount
+        jobLease = TimeInterval(
+            try config.int("ingest.jobLeaseSeconds", default: Int(JobQueue.defaultLease), in: 3...3600))
         let formatNames = config.stringArray(forKey: "ingest.formats", default: SourceFormat.allCases.map(\.rawValue))
         let formats = try formatNames.map { name in
             guard let format = SourceFormat(rawValue: name) else {

@@ -7,7 +7,7 @@ import ServiceLifecycle
 /// events, and one more on shutdown. (Every `consent.checkpointEvents` events the catalog
 /// writes one itself, and pruning writes one in the same transaction.)
 struct ConsentCheckpointService: Service {
-    let catalog: Catalog
+    let consentLog: any ConsentLog
     let interval: Duration
     let logger: Logger
 
@@ -25,7 +25,7 @@ struct ConsentCheckpointService: Service {
 
     func checkpoint(reason: String) async {
         do {
-            try await catalog.writeConsentCheckpoint(reason: reason)
+            try await consentLog.writeConsentCheckpoint(reason: reason)
         } catch let finding as ConsentLogFinding {
             // Never sign a tampered log; `galleryd consent verify` names the same problem.
             logger.critical(

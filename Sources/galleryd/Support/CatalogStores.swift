@@ -1,40 +1,69 @@
 import ArgumentParser
 import Catalog
 import Foundation
+import Ingest
 import Logging
 import PostgresCatalog
+import Server
 
 /// The stores of the catalog `catalog.url` names, opened for a command: the SQLite catalog
-/// (each protocol is one of its faces) or a PostgreSQL database. A bad location or an
-/// unreachable server ends the command with a clear message.
+/// (each protocol is one of its faces) or PostgreSQL. A bad location or an unreachable server
+/// ends the command with a clear message.
 struct CatalogStores: Sendable {
-    let consentLog: any ConsentLog
-    let adminTokens: any AdminTokenStore
-    let audit: any AuditTrail
+    let ingest: IngestStores
+    let server: ServerStores
+    let jobs: any JobStore
+    let watcherLease: any WatcherLease
+    /// The SQLite catalog, when that is where the catalog lives (checkpointed on shutdown).
+    let sqlite: Catalog?
+    private let postgres: PostgresDatabase?
+
+    var consentLog: any ConsentLog { server.consent }
+    var adminTokens: any AdminTokenStore { server.tokens }
+    var catalog: any IngestCatalog & EmbedStore { ingest.catalog }
 
     static func open(_ configuration: GallerydConfiguration, logger: Logger) async throws -> CatalogStores {
         switch configuration.catalogLocation {
         case .sqlite:
             let catalog = try openSQLiteCatalog(configuration, logger: logger)
-            return CatalogStores(consentLog: catalog, adminTokens: catalog, audit: catalog)
+            return CatalogStores(
+                ingest: IngestStores(catalog: catalog), server: ServerStores(catalog: catalog), jobs: catalog,
+                watcherLease: FileWatcherLease(path: configuration.catalogPath + ".watcher.lock"), sqlite: catalog,
+                postgres: nil)
         case .postgres(let location):
+            let database: PostgresDatabase
             do {
-                let database = try await PostgresDatabase(
+                database = try await PostgresDatabase(
                     location: location, password: configuration.catalogPassword, logger: logger)
-                let admin = PostgresAdminStore(database: database)
-                return CatalogStores(
-                    consentLog: PostgresConsentLog(
-                        database: database, dataDirectory: configuration.dataDirectory,
-                        options: configuration.consentLogOptions),
-                    adminTokens: admin, audit: admin)
             } catch {
                 printError("galleryd: cannot open the catalog: \(error)")
                 throw ExitCode.failure
             }
+            let galleries = PostgresGalleryStore(database: database)
+            let jobs = PostgresJobStore(database: database)
+            let admin = PostgresAdminStore(database: database)
+            let consent = PostgresConsentLog(
+                database: database, dataDirectory: configuration.dataDirectory,
+                options: configuration.consentLogOptions)
+            return CatalogStores(
+                ingest: IngestStores(catalog: galleries, jobs: jobs, consent: consent),
+                server: ServerStores(
+                    galleries: galleries, admin: galleries, tokens: admin, audit: admin, consent: consent,
+                    onceGrants: PostgresOnceGrantStore(database: database)),
+                jobs: jobs, watcherLease: PostgresWatcherLease(database: database), sqlite: nil, postgres: database)
         }
     }
 
     static func open(_ common: CommonOptions) async throws -> CatalogStores {
         try await open(try await common.load(), logger: Logger(label: "galleryd"))
+    }
+
+    /// Writes SQLite's log back into its file and closes; a PostgreSQL client just stops.
+    func close() {
+        if let sqlite {
+            sqlite.checkpointIfPossible()
+            try? sqlite.close()
+        }
+        postgres?.close()
     }
 }
