@@ -79,7 +79,7 @@ public struct PostgresAdminStore: AdminTokenStore, AuditTrail {
 
     static let columns = "id, name, scope, secret_hash, created_at, last_used_at, revoked_at"
 
-    private func records(_ rows: PostgresRowSequence) async throws -> [AdminTokenRecord] {
+    func records(_ rows: PostgresRowSequence) async throws -> [AdminTokenRecord] {
         var records: [AdminTokenRecord] = []
         for try await (id, name, scope, secretHash, createdAt, lastUsedAt, revokedAt) in rows.decode(
             (String, String, String, String, Date, Date?, Date?).self)

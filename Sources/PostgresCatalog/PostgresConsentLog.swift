@@ -88,7 +88,7 @@ public struct PostgresConsentLog: ConsentLog {
         return event
     }
 
-    private func insert(_ event: ConsentEvent, _ connection: PostgresConnection) async throws {
+    func insert(_ event: ConsentEvent, _ connection: PostgresConnection) async throws {
         try await connection.query(
             """
             INSERT INTO consent_event (
@@ -102,7 +102,7 @@ public struct PostgresConsentLog: ConsentLog {
             """, logger: logger)
     }
 
-    private func upsert(_ record: ConsentRecord, _ connection: PostgresConnection) async throws {
+    func upsert(_ record: ConsentRecord, _ connection: PostgresConnection) async throws {
         try await connection.query(
             """
             INSERT INTO consent_record (
@@ -137,7 +137,7 @@ public struct PostgresConsentLog: ConsentLog {
                 """, logger: logger))
     }
 
-    private func records(_ rows: PostgresRowSequence) async throws -> [ConsentRecord] {
+    func records(_ rows: PostgresRowSequence) async throws -> [ConsentRecord] {
         var records: [ConsentRecord] = []
         for try await (id, granted, policyVersion, catalogHash, grantedAt, expiresAt, withdrawnAt, expiryLogged)
             in rows.decode((String, String, String, String, Date, Date, Date?, Bool).self)
@@ -291,7 +291,7 @@ public struct PostgresConsentLog: ConsentLog {
 
     // MARK: Rows
 
-    private static func event(_ row: PostgresRow) throws -> ConsentEvent {
+    static func event(_ row: PostgresRow) throws -> ConsentEvent {
         let (
             seq, eventId, consentId, kind, scope, decisions, policyVersion, catalogHash, locale, at, expiresAt,
             browser, ipHash, previousHash, hash

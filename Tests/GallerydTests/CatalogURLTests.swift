@@ -113,3 +113,70 @@ struct CatalogURLTests {
         #expect(missing.error.contains("catalog.passwordFile \(folder.path)/missing.secret cannot be read"))
     }
 }
+
+/// `galleryd catalog copy`: moving a catalog between SQLite and PostgreSQL.
+@Suite("catalog copy", .timeLimit(.minutes(3)))
+struct CatalogCopyTests {
+    @Test(
+        "SQLite → PostgreSQL → SQLite keeps galleries, corrections, tokens, audit and the consent log, which verifies on each copy; a non-empty target is refused"
+    )
+    func roundTrip() async throws {
+        let env = try TestEnvironment(consentLog: ConsentLogOptions(checkpointEvents: 3))
+        for index in 0..<3 { try env.write("Termine/bild-\(index).jpg", photo(caption: Array("Bild \(index)".utf8))) }
+        _ = try await env.pass()
+        let token = try await env.catalog.createToken(name: "redaktion", scope: .editor)
+        _ = try await env.catalog.patchAsset(
+            id: AssetID(relativePath: "Termine/bild-1.jpg"), AssetPatch(hidden: true), actor: "token:redaktion")
+        for index in 0..<5 {
+            try await env.catalog.record(
+                ConsentEventDraft(
+                    consentId: "visitor-\(index)", kind: .grant, scope: .permanent, decisions: ["youtube": true],
+                    policyVersion: "1", catalogHash: "abc", locale: "de", at: Date(), expiresAt: nil,
+                    browser: "firefox",
+                    ipHash: nil))
+        }
+        let original = try #require(try await env.catalog.gallery(slug: "termine"))
+        #expect(original.document.items.count == 2)
+
+        let url = try await PostgresCluster.shared.newDatabase()
+        let sqlite = "sqlite:" + env.data.appendingPathComponent("catalog.sqlite").path
+        func galleryd(_ arguments: [String], catalog: String? = nil) async throws -> ChildProcessResult {
+            var environment = ProcessInfo.processInfo.environment
+            if let catalog { environment["GALLERYD_CATALOG_URL"] = catalog }
+            return try await GallerydProcess.run(
+                arguments + ["--data", env.data.path], in: env.root, environment: environment)
+        }
+        let toPostgres = try await galleryd(["catalog", "copy", "--from", sqlite, "--to", url])
+        #expect(toPostgres.status == 0, "\(toPostgres.error)")
+        #expect(
+            toPostgres.output.contains("galleries: 1, assets: 3") && toPostgres.output.contains("consent events: 5"))
+        let verified = try await galleryd(["consent", "verify"], catalog: url)
+        #expect(verified.status == 0 && verified.output.contains("5 events"), "\(verified.error)")
+
+        guard case .postgres(let location) = try CatalogLocation(url: url) else { throw CancellationError() }
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let database = try await PostgresDatabase(location: location, password: nil, logger: logger)
+        defer { database.close() }
+        let copied = try #require(try await PostgresGalleryStore(database: database).gallery(slug: "termine"))
+        #expect(copied.document.items == original.document.items)
+        #expect(copied.revision == original.revision)
+        #expect(try await PostgresAdminStore(database: database).authenticate(token.text)?.name == "redaktion")
+        #expect(
+            try await PostgresAdminStore(database: database).audit(since: nil, limit: 10).contains {
+                $0.field == "hidden"
+            })
+
+        let again = try await galleryd(["catalog", "copy", "--from", sqlite, "--to", url])
+        #expect(again.status == 1 && again.error.contains("not empty"))
+
+        let back = "sqlite:" + env.root.appendingPathComponent("back/catalog.sqlite").path
+        let toSQLite = try await galleryd(["catalog", "copy", "--from", url, "--to", back])
+        #expect(toSQLite.status == 0, "\(toSQLite.error)")
+        #expect(try await galleryd(["consent", "verify"], catalog: back).status == 0)
+        let returned = try Catalog(
+            path: env.root.appendingPathComponent("back/catalog.sqlite").path, logger: logger)
+        #expect(try await returned.gallery(slug: "termine")?.document.items == original.document.items)
+        #expect(try await returned.consentEvents() == (try await env.catalog.consentEvents()))
+    }
+}

@@ -6,12 +6,12 @@ public import Logging
 /// (the anchor, after pruning), the first keyed sequence number, and the catalog's copy of
 /// the latest checkpoint line. Each ``ConsentLog`` reads it in its own way and hands it to
 /// the checks here, so the rules around checkpoints are written once.
-package struct ConsentChainState: Sendable {
-    package var anchor: ConsentChainAnchor
-    package var keyedFrom: Int64
-    package var checkpointCopy: String?
+public struct ConsentChainState: Sendable, Equatable {
+    public var anchor: ConsentChainAnchor
+    public var keyedFrom: Int64
+    public var checkpointCopy: String?
 
-    package init(anchor: ConsentChainAnchor, keyedFrom: Int64, checkpointCopy: String?) {
+    public init(anchor: ConsentChainAnchor, keyedFrom: Int64, checkpointCopy: String?) {
         self.anchor = anchor
         self.keyedFrom = keyedFrom
         self.checkpointCopy = checkpointCopy

@@ -124,10 +124,14 @@ public struct ConsentLogOptions: Sendable {
     public var keyFile: String?
     /// A checkpoint at least every this many events.
     public var checkpointEvents: Int
+    /// The data folder holding the log's keys and checkpoint file; nil: the SQLite
+    /// catalog's folder.
+    public var dataDirectory: String?
 
-    public init(keyFile: String? = nil, checkpointEvents: Int = 100) {
+    public init(keyFile: String? = nil, checkpointEvents: Int = 100, dataDirectory: String? = nil) {
         self.keyFile = keyFile
         self.checkpointEvents = checkpointEvents
+        self.dataDirectory = dataDirectory
     }
 }
 

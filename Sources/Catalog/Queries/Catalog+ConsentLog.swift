@@ -9,7 +9,8 @@ extension Catalog: ConsentLog {
     /// The consent log's files beside this catalog (keys, checkpoints).
     public var consentLogFiles: ConsentLogFiles {
         ConsentLogFiles(
-            dataDirectory: (pool.path as NSString).deletingLastPathComponent, chainKeyFile: consentLogOptions.keyFile)
+            dataDirectory: consentLogOptions.dataDirectory ?? (pool.path as NSString).deletingLastPathComponent,
+            chainKeyFile: consentLogOptions.keyFile)
     }
 
     // MARK: Settings

@@ -245,35 +245,37 @@ struct GallerydConfiguration: Sendable {
             Int(try config.double("consent.checkpointMinutes", default: 10, in: 0.01...1440) * 60_000))
     }
 
-    /// `catalog.url` and, for PostgreSQL, its password: from the environment
-    /// (`GALLERYD_CATALOG_PASSWORD`) or a file of its own (`catalog.passwordFile`, trailing
-    /// line breaks ignored) — never from the config file, which is often world-readable.
+    /// `catalog.url` and PostgreSQL's password (also for `catalog copy --to postgres://…`):
+    /// from the environment (`GALLERYD_CATALOG_PASSWORD`) or a file of its own
+    /// (`catalog.passwordFile`, trailing line breaks ignored) — never from the config file,
+    /// which is often world-readable.
     static func catalog(_ config: ConfigReader, paths: PathResolver, dataDirectory: String) throws -> (
         CatalogLocation, String?
     ) {
-        let url = config.string(forKey: "catalog.url", default: "")
-        guard !url.isEmpty else { return (.sqlite(path: dataDirectory + "/catalog.sqlite"), nil) }
-        let location: CatalogLocation
-        do {
-            location = try CatalogLocation(url: url) { paths.absolute($0, forKey: "catalog.url", in: config) }
-        } catch {
-            throw ConfigurationError(description: "\(error)")
-        }
-        guard case .postgres = location else { return (location, nil) }
         if paths.file?.reader.string(forKey: "catalog.password") != nil {
             throw ConfigurationError(
                 description:
                     "catalog.password must not be written in the config file: use catalog.passwordFile or GALLERYD_CATALOG_PASSWORD"
             )
         }
-        if let password = config.string(forKey: "catalog.password"), !password.isEmpty { return (location, password) }
-        let file = config.string(forKey: "catalog.passwordFile", default: "")
-        guard !file.isEmpty else { return (location, nil) }
-        let path = paths.path("catalog.passwordFile", in: config, default: "")
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigurationError(description: "catalog.passwordFile \(path) cannot be read")
+        var password: String?
+        if let given = config.string(forKey: "catalog.password"), !given.isEmpty {
+            password = given
+        } else if !config.string(forKey: "catalog.passwordFile", default: "").isEmpty {
+            let path = paths.path("catalog.passwordFile", in: config, default: "")
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ConfigurationError(description: "catalog.passwordFile \(path) cannot be read")
+            }
+            password = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
         }
-        return (location, String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines))
+        let url = config.string(forKey: "catalog.url", default: "")
+        guard !url.isEmpty else { return (.sqlite(path: dataDirectory + "/catalog.sqlite"), password) }
+        do {
+            let location = try CatalogLocation(url: url) { paths.absolute($0, forKey: "catalog.url", in: config) }
+            return (location, password)
+        } catch {
+            throw ConfigurationError(description: "\(error)")
+        }
     }
 
     /// The site's rights defaults (`rights.*`). Addresses must be http(s) URLs: a

@@ -39,6 +39,7 @@ struct ConsentCheckpointService: Service {
 
 extension GallerydConfiguration {
     var consentLogOptions: ConsentLogOptions {
-        ConsentLogOptions(keyFile: consentLogKeyFile, checkpointEvents: consentCheckpointEvents)
+        ConsentLogOptions(
+            keyFile: consentLogKeyFile, checkpointEvents: consentCheckpointEvents, dataDirectory: dataDirectory)
     }
 }
