@@ -247,20 +247,25 @@ struct DaemonTests {
         #expect(listener.messages.contains("STOPPING=1"))
     }
 
-    @Test("the systemd unit passes systemd-analyze verify")
-    func unitVerifies() async throws {
+    @Test(
+        "the systemd units pass systemd-analyze verify: one machine's, and the web and worker instances of several machines'",
+        arguments: [
+            ("galleryd.service", "galleryd.service"), ("galleryd@.service", "galleryd@web.service"),
+            ("galleryd@.service", "galleryd@worker.service"),
+        ])
+    func unitVerifies(_ file: String, _ instance: String) async throws {
         let analyze = "/usr/bin/systemd-analyze"
         try #require(FileManager.default.isExecutableFile(atPath: analyze), "systemd-analyze is not installed")
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
-        var unit = try String(contentsOf: root.appendingPathComponent("systemd/galleryd.service"), encoding: .utf8)
+        var unit = try String(contentsOf: root.appendingPathComponent("systemd/\(file)"), encoding: .utf8)
         #expect(
             unit.contains("Type=notify") && unit.contains("ProtectSystem=strict") && unit.contains("MALLOC_ARENA_MAX=2")
         )
         // verify checks that ExecStart exists: point it at the binary under test.
         unit = unit.replacing("/usr/local/bin/galleryd", with: GallerydProcess.binary.path)
         let env = try TestEnvironment()
-        let copy = env.root.appendingPathComponent("galleryd.service")
+        let copy = env.root.appendingPathComponent(instance)
         try unit.write(to: copy, atomically: true, encoding: .utf8)
         let result = try await ChildProcess.run(URL(fileURLWithPath: analyze), ["verify", copy.path])
         #expect(result.status == 0, "\(result.output)\(result.error)")
