@@ -179,6 +179,7 @@ let package = Package(
             dependencies: [
                 "galleryd", "GalleryCore", "Imaging", "Catalog", "PostgresCatalog", "Ingest", "Server",
                 "GalleryFixtures",
+                .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -3,6 +3,7 @@ import Foundation
 import GalleryCore
 import GalleryFixtures
 import Ingest
+import Synchronization
 import Testing
 
 @Suite("Ingesting the media folder", .timeLimit(.minutes(5)))
@@ -34,6 +35,28 @@ struct IngestPassTests {
         #expect(items[0].width == 800 && items[0].height == 600)
         #expect(items[0].placeholder?.color.hasPrefix("#") == true)
         #expect(items[0].renditions.count == TestEnvironment.renditions.plan(sourceWidth: 800, sourceHeight: 600).count)
+    }
+
+    @Test(
+        "file jobs in one folder sync its gallery once, not once per photo; a changed sidecar is synced again"
+    )
+    func galleryUpdatedOncePerFolder() async throws {
+        let syncs = Mutex(0)
+        // Every sync of a gallery reads its admin override first (Catalog.syncGallery).
+        let env = try TestEnvironment(statementTrace: { sql in
+            if sql.contains("FROM \"galleryOverride\"") { syncs.withLock { $0 += 1 } }
+        })
+        for index in 0..<20 { try env.write("Termine/bild-\(index).jpg", photo()) }
+        for index in 0..<20 {
+            let outcome = await env.ingestor.ingest(relativePath: "Termine/bild-\(index).jpg", settled: true)
+            guard case .ingested = outcome else { throw TimeoutError(description: "\(outcome)") }
+        }
+        #expect(syncs.withLock { $0 } == 1)
+        try env.write("Termine/gallery.yaml", Array("title: Termine der Woche\n".utf8))
+        try env.write("Termine/bild-20.jpg", photo())
+        _ = await env.ingestor.ingest(relativePath: "Termine/bild-20.jpg", settled: true)
+        #expect(syncs.withLock { $0 } == 2)
+        #expect(try await env.catalog.gallery(folder: "Termine")?.title == "Termine der Woche")
     }
 
     @Test("an unchanged file does no work on the next pass, even when only its mtime changed")

@@ -85,12 +85,12 @@ extension Ingestor {
         var embed = embed
         let result: Result<(String, Int, Int), PreviewFetcher.Failure>
         if let uploaded {
-            result = previews.store(uploaded: uploaded)
+            result = await previews.store(uploaded: uploaded, on: pool)
         } else if !settings.fetchPreviews {
             result = .failure(
                 .init(description: "fetching previews is switched off (consent.fetchPreviews); upload one"))
         } else if let service = consent.service(embed.service) {
-            result = await previews.fetch(embedURL: embed.url, service: service)
+            result = await previews.fetch(embedURL: embed.url, service: service, on: pool)
         } else {
             result = .failure(.init(description: "service disabled"))
         }

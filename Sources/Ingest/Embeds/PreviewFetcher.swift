@@ -5,6 +5,7 @@ public import GalleryCore
 import Imaging
 import NIOCore
 import NIOHTTP1
+public import NIOPosix
 
 /// Fetches an embed's preview image once, at publish time — never when a visitor
 /// arrives: the service's oEmbed answer, then its thumbnail, re-encoded without metadata
@@ -42,7 +43,10 @@ public final class PreviewFetcher: Sendable {
     }
 
     /// The stored preview (file name, width, height) for an embed URL of `service`.
-    public func fetch(embedURL: String, service: ConsentService) async -> Result<(String, Int, Int), Failure> {
+    /// The preview is decoded and re-encoded on `pool` (libvips blocks).
+    public func fetch(embedURL: String, service: ConsentService, on pool: NIOThreadPool) async -> Result<
+        (String, Int, Int), Failure
+    > {
         do {
             guard let template = service.oembed else {
                 throw Failure(description: "\(service.name) offers no preview without an account; upload one")
@@ -57,7 +61,7 @@ public final class PreviewFetcher: Sendable {
                 throw Failure(description: "the oEmbed answer names no thumbnail")
             }
             let image = try await get(thumbnail, allowed: service.previewHosts, limit: Self.maximumImageBytes)
-            return .success(try store(image))
+            return .success(try await pool.runIfActive { try self.store(image) })
         } catch let failure as Failure {
             return .failure(failure)
         } catch {
@@ -66,9 +70,9 @@ public final class PreviewFetcher: Sendable {
     }
 
     /// Stores an admin's uploaded preview the same way.
-    public func store(uploaded bytes: Data) -> Result<(String, Int, Int), Failure> {
+    public func store(uploaded bytes: Data, on pool: NIOThreadPool) async -> Result<(String, Int, Int), Failure> {
         do {
-            return .success(try store(bytes))
+            return .success(try await pool.runIfActive { try self.store(bytes) })
         } catch let failure as Failure {
             return .failure(failure)
         } catch {

@@ -58,6 +58,16 @@ public final class Ingestor: Sendable {
     /// Sidecar problems already logged (folder and text): a gallery is synced for each of
     /// its files, the warning is given once.
     private let reportedSidecarProblems = Mutex<Set<String>>([])
+    /// What each folder's gallery was last synced from here: its sidecar's size and mtime
+    /// (nil: none) and the site's downloads setting. A file job in a folder whose sidecar
+    /// did not change since reads the gallery instead of syncing it again, so a folder of
+    /// 200 photos is synced once, not once per photo.
+    private let syncedFrom = Mutex<[String: SidecarStamp]>([:])
+
+    struct SidecarStamp: Equatable {
+        var sidecar: FileStatus?
+        var siteDownloads: Bool
+    }
 
     /// One machine: every store is the SQLite catalog.
     public convenience init(settings: IngestSettings, catalog: Catalog, logger: Logger) throws {
@@ -107,6 +117,7 @@ public final class Ingestor: Sendable {
 
     /// Brings the catalog's gallery for a folder up to date with its sidecar.
     public func syncGallery(folder: String) async throws -> GalleryRecord {
+        let stamp = sidecarStamp(folder)
         let loaded = SidecarLoader.load(folderPath: settings.mediaRoot + "/" + folder)
         if let error = loaded.error {
             logger.warning("sidecar unreadable", metadata: ["folder": "\(folder)", "error": "\(error)"])
@@ -119,7 +130,25 @@ public final class Ingestor: Sendable {
             folder: folder, sidecar: loaded.sidecar, sidecarError: loaded.error,
             siteDownloads: settings.renditions.download.enabled)
         try await syncEmbeds(of: gallery)
+        syncedFrom.withLock { $0[folder] = stamp }
         return gallery
+    }
+
+    /// A file's gallery: read when its sidecar is as this process last synced it from,
+    /// else synced (``syncGallery(folder:)``).
+    func gallery(forFileIn folder: String) async throws -> GalleryRecord {
+        if syncedFrom.withLock({ $0[folder] }) == sidecarStamp(folder),
+            let gallery = try await catalog.gallery(folder: folder)
+        {
+            return gallery
+        }
+        return try await syncGallery(folder: folder)
+    }
+
+    private func sidecarStamp(_ folder: String) -> SidecarStamp {
+        SidecarStamp(
+            sidecar: FileStatus.of(settings.mediaRoot + "/" + folder + "/" + GallerySidecar.fileName),
+            siteDownloads: settings.renditions.download.enabled)
     }
 
     /// Ingests one file, given by its path relative to the media root.
@@ -185,7 +214,11 @@ public final class Ingestor: Sendable {
             return .quarantined(.recorded(code: held.code, message: held.reason))
         }
         let gallery: GalleryRecord
-        if let knownGallery { gallery = knownGallery } else { gallery = try await syncGallery(folder: location.folder) }
+        if let knownGallery {
+            gallery = knownGallery
+        } else {
+            gallery = try await self.gallery(forFileIn: location.folder)
+        }
         if let existing, existing.fileSize == status.size, existing.modifiedAt == status.modifiedAt {
             return try await refresh(existing, in: gallery, readPath: readPath, status: status, settings: settings)
         }
@@ -194,15 +227,20 @@ public final class Ingestor: Sendable {
             throw reason
         }
 
-        let bytes: Data
+        // Reading (up to ingest.maxBytes, from a network file system perhaps) and hashing
+        // block: on the render pool, not on the cooperative threads that serve requests.
+        let (sourcePath, maximumBytes) = (readPath, settings.limits.maxBytes)
+        let (bytes, sourceHash): (Data, String)
         do {
-            bytes = try SourceFile.read(readPath, maximumBytes: settings.limits.maxBytes)
-        } catch  where error.isTransient {
+            (bytes, sourceHash) = try await pool.runIfActive {
+                let bytes = try SourceFile.read(sourcePath, maximumBytes: maximumBytes)
+                return (bytes, SHA256.hash(data: bytes).hexString)
+            }
+        } catch let error as SourceFile.ReadError where error.isTransient {
             throw error  // retried with back-off (a `failed` outcome), never quarantined
-        } catch {
+        } catch let error as SourceFile.ReadError {
             throw QuarantineReason.unreadable(detail: error.description)
         }
-        let sourceHash = SHA256.hash(data: bytes).hexString
         if let existing, existing.sourceHash == sourceHash {
             try await catalog.touch(path: relativePath, fileSize: status.size, modifiedAt: status.modifiedAt)
             return try await refresh(existing, in: gallery, readPath: readPath, status: status, settings: settings)

@@ -165,6 +165,9 @@ struct GallerydConfiguration: Sendable {
             throw ConfigurationError(description: "timeZone \(zoneName) is not a known time zone")
         }
         timeZone = zone
+        // The domain types hold the defaults; config/galleryd.yaml repeats them, checked by
+        // ConfigurationDefaultsTests.
+        let (limitDefaults, renditionDefaults) = (IngestLimits(), RenditionSettings())
         let configuredWorkers = try config.int("ingest.workers", default: 0, in: 0...256)
         renderNice = try config.int("ingest.renderNice", default: 10, in: 0...19)
         workers = configuredWorkers > 0 ? configuredWorkers : ProcessInfo.processInfo.activeProcessorCount
@@ -178,11 +181,12 @@ struct GallerydConfiguration: Sendable {
             return format
         }
         limits = IngestLimits(
-            maxPixels: try config.int("ingest.maxPixels", default: 100_000_000, in: 1...1 << 40),
-            maxBytes: try config.int("ingest.maxBytes", default: 256 * 1024 * 1024, in: 1...1 << 40),
-            maxFrames: try config.int("ingest.maxFrames", default: 1000, in: 1...1_000_000),
+            maxPixels: try config.int("ingest.maxPixels", default: limitDefaults.maxPixels, in: 1...1 << 40),
+            maxBytes: try config.int("ingest.maxBytes", default: limitDefaults.maxBytes, in: 1...1 << 40),
+            maxFrames: try config.int("ingest.maxFrames", default: limitDefaults.maxFrames, in: 1...1_000_000),
             allowedFormats: Set(formats))
-        let outputNames = config.stringArray(forKey: "renditions.formats", default: ["webp", "jpeg"])
+        let outputNames = config.stringArray(
+            forKey: "renditions.formats", default: renditionDefaults.formats.map(\.rawValue))
         let outputs = try outputNames.map { name in
             guard let format = OutputFormat(rawValue: name) else {
                 throw ConfigurationError(description: "renditions.formats: unknown format \(name)")
@@ -190,24 +194,28 @@ struct GallerydConfiguration: Sendable {
             return format
         }
         let carouselWidths = try config.intArray(
-            "renditions.carouselWidths", default: [640, 1024, 1600, 2048], in: 8...16_384)
+            "renditions.carouselWidths", default: renditionDefaults.carouselWidths, in: 8...16_384)
         // One ratio rather than a list of heights: overriding the widths (an environment
         // variable over the config file) can never leave them without heights.
-        let heightRatio = try config.double("renditions.carouselHeightRatio", default: 1.5, in: 0.1...100)
+        let heightRatio = try config.double(
+            "renditions.carouselHeightRatio", default: renditionDefaults.carouselHeightRatio, in: 0.1...100)
         renditions = RenditionSettings(
-            thumbnailWidth: try config.int("renditions.thumbnailWidth", default: 320, in: 8...16_384),
-            thumbnailHeight: try config.int("renditions.thumbnailHeight", default: 320, in: 8...16_384),
+            thumbnailWidth: try config.int(
+                "renditions.thumbnailWidth", default: renditionDefaults.thumbnailWidth, in: 8...16_384),
+            thumbnailHeight: try config.int(
+                "renditions.thumbnailHeight", default: renditionDefaults.thumbnailHeight, in: 8...16_384),
             carouselWidths: carouselWidths, carouselHeightRatio: heightRatio,
             formats: outputs,
-            jpegQuality: try config.int("renditions.jpegQuality", default: 80, in: 1...100),
-            webpQuality: try config.int("renditions.webpQuality", default: 78, in: 1...100),
-            avifQuality: try config.int("renditions.avifQuality", default: 55, in: 1...100),
-            webpEffort: try config.int("renditions.webpEffort", default: 2, in: 0...6),
-            burnCredit: config.bool(forKey: "renditions.burnCredit", default: false),
+            jpegQuality: try config.int("renditions.jpegQuality", default: renditionDefaults.jpegQuality, in: 1...100),
+            webpQuality: try config.int("renditions.webpQuality", default: renditionDefaults.webpQuality, in: 1...100),
+            avifQuality: try config.int("renditions.avifQuality", default: renditionDefaults.avifQuality, in: 1...100),
+            webpEffort: try config.int("renditions.webpEffort", default: renditionDefaults.webpEffort, in: 0...6),
+            burnCredit: config.bool(forKey: "renditions.burnCredit", default: renditionDefaults.burnCredit),
             download: DownloadSettings(
-                enabled: config.bool(forKey: "downloads.enabled", default: true),
-                quality: try config.int("downloads.quality", default: 92, in: 1...100),
-                maxLongSide: try config.int("downloads.maxLongSide", default: 0, in: 0...65_535)))
+                enabled: config.bool(forKey: "downloads.enabled", default: renditionDefaults.download.enabled),
+                quality: try config.int("downloads.quality", default: renditionDefaults.download.quality, in: 1...100),
+                maxLongSide: try config.int(
+                    "downloads.maxLongSide", default: renditionDefaults.download.maxLongSide, in: 0...65_535)))
         let roleName = config.string(forKey: "role", default: NodeRole.all.rawValue)
         guard let role = NodeRole(rawValue: roleName) else {
             throw ConfigurationError(description: "role \(roleName) is not web, worker or all")

@@ -70,33 +70,26 @@ struct ConsentKeeper: Sendable {
         let settings = try await settings()
         let now = options.now()
         var resolved = ResolvedConsent(settings: settings)
+        var permanent: ConsentDecision.Permanent?
         if let id = cookieConsentId(request), let record = try await consentRecord(id: id) {
             resolved.consentId = id
             resolved.record = record
-            let current = record.policyVersion == settings.policyVersion && record.catalogHash == settings.catalogHash
-            if record.withdrawnAt == nil, record.expiresAt > now {
-                if current {
-                    let expiry = record.expiresAt.formatted(.iso8601)
-                    for service in record.granted where settings.service(service) != nil {
-                        resolved.granted[service] = GrantedConsent(scope: .permanent, expiresAt: expiry)
-                    }
-                } else {
-                    resolved.reaskRequired = true
-                }
-            } else if record.expiresAt <= now {
-                // Expired: logged once by the pruning job; asked again here.
-                resolved.reaskRequired = true
-            }
+            permanent = ConsentDecision.Permanent(
+                services: record.granted, policyVersion: record.policyVersion, catalogHash: record.catalogHash,
+                expiresAt: record.expiresAt, withdrawn: record.withdrawnAt != nil)
         }
+        var onceGrant: ConsentDecision.Once?
         if useOnceToken, let token = request.headers[.consentToken],
-            let grant = try await once.redeem(token, now: now),
-            grant.policyVersion == settings.policyVersion, grant.catalogHash == settings.catalogHash
+            let grant = try await once.redeem(token, now: now)
         {
-            let expiry = grant.expiresAt.formatted(.iso8601)
-            for service in grant.services where settings.service(service) != nil && resolved.granted[service] == nil {
-                resolved.granted[service] = GrantedConsent(scope: .once, expiresAt: expiry)
-            }
+            onceGrant = ConsentDecision.Once(
+                services: grant.services, policyVersion: grant.policyVersion, catalogHash: grant.catalogHash,
+                expiresAt: grant.expiresAt)
         }
+        // Expired consents are logged once by the maintenance job; here they are asked again.
+        let decision = ConsentDecision(settings: settings, permanent: permanent, once: onceGrant, now: now)
+        resolved.granted = decision.granted
+        resolved.reaskRequired = decision.reaskRequired
         return resolved
     }
 
