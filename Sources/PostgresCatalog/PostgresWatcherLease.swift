@@ -44,6 +44,25 @@ public final class PostgresWatcherLease: WatcherLease {
         return open
     }
 
+    /// Asks the lock's own session; a closed or failing session has lost it.
+    public func isHeld() async -> Bool {
+        guard held.load(ordering: .acquiring), let open = connection.withLock({ $0 }), !open.isClosed else {
+            return false
+        }
+        do {
+            for try await holds in try await open.query(
+                "SELECT count(*) > 0 FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted",
+                logger: database.logger
+            ).decode(Bool.self) {
+                return holds
+            }
+            return false
+        } catch {
+            held.store(false, ordering: .releasing)
+            return false
+        }
+    }
+
     public func release() {
         held.store(false, ordering: .releasing)
         // Closing the session frees the lock.

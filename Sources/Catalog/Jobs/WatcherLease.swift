@@ -15,6 +15,10 @@ public protocol WatcherLease: Sendable {
     /// Takes the lease if it is free; true when this process holds it (now or already).
     func tryAcquire() async throws -> Bool
 
+    /// Whether this process still holds the lease (a lock held through a database session
+    /// is lost with the session).
+    func isHeld() async -> Bool
+
     /// Gives the lease up (it is also given up when the process ends).
     func release()
 }
@@ -58,6 +62,10 @@ public final class FileWatcherLease: WatcherLease {
         }
     }
 
+    public func isHeld() async -> Bool {
+        descriptor.withLock { $0 >= 0 }
+    }
+
     public func release() {
         descriptor.withLock { held in
             guard held >= 0 else { return }
@@ -71,4 +79,8 @@ public final class FileWatcherLease: WatcherLease {
 /// The watcher lease cannot be taken (its lock file cannot be opened).
 public struct WatcherLeaseError: Error, CustomStringConvertible {
     public var description: String
+
+    public init(description: String) {
+        self.description = description
+    }
 }

@@ -250,7 +250,21 @@ struct LeasedWatch: Service {
         }
         logger.info("watcher lease taken: watching the media folder")
         defer { lease.release() }
-        try await watch.run()
+        // Watch while the lease holds. Lost (its database session ended, e.g. a network
+        // partition), this process stops: another worker may hold it now, and systemd
+        // restarts this one as a standby.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await watch.run() }
+            group.addTask {
+                while (try? await Task.sleep(for: .seconds(5))) != nil {
+                    guard await lease.isHeld() else {
+                        throw WatcherLeaseError(description: "the watcher lease was lost")
+                    }
+                }
+            }
+            _ = try await group.next()
+            group.cancelAll()
+        }
     }
 }
 

@@ -69,12 +69,14 @@ final class StorageCatalog: Sendable {
                 jobs: PostgresJobStore(database: database),
                 consentLog: PostgresConsentLog(database: database, dataDirectory: dataDirectory, options: options),
                 adminTokens: admin, audit: admin, onceGrants: PostgresOnceGrantStore(database: database),
-                galleries: PostgresGalleryStore(database: database), raw: .postgres(database))
+                galleries: PostgresGalleryStore(database: database),
+                watcherLease: PostgresWatcherLease(database: database), raw: .postgres(database))
         } else {
             let catalog = try Catalog(path: dataDirectory + "/catalog.sqlite", logger: logger, consentLog: options)
             node = StorageNode(
                 jobs: catalog, consentLog: catalog, adminTokens: catalog, audit: catalog, onceGrants: catalog,
                 galleries: catalog,
+                watcherLease: FileWatcherLease(path: dataDirectory + "/catalog.sqlite.watcher.lock"),
                 raw: .sqlite(catalog, path: dataDirectory + "/catalog.sqlite"))
         }
         opened.withLock { $0.append(node) }
@@ -104,6 +106,7 @@ struct StorageNode: Sendable {
     let audit: any AuditTrail
     let onceGrants: any OnceGrantStore
     let galleries: any IngestCatalog & GalleryReader & EmbedStore & AdminStore
+    let watcherLease: any WatcherLease
     let raw: Raw
 
     /// Runs SQL behind the protocols' back (what a tamperer with database access does):
