@@ -123,7 +123,7 @@ public struct PostgresCatalogTransfer: CatalogTransfer {
                     """
                     INSERT INTO gallery (id, folder, slug, published, revision, updated_at, record)
                     VALUES (\(gallery.id ?? 0), \(gallery.folder), \(gallery.slug), \(gallery.published),
-                        \(gallery.revision), \(gallery.updatedAt), \(try PostgresGalleryStore.json(gallery))::jsonb)
+                        \(gallery.revision), \(gallery.updatedAt), \(try PostgresDatabase.json(gallery))::jsonb)
                     """, logger: logger)
             }
             try await connection.query(
@@ -132,7 +132,7 @@ public struct PostgresCatalogTransfer: CatalogTransfer {
                 try await connection.query(
                     """
                     INSERT INTO gallery_override (folder, record)
-                    VALUES (\(override.folder), \(try PostgresGalleryStore.json(override))::jsonb)
+                    VALUES (\(override.folder), \(try PostgresDatabase.json(override))::jsonb)
                     """, logger: logger)
             }
             for asset in contents.assets { try await store.upsert(asset, connection) }
@@ -141,7 +141,7 @@ public struct PostgresCatalogTransfer: CatalogTransfer {
                     """
                     INSERT INTO asset_override (asset_id, hidden, record)
                     VALUES (\(override.assetId.value), \(override.hidden ?? false),
-                        \(try PostgresGalleryStore.json(override))::jsonb)
+                        \(try PostgresDatabase.json(override))::jsonb)
                     """, logger: logger)
             }
             for rendition in contents.renditions { try await store.insert(rendition, connection) }
@@ -165,7 +165,7 @@ public struct PostgresCatalogTransfer: CatalogTransfer {
                     """
                     INSERT INTO embed (id, gallery_folder, source, position, created_at, record)
                     VALUES (\(embed.id), \(embed.galleryFolder), \(embed.source.rawValue), \(embed.position),
-                        \(embed.createdAt), \(try PostgresGalleryStore.json(embed))::jsonb)
+                        \(embed.createdAt), \(try PostgresDatabase.json(embed))::jsonb)
                     """, logger: logger)
             }
             for (key, value) in contents.settings {

@@ -96,7 +96,7 @@ public struct PostgresConsentLog: ConsentLog {
                 expires_at, browser, ip_hash, previous_hash, hash)
             VALUES (
                 \(event.seq ?? 0), \(event.eventId), \(event.consentId), \(event.kind.rawValue),
-                \(event.scope.rawValue), \(Self.json(event.decisions)), \(event.policyVersion), \(event.catalogHash),
+                \(event.scope.rawValue), \(try PostgresDatabase.json(event.decisions)), \(event.policyVersion), \(event.catalogHash),
                 \(event.locale), \(event.at), \(event.expiresAt), \(event.browser), \(event.ipHash),
                 \(event.previousHash), \(event.hash))
             """, logger: logger)
@@ -108,7 +108,7 @@ public struct PostgresConsentLog: ConsentLog {
             INSERT INTO consent_record (
                 consent_id, granted, policy_version, catalog_hash, granted_at, expires_at, withdrawn_at, expiry_logged)
             VALUES (
-                \(record.consentId), \(Self.json(record.granted)), \(record.policyVersion), \(record.catalogHash),
+                \(record.consentId), \(try PostgresDatabase.json(record.granted)), \(record.policyVersion), \(record.catalogHash),
                 \(record.grantedAt), \(record.expiresAt), \(record.withdrawnAt), \(record.expiryLogged))
             ON CONFLICT (consent_id) DO UPDATE SET
                 granted = excluded.granted, policy_version = excluded.policy_version,
@@ -143,7 +143,8 @@ public struct PostgresConsentLog: ConsentLog {
             in rows.decode((String, String, String, String, Date, Date, Date?, Bool).self)
         {
             var record = ConsentRecord(
-                consentId: id, granted: try Self.decode([String].self, granted), policyVersion: policyVersion,
+                consentId: id, granted: try PostgresDatabase.decode([String].self, granted),
+                policyVersion: policyVersion,
                 catalogHash: catalogHash, grantedAt: grantedAt, expiresAt: expiresAt)
             record.withdrawnAt = withdrawnAt
             record.expiryLogged = expiryLogged
@@ -171,7 +172,7 @@ public struct PostgresConsentLog: ConsentLog {
     }
 
     public func consentEventCount() async throws -> Int {
-        try await count("SELECT count(*) FROM consent_event", client)
+        try await count("SELECT count(*) FROM consent_event")
     }
 
     public func verifyConsentChain(publicKey pinned: ConsentCheckpointPublicKey?) async throws
@@ -306,7 +307,7 @@ public struct PostgresConsentLog: ConsentLog {
         // Built as logged, then given the stored hash: verifying compares the two.
         var event = ConsentEvent(
             eventId: eventId, consentId: consentId, kind: kind, scope: scope,
-            decisions: try decode([String: Bool].self, decisions), policyVersion: policyVersion,
+            decisions: try PostgresDatabase.decode([String: Bool].self, decisions), policyVersion: policyVersion,
             catalogHash: catalogHash, locale: locale, at: at, expiresAt: expiresAt, browser: browser, ipHash: ipHash,
             previousHash: previousHash)
         event.seq = seq
@@ -314,25 +315,15 @@ public struct PostgresConsentLog: ConsentLog {
         return event
     }
 
-    private static func json(_ value: some Encodable) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: (try? encoder.encode(value)) ?? Data(), as: UTF8.self)
-    }
-
-    private static func decode<T: Decodable>(_ type: T.Type, _ json: String) throws -> T {
-        try JSONDecoder().decode(type, from: Data(json.utf8))
-    }
-
-    private func count(_ query: PostgresQuery, _ connection: PostgresConnection) async throws -> Int {
-        for try await value in try await connection.query(query, logger: logger).decode(Int64.self) {
-            return Int(value)
-        }
-        return 0
-    }
-
-    private func count(_ query: PostgresQuery, _ client: PostgresClient) async throws -> Int {
-        for try await value in try await client.query(query, logger: logger).decode(Int64.self) { return Int(value) }
+    /// The count a `SELECT count(*)` answers, on `connection` or the pool.
+    private func count(_ query: PostgresQuery, _ connection: PostgresConnection? = nil) async throws -> Int {
+        let rows =
+            if let connection {
+                try await connection.query(query, logger: logger)
+            } else {
+                try await client.query(query, logger: logger)
+            }
+        for try await value in rows.decode(Int64.self) { return Int(value) }
         return 0
     }
 }

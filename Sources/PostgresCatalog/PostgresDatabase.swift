@@ -45,6 +45,7 @@ public final class PostgresDatabase: Sendable {
         // command; letting the run task start first keeps the output clean.
         await Task.yield()
         try await migrate()
+        listener.withLock { $0 = Task { [weak self] in await self?.listen() } }
     }
 
     /// Connects to the database `catalog.url` names, with the password from
@@ -133,6 +134,19 @@ public final class PostgresDatabase: Sendable {
         runner.cancel()
     }
 
+    // MARK: Records as JSON
+
+    /// A value as a JSON column holds it (sorted keys, so equal values are equal text).
+    static func json(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decode<Value: Decodable>(_ type: Value.Type, _ json: String) throws -> Value {
+        try JSONDecoder().decode(type, from: Data(json.utf8))
+    }
+
     // MARK: Changes
 
     /// A value that changes whenever the catalog may have changed, read without a query:
@@ -141,9 +155,6 @@ public final class PostgresDatabase: Sendable {
     /// typically within milliseconds. While no listening connection is up, every stamp
     /// differs from the last, so nothing stale is served.
     public func stamp() -> CatalogStamp {
-        listener.withLock { task in
-            if task == nil { task = Task { [weak self] in await self?.listen() } }
-        }
         guard listening.load(ordering: .acquiring) else {
             return CatalogStamp(local: changes.add(1, ordering: .relaxed).newValue, external: 0)
         }

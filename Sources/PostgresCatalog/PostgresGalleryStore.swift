@@ -44,7 +44,7 @@ public struct PostgresGalleryStore: IngestCatalog, GalleryReader, EmbedStore, Ad
         for try await (id, revision, updatedAt, json) in try await run(query, on: connection).decode(
             (Int64, Int64, Date, String).self)
         {
-            var record = try Self.decode(GalleryRecord.self, json)
+            var record = try PostgresDatabase.decode(GalleryRecord.self, json)
             (record.id, record.revision, record.updatedAt) = (id, Int(revision), updatedAt)
             records.append(record)
         }
@@ -56,7 +56,7 @@ public struct PostgresGalleryStore: IngestCatalog, GalleryReader, EmbedStore, Ad
         for try await (galleryId, fileSize, modifiedAt, json) in try await run(query, on: connection).decode(
             (Int64, Int64, Double, String).self)
         {
-            var record = try Self.decode(AssetRecord.self, json)
+            var record = try PostgresDatabase.decode(AssetRecord.self, json)
             (record.galleryId, record.fileSize, record.modifiedAt) = (galleryId, Int(fileSize), modifiedAt)
             records.append(record)
         }
@@ -101,7 +101,7 @@ public struct PostgresGalleryStore: IngestCatalog, GalleryReader, EmbedStore, Ad
     {
         var records: [Record] = []
         for try await json in try await run(query, on: connection).decode(String.self) {
-            records.append(try Self.decode(type, json))
+            records.append(try PostgresDatabase.decode(type, json))
         }
         return records
     }
@@ -115,16 +115,6 @@ public struct PostgresGalleryStore: IngestCatalog, GalleryReader, EmbedStore, Ad
     func run(_ query: PostgresQuery, on connection: PostgresConnection?) async throws -> PostgresRowSequence {
         if let connection { return try await connection.query(query, logger: logger) }
         return try await client.query(query, logger: logger)
-    }
-
-    static func json(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-
-    static func decode<Record: Decodable>(_ type: Record.Type, _ json: String) throws -> Record {
-        try JSONDecoder().decode(type, from: Data(json.utf8))
     }
 
     // MARK: IngestCatalog: reads
@@ -239,7 +229,7 @@ public struct PostgresGalleryStore: IngestCatalog, GalleryReader, EmbedStore, Ad
                     """
                     INSERT INTO gallery (folder, slug, published, revision, updated_at, record)
                     VALUES (\(folder), \(fresh.slug), \(fresh.published), \(fresh.revision), \(now),
-                        \(try Self.json(fresh))::jsonb)
+                        \(try PostgresDatabase.json(fresh))::jsonb)
                     RETURNING id
                     """, logger: logger
                 ).decode(Int64.self) {
@@ -265,7 +255,7 @@ public struct PostgresGalleryStore: IngestCatalog, GalleryReader, EmbedStore, Ad
             """
             UPDATE gallery SET slug = \(gallery.slug), published = \(gallery.published),
                 revision = \(gallery.revision), updated_at = \(gallery.updatedAt),
-                record = \(try Self.json(gallery))::jsonb
+                record = \(try PostgresDatabase.json(gallery))::jsonb
             WHERE id = \(gallery.id ?? -1)
             """, logger: logger)
     }
@@ -311,7 +301,7 @@ public struct PostgresGalleryStore: IngestCatalog, GalleryReader, EmbedStore, Ad
                 variant_key, record)
             VALUES (\(asset.id.value), \(asset.galleryId), \(asset.path), \(asset.fileName), \(asset.takenAt),
                 \(Int64(asset.fileSize)), \(asset.modifiedAt), \(asset.sourceHash), \(asset.variantKey),
-                \(try Self.json(asset))::jsonb)
+                \(try PostgresDatabase.json(asset))::jsonb)
             ON CONFLICT (id) DO UPDATE SET
                 gallery_id = excluded.gallery_id, path = excluded.path, file_name = excluded.file_name,
                 taken_at = excluded.taken_at, file_size = excluded.file_size, modified_at = excluded.modified_at,
@@ -572,7 +562,7 @@ public struct PostgresGalleryStore: IngestCatalog, GalleryReader, EmbedStore, Ad
                     """
                     INSERT INTO embed (id, gallery_folder, source, position, created_at, record)
                     VALUES (\(embed.id), \(embed.galleryFolder), \(embed.source.rawValue), \(embed.position),
-                        \(embed.createdAt), \(try Self.json(embed))::jsonb)
+                        \(embed.createdAt), \(try PostgresDatabase.json(embed))::jsonb)
                     ON CONFLICT (id) DO UPDATE SET
                         gallery_folder = excluded.gallery_folder, source = excluded.source,
                         position = excluded.position, created_at = excluded.created_at, record = excluded.record
@@ -716,7 +706,7 @@ public struct PostgresGalleryStore: IngestCatalog, GalleryReader, EmbedStore, Ad
                     """
                     INSERT INTO asset_override (asset_id, hidden, record)
                     VALUES (\(id.value), \(correction.override.hidden ?? false),
-                        \(try Self.json(correction.override))::jsonb)
+                        \(try PostgresDatabase.json(correction.override))::jsonb)
                     ON CONFLICT (asset_id) DO UPDATE SET hidden = excluded.hidden, record = excluded.record
                     """, logger: logger)
             }
@@ -744,7 +734,7 @@ public struct PostgresGalleryStore: IngestCatalog, GalleryReader, EmbedStore, Ad
             try await connection.query(
                 """
                 INSERT INTO gallery_override (folder, record) VALUES (\(gallery.folder),
-                    \(try Self.json(correction.override))::jsonb)
+                    \(try PostgresDatabase.json(correction.override))::jsonb)
                 ON CONFLICT (folder) DO UPDATE SET record = excluded.record
                 """, logger: logger)
             try await update(correction.gallery, connection)

@@ -16,7 +16,7 @@ public struct PostgresOnceGrantStore: OnceGrantStore {
     var logger: Logger { database.logger }
 
     public func storeOnceGrant(_ grant: OnceGrant, tokenHash: String) async throws {
-        let services = String(decoding: try JSONEncoder().encode(grant.services), as: UTF8.self)
+        let services = try PostgresDatabase.json(grant.services)
         try await database.client.query(
             """
             INSERT INTO once_grant (token_hash, services, policy_version, catalog_hash, embed_id, expires_at)
@@ -35,7 +35,7 @@ public struct PostgresOnceGrantStore: OnceGrantStore {
             (String, String, String, String?, Date).self)
         {
             return OnceGrant(
-                services: try JSONDecoder().decode([String].self, from: Data(services.utf8)),
+                services: try PostgresDatabase.decode([String].self, services),
                 policyVersion: policyVersion, catalogHash: catalogHash, embedId: embedId, expiresAt: expiresAt)
         }
         return nil

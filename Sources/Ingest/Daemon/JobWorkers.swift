@@ -22,12 +22,12 @@ public struct JobWorkers: Service {
     }
 
     public func run() async throws {
+        await queue.startRenewingLeases()
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 for _ in 0..<count {
                     group.addTask { await work() }
                 }
-                group.addTask { await queue.startRenewingLeases() }
             }
         } onGracefulShutdown: {
             Task { await queue.stop() }
