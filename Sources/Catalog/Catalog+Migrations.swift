@@ -265,6 +265,12 @@ extension Catalog {
                 table.column("expiresAt", .datetime).notNull().indexed()
             }
         }
+        migrator.registerMigration("v12-job-lease-owner") { db in
+            // Whose leases are out (a pass or a daemon starting releases its machine's ended
+            // processes'): a partial index, one entry per job in hand.
+            try db.execute(
+                sql: "CREATE INDEX job_by_lease_owner ON job (leaseOwner) WHERE leaseOwner IS NOT NULL")
+        }
         return migrator
     }
 }

@@ -435,6 +435,12 @@ public final class PostgresDatabase: Sendable {
                 """,
             ]
         ),
+        (
+            // Whose leases are out (a pass or a daemon starting releases its machine's ended
+            // processes'): a partial index, one entry per job in hand.
+            "v6-job-lease-owner",
+            ["CREATE INDEX job_by_lease_owner ON job (lease_owner) WHERE lease_owner IS NOT NULL"]
+        ),
     ]
 
     /// An arbitrary fixed key for `pg_advisory_xact_lock`: galleryd's schema changes.

@@ -59,6 +59,31 @@ struct IngestPassTests {
         #expect(try await env.catalog.gallery(folder: "Termine")?.title == "Termine der Woche")
     }
 
+    @Test(
+        "a pass drains the daemon's queue: it does the jobs queued before it, ends without the job another process holds, and that process keeps it"
+    )
+    func passSharesTheQueue() async throws {
+        let env = try TestEnvironment()
+        for name in ["a", "b", "c"] { try env.write("Termine/\(name).jpg", photo()) }
+        // A daemon queued b; a process on another machine holds c.
+        try await env.catalog.enqueue(["Termine/b.jpg", "Termine/c.jpg"], kind: .file, notBefore: nil, now: Date())
+        let elsewhere = "web-2.example:4711:1"
+        let held = try await env.catalog.claim(limit: 1, kinds: [.file], owner: elsewhere, lease: 300, now: Date())
+        try #require(held.map(\.path) == ["Termine/b.jpg"])
+
+        let first = try await env.pass()
+        #expect(first.ingested.sorted() == ["Termine/a.jpg", "Termine/c.jpg"])
+        #expect(try await env.catalog.leaseOwners() == [elsewhere])
+        #expect(try await env.catalog.depth() == 1)
+
+        // That process ends without finishing: its job is anyone's once released.
+        try await env.catalog.releaseLeases(owner: elsewhere)
+        let second = try await env.pass()
+        #expect(second.ingested == ["Termine/b.jpg"])
+        #expect(second.unchanged == 2)
+        #expect(try await env.catalog.depth() == 0)
+    }
+
     @Test("an unchanged file does no work on the next pass, even when only its mtime changed")
     func unchangedFile() async throws {
         let env = try TestEnvironment()

@@ -9,6 +9,13 @@ public struct RenderedRendition: Sendable {
     public var width: Int
     public var height: Int
     public var data: Data
+
+    public init(spec: RenditionSpec, width: Int, height: Int, data: Data) {
+        self.spec = spec
+        self.width = width
+        self.height = height
+        self.data = data
+    }
 }
 
 /// The renditions of one source and its placeholder.

@@ -9,7 +9,20 @@ public import Foundation
 /// claimed with a lease, so several workers — in this process or on other machines — never
 /// take the same job, and a job whose worker died is taken again once its lease runs out.
 /// This actor wakes idle workers when work arrives and lets one download run at a time.
+///
+/// The daemon's queue runs until stopped; `galleryd ingest` drains one (``Mode/drain``) with
+/// the same workers, so both commands go through one pipeline.
 public actor JobQueue {
+    /// How long the queue's workers go on.
+    public enum Mode: Sendable {
+        /// Until stopped: idle workers wait for new jobs (the daemon).
+        case continuous
+        /// Until no job is left to do now (`galleryd ingest`): ``next()`` returns `nil` once
+        /// no job is in hand and none is due within the download quiet period; a job that
+        /// failed is left queued with its back-off, for the daemon or the next pass.
+        case drain
+    }
+    public nonisolated let mode: Mode
     let store: any JobStore
     /// This process's name on its leases.
     public nonisolated let owner: String
@@ -19,6 +32,11 @@ public actor JobQueue {
     /// `ingest.jobLeaseSeconds`' default.
     public static let defaultLease: TimeInterval = 30
     private var downloadsInFlight = 0
+    /// Jobs claimed and not yet completed: a draining queue is done only when none is in
+    /// hand, since a job in hand may queue another (a published photo queues its download).
+    private var inFlight = 0
+    /// Why a draining queue could not claim its next job (the store failed); it ended then.
+    public private(set) var claimError: String?
     private var waiters: [CheckedContinuation<Void, Never>] = []
     private var timer: Task<Void, Never>?
     /// When the timer fires; a sooner due date replaces it.
@@ -35,8 +53,9 @@ public actor JobQueue {
 
     public init(
         store: any JobStore, owner: String = JobQueue.processName(), lease: TimeInterval = JobQueue.defaultLease,
-        pollInterval: Duration? = .seconds(1)
+        pollInterval: Duration? = .seconds(1), mode: Mode = .continuous
     ) {
+        self.mode = mode
         self.store = store
         self.owner = owner
         self.lease = max(1, lease)
@@ -94,10 +113,37 @@ public actor JobQueue {
             // One download at a time: a second would hold a worker that a new photo may need.
             let kinds: Set<JobRecord.Kind>? =
                 downloadsInFlight > 0 ? Set(JobRecord.Kind.allCases.filter { $0 != .download }) : nil
-            let claimed = try? await store.claim(limit: 1, kinds: kinds, owner: owner, lease: lease, now: Date())
-            if let job = claimed?.first {
+            let claimed: [JobRecord]
+            do {
+                claimed = try await store.claim(limit: 1, kinds: kinds, owner: owner, lease: lease, now: Date())
+            } catch {
+                // The daemon looks again later; a pass cannot wait for the store to recover
+                // (a full disk): it ends once the jobs in hand are done, and says why.
+                claimed = []
+                if mode == .drain { claimError = String(describing: error) }
+            }
+            if let job = claimed.first {
                 if job.kind == .download { downloadsInFlight += 1 }
+                inFlight += 1
                 return job
+            }
+            if mode == .drain {
+                if inFlight > 0 {
+                    // A job in hand may queue another: look again when it completes.
+                    guard signals == seen else { continue }
+                    await withCheckedContinuation { waiters.append($0) }
+                    continue
+                }
+                // Downloads held while photos were published are due within the quiet
+                // period and are waited for; a job postponed after a failure (5 s at least)
+                // or held by another process is not.
+                let horizon = Date().addingTimeInterval(Ingestor.defaultDownloadQuietPeriod + 0.5)
+                if claimError == nil, let due = try? await store.nextDueDate(), due <= horizon {
+                    try? await Task.sleep(for: .seconds(max(0.01, due.timeIntervalSinceNow)))
+                    continue
+                }
+                stop()
+                return nil
             }
             await waitForWork(unlessSignalledSince: seen)
         }
@@ -107,6 +153,7 @@ public actor JobQueue {
     /// Releases a job: removed when done, or put back with a back-off.
     public func complete(_ job: JobRecord, retryAfter delay: Duration? = nil, error: String? = nil) async {
         if job.kind == .download { downloadsInFlight -= 1 }
+        inFlight -= 1
         if let delay {
             try? await store.postpone(job, error: error ?? "retry", until: Date().addingTimeInterval(delay.seconds))
         } else {

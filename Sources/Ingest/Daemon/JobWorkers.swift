@@ -3,22 +3,29 @@ import Foundation
 public import Logging
 public import ServiceLifecycle
 
-/// A bounded pool of workers taking jobs from the ``JobQueue``. On graceful shutdown they
-/// take no new job and finish the one in hand; a job cut short by a crash stays queued and
-/// is redone on restart.
+/// A bounded pool of workers taking jobs from the ``JobQueue``: the one driver of the ingest
+/// pipeline, for the daemon (a continuous queue) and for `galleryd ingest` (a draining one,
+/// ``IngestPass``). On graceful shutdown they take no new job and finish the one in hand; a
+/// job cut short by a crash stays queued and is redone on restart.
 public struct JobWorkers: Service {
     let ingestor: Ingestor
     let queue: JobQueue
     let reconciler: Reconciler
     let count: Int
     let logger: Logger
+    /// Told the outcome of every file job, once it is final.
+    let onFile: @Sendable (String, IngestOutcome) -> Void
 
-    public init(ingestor: Ingestor, queue: JobQueue, reconciler: Reconciler, count: Int, logger: Logger) {
+    public init(
+        ingestor: Ingestor, queue: JobQueue, reconciler: Reconciler, count: Int, logger: Logger,
+        onFile: @escaping @Sendable (String, IngestOutcome) -> Void = { _, _ in }
+    ) {
         self.ingestor = ingestor
         self.queue = queue
         self.reconciler = reconciler
         self.count = max(1, count)
         self.logger = logger
+        self.onFile = onFile
     }
 
     public func run() async throws {
@@ -43,7 +50,14 @@ public struct JobWorkers: Service {
     func process(_ job: JobRecord) async {
         switch job.kind {
         case .file:
-            let outcome = await ingestor.ingest(relativePath: job.path)
+            var outcome = await ingestor.ingest(relativePath: job.path)
+            if case .deferred = outcome, queue.mode == .drain {
+                // A pass must decide: once the settle interval has passed the file is taken
+                // as it is (the job stays ours meanwhile: its lease is renewed).
+                try? await Task.sleep(for: ingestor.settings.settleInterval)
+                outcome = await ingestor.ingest(relativePath: job.path, settled: true)
+            }
+            if case .deferred = outcome {} else { onFile(job.path, outcome) }
             switch outcome {
             case .deferred:
                 await queue.complete(job, retryAfter: ingestor.settings.settleInterval, error: "still being written")

@@ -25,6 +25,12 @@ public struct MediaWatchService: Service {
     let ingestor: Ingestor
     let queue: JobQueue
     let reconciler: Reconciler
+    /// How often the whole media folder is compared with the catalog even without events
+    /// (`watch.rescanSeconds`' default): events a network file system never delivered.
+    public static let defaultRescanInterval: Duration = .seconds(900)
+    /// How often a media folder without inotify events (NFS, SMB, FUSE) is scanned
+    /// (`watch.pollSeconds`' default).
+    public static let defaultPollInterval: Duration = .seconds(10)
     let rescanInterval: Duration
     let pollInterval: Duration
     let logger: Logger
@@ -32,8 +38,10 @@ public struct MediaWatchService: Service {
     let onFirstReconcile: @Sendable () -> Void
 
     public init(
-        ingestor: Ingestor, queue: JobQueue, reconciler: Reconciler, rescanInterval: Duration = .seconds(900),
-        pollInterval: Duration = .seconds(10), logger: Logger, readiness: @escaping ReadinessHandler,
+        ingestor: Ingestor, queue: JobQueue, reconciler: Reconciler,
+        rescanInterval: Duration = MediaWatchService.defaultRescanInterval,
+        pollInterval: Duration = MediaWatchService.defaultPollInterval, logger: Logger,
+        readiness: @escaping ReadinessHandler,
         onFirstReconcile: @escaping @Sendable () -> Void = {}
     ) {
         self.ingestor = ingestor
@@ -54,7 +62,7 @@ public struct MediaWatchService: Service {
     }
 
     private func watchUntilCancelled() async throws {
-        let removed = ingestor.store.removeOrphanedTemporaryFiles()
+        let removed = ingestor.store.removeAbandonedWrites()
         if removed > 0 { logger.info("removed orphaned temp files", metadata: ["count": "\(removed)"]) }
         var first = true
         // Each round watches the folder until it disappears or events are lost.

@@ -16,8 +16,9 @@ public struct Reconciler: Sendable {
         self.logger = logger
     }
 
-    /// Reconciles the whole media folder (`nil`) or one folder of it.
-    public func reconcile(folder: String? = nil) async throws {
+    /// Reconciles the whole media folder (`nil`) or one folder of it; returns what it found.
+    @discardableResult
+    public func reconcile(folder: String? = nil) async throws -> ReconcilePlan {
         let plan = try await ingestor.plan(folder: folder)
         for gallery in plan.vanishedGalleries {
             try await ingestor.catalog.removeGallery(folder: gallery)
@@ -32,5 +33,6 @@ public struct Reconciler: Sendable {
                 "folder": "\(folder ?? "/")", "queued": "\(plan.toIngest.count)", "vanished": "\(plan.vanished.count)",
                 "files": "\(plan.onDisk.count)",
             ])
+        return plan
     }
 }

@@ -1,6 +1,6 @@
 import Catalog
 import Crypto
-import Foundation
+public import Foundation
 import GalleryCore
 import Imaging
 import Logging
@@ -21,19 +21,19 @@ public enum DownloadOutcome: Sendable, Equatable {
 }
 
 extension Ingestor {
-    /// How long publishing must pause before a download is made. Measured with
+    /// How long publishing must pause before a download is made, by default. Measured with
     /// scripts/bench-daemon (12 MP drops in a row): a download made while the next photo's
     /// web set renders slows it by a quarter (361 → 442 ms to the JSON, nice 19 or not);
     /// held back until a pause, it costs the web set nothing.
-    static let downloadQuietPeriod: TimeInterval = 1
+    public static let defaultDownloadQuietPeriod: TimeInterval = 1
 
     /// After a version of a file is published (or bound again): queues its download if its
     /// gallery offers downloads and it has none yet, withdraws one it should not have.
     /// The download is made by a job of its own once publishing pauses
     /// (``downloadQuietPeriod``), so that publishing a photo never waits for it.
     func scheduleDownload(of asset: AssetRecord, in gallery: GalleryRecord, published: Bool = false) async throws {
-        let quietUntil = Date().addingTimeInterval(Self.downloadQuietPeriod)
-        if published { try await jobs.holdDownloads(until: quietUntil) }
+        let quietUntil = downloadQuietPeriod > 0 ? Date().addingTimeInterval(downloadQuietPeriod) : nil
+        if published, let quietUntil { try await jobs.holdDownloads(until: quietUntil) }
         let existing = try await catalog.download(of: asset.id)
         if !gallery.downloads || !settings.renditions.download.enabled {
             if existing != nil { try await catalog.setDownload(of: asset.id, variantKey: asset.variantKey, to: nil) }
@@ -83,7 +83,7 @@ extension Ingestor {
         if let twin = try await catalog.assetSharingRenditions(
             sourceHash: asset.sourceHash, variantKey: asset.variantKey)?
             .1.first(where: { $0.role == .download && $0.path == variant.relativePath(of: spec) }),
-            (FileStatus.of(store.path(of: variant, spec: spec))?.size ?? 0) > 0
+            store.hasAll([spec], of: variant)
         {
             made = (twin.width, twin.height, twin.bytes)  // made for a copy of the file in another gallery
         } else {

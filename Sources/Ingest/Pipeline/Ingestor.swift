@@ -1,6 +1,6 @@
 public import Catalog
 import Crypto
-import Foundation
+public import Foundation
 import GalleryCore
 import Imaging
 public import Logging
@@ -44,7 +44,7 @@ public final class Ingestor: Sendable {
     public let catalog: any IngestCatalog & EmbedStore
     let jobs: any JobStore
     let consentLog: any ConsentLog
-    public let store: RenditionStore
+    public let store: any RenditionStorage
     let previews: PreviewFetcher
     let pool: NIOThreadPool
     /// One thread for print downloads: at most one is made at a time, at the lowest CPU
@@ -54,6 +54,8 @@ public final class Ingestor: Sendable {
     let logger: Logger
     /// The media root with symlinks resolved, to tell whether a link points inside it.
     let resolvedMediaRoot: String
+    /// How long publishing must pause before a download job is due (0: at once).
+    let downloadQuietPeriod: TimeInterval
     private let currentSettings: Mutex<IngestSettings>
     /// Sidecar problems already logged (folder and text): a gallery is synced for each of
     /// its files, the warning is given once.
@@ -74,13 +76,21 @@ public final class Ingestor: Sendable {
         try self.init(settings: settings, stores: IngestStores(catalog: catalog), logger: logger)
     }
 
-    public init(settings: IngestSettings, stores: IngestStores, logger: Logger) throws {
+    /// - Parameter downloadQuietPeriod: how long, in seconds, publishing must pause before a
+    ///   download is made. A daemon waits (``defaultDownloadQuietPeriod``) so that the next
+    ///   photo's web set does not share the cores; a one-shot pass need not, since downloads
+    ///   are claimed only once no web set is left to claim.
+    public init(
+        settings: IngestSettings, stores: IngestStores, logger: Logger,
+        downloadQuietPeriod: TimeInterval = Ingestor.defaultDownloadQuietPeriod
+    ) throws {
+        self.downloadQuietPeriod = downloadQuietPeriod
         self.currentSettings = Mutex(settings)
         self.catalog = stores.catalog
         self.jobs = stores.jobs
         self.consentLog = stores.consent
         self.logger = logger
-        self.store = try RenditionStore(dataDirectory: settings.dataDirectory)
+        self.store = try RenditionFolder(dataDirectory: settings.dataDirectory)
         self.previews = try PreviewFetcher(dataDirectory: settings.dataDirectory)
         self.resolvedMediaRoot = resolvedPath(settings.mediaRoot) ?? settings.mediaRoot
         self.pool = NIOThreadPool(numberOfThreads: settings.workers)

@@ -29,11 +29,15 @@ struct IngestCommand: AsyncParsableCommand {
         let configuration = try await common.load()
         let logger = bootstrapLogging(level: verbose ? .info : .error)
         let stores = try await CatalogStores.open(configuration, logger: logger)
-        let ingestor = try Ingestor(settings: configuration.ingestSettings, stores: stores.ingest, logger: logger)
+        // Downloads are claimed after every web set (the queue's order): no pause to wait for.
+        let ingestor = try Ingestor(
+            settings: configuration.ingestSettings, stores: stores.ingest, logger: logger, downloadQuietPeriod: 0)
         let display = ProgressDisplay()
         let summary: IngestSummary
         do {
-            summary = try await ingestor.runPass { display.show($0) }
+            summary = try await IngestPass(ingestor: ingestor).run {
+                display.show($0)
+            }
         } catch let error as MediaRootError {
             await ingestor.shutdown()
             stores.close()

@@ -300,7 +300,7 @@ struct ConsentMaintenance: Service {
 /// Deletes rendition folders retired longer than the grace period, every ten minutes.
 struct RenditionCollector: Service {
     let catalog: any IngestCatalog
-    let store: RenditionStore
+    let store: any RenditionStorage
     let gracePeriod: Duration
     let logger: Logger
 
@@ -318,7 +318,12 @@ struct RenditionCollector: Service {
     func collect() async throws {
         let cutoff = Date().addingTimeInterval(-Double(gracePeriod.components.seconds))
         let variants = try await catalog.collectableVariants(retiredBefore: cutoff)
-        for variant in variants { store.remove(sourceHash: variant.sourceHash, variantKey: variant.variantKey) }
+        for retired in variants {
+            guard let variant = RenditionVariant(sourceHash: retired.sourceHash, key: retired.variantKey) else {
+                continue
+            }
+            store.remove(variant)
+        }
         try await catalog.forgetRetired(variants)
         if !variants.isEmpty { logger.info("renditions collected", metadata: ["folders": "\(variants.count)"]) }
     }

@@ -82,7 +82,7 @@ final class TestEnvironment: @unchecked Sendable {
     }
 
     func pass() async throws -> IngestSummary {
-        try await ingestor.runPass()
+        try await IngestPass(ingestor: ingestor).run()
     }
 
     /// Every file under the renditions folder, relative path → modification time.

@@ -3,14 +3,6 @@ import Foundation
 public import GalleryCore
 import Logging
 
-/// Progress of a pass, reported after each file.
-public struct IngestProgress: Sendable {
-    public var done: Int
-    public var total: Int
-    public var path: String
-    public var outcome: IngestOutcome
-}
-
 /// The media folder as found on disk: gallery folders and every file below them.
 struct MediaSnapshot {
     var galleryFolders: [String] = []
@@ -117,80 +109,6 @@ extension Ingestor {
         let previous = try await catalog.storedValue("settings-fingerprint")
         if previous != fingerprint { try await catalog.store(fingerprint, for: "settings-fingerprint") }
         return previous != nil && previous != fingerprint
-    }
-
-    /// One pass over the whole media folder, processed here and now (`galleryd ingest`):
-    /// galleries synced, vanished files removed, every new or changed file ingested.
-    public func runPass(progress: @Sendable (IngestProgress) -> Void = { _ in }) async throws -> IngestSummary {
-        let plan = try await plan()
-        var summary = IngestSummary()
-        for folder in plan.vanishedGalleries { try await catalog.removeGallery(folder: folder) }
-        for path in plan.vanished where try await catalog.removeFile(path: path) {
-            summary.record(.removed, path: path)
-        }
-        summary.unchanged = plan.onDisk.count - plan.toIngest.count - plan.stillQuarantined.count
-        let held = Dictionary(
-            try await catalog.quarantined().map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
-        for path in plan.stillQuarantined {
-            guard let entry = held[path] else { continue }
-            summary.record(.quarantined(.recorded(code: entry.code, message: entry.reason)), path: path)
-        }
-
-        let total = plan.toIngest.count
-        var done = 0
-        await withTaskGroup(of: (String, IngestOutcome).self) { group in
-            var pending = plan.toIngest.makeIterator()
-            func startNext() -> Bool {
-                guard let path = pending.next() else { return false }
-                let folder = path.split(separator: "/", maxSplits: 1).first.map(String.init) ?? ""
-                if let reason = plan.blocked[folder] {
-                    group.addTask { (path, await self.hold(path, reason: reason)) }
-                } else {
-                    let gallery = plan.galleries[folder]
-                    group.addTask { (path, await self.ingest(relativePath: path, gallery: gallery)) }
-                }
-                return true
-            }
-            for _ in 0..<settings.workers * 2 where !startNext() { break }
-            for await (path, outcome) in group {
-                done += 1
-                summary.record(outcome, path: path)
-                progress(IngestProgress(done: done, total: total, path: path, outcome: outcome))
-                _ = startNext()
-            }
-        }
-        let settled = try await settle(summary, galleries: plan.galleries, progress: progress)
-        // Downloads come after every web set, as in the daemon (where they are jobs of
-        // lower priority); one pass leaves none undone.
-        // (No pause to wait for here: every web set of the pass is done.)
-        // Taken whatever their due time or lease says (a pass leaves none undone), under this
-        // process's name, so a daemon releases them should the pass be killed.
-        let owner = JobQueue.processName()
-        while let job = try await jobs.claim(
-            limit: 1, kinds: [.download], owner: owner, lease: JobQueue.defaultLease, now: .distantFuture
-        ).first {
-            _ = await makeDownload(relativePath: job.path)
-            try await jobs.finish(job)
-        }
-        return settled
-    }
-
-    /// Files that looked incomplete were modified moments ago; once the settle interval has
-    /// passed they are taken as they are (a one-shot pass must decide).
-    private func settle(
-        _ summary: IngestSummary, galleries: [String: GalleryRecord], progress: @Sendable (IngestProgress) -> Void
-    ) async throws -> IngestSummary {
-        guard !summary.deferred.isEmpty else { return summary }
-        try await Task.sleep(for: settings.settleInterval)
-        var settled = summary
-        settled.deferred = []
-        for (index, path) in summary.deferred.enumerated() {
-            let folder = path.split(separator: "/", maxSplits: 1).first.map(String.init) ?? ""
-            let outcome = await ingest(relativePath: path, gallery: galleries[folder], settled: true)
-            settled.record(outcome, path: path)
-            progress(IngestProgress(done: index + 1, total: summary.deferred.count, path: path, outcome: outcome))
-        }
-        return settled
     }
 
     /// Lists gallery folders and their files (recursively; hidden entries skipped), of the

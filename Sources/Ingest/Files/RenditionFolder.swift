@@ -1,0 +1,81 @@
+import Foundation
+public import GalleryCore
+public import Imaging
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The renditions under `<data>/renditions`, on a local disk or on a folder every node
+/// mounts: written to `<data>/tmp` (the same file system), fsynced and renamed into place.
+/// Temp files carry their writer's host and PID, so a node cleaning up after a crash
+/// removes only its own machine's dead writers' files (and, from other machines, files no
+/// write could still be busy with: older than ``abandonedAfter``).
+public struct RenditionFolder: RenditionStorage {
+    public let root: String
+    let writer: AtomicFile
+    /// A temp file of another machine this old is abandoned: no write takes a day.
+    static let abandonedAfter: TimeInterval = 24 * 3600
+
+    public init(dataDirectory: String) throws {
+        self.root = dataDirectory + "/renditions"
+        let temporary = dataDirectory + "/tmp"
+        try AtomicFile.makeDirectories(root)
+        try AtomicFile.makeDirectories(temporary)
+        self.writer = AtomicFile(temporaryDirectory: temporary)
+    }
+
+    public func path(of variant: RenditionVariant, spec: RenditionSpec) -> String {
+        root + "/" + RenditionLayout.diskPath(of: variant, spec: spec)
+    }
+
+    public func hasAll(_ plan: [RenditionSpec], of variant: RenditionVariant) -> Bool {
+        plan.allSatisfy { spec in (FileStatus.of(path(of: variant, spec: spec))?.size ?? 0) > 0 }
+    }
+
+    public func write(_ set: RenderedSet, as variant: RenditionVariant) throws {
+        try AtomicFile.makeDirectories(root + "/" + variant.directoryComponents.joined(separator: "/"))
+        for rendition in set.renditions {
+            try writer.write(rendition.data, to: path(of: variant, spec: rendition.spec))
+        }
+    }
+
+    public func write(_ rendition: RenderedRendition, as variant: RenditionVariant) throws {
+        try AtomicFile.makeDirectories(root + "/" + variant.directoryComponents.joined(separator: "/"))
+        try writer.write(rendition.data, to: path(of: variant, spec: rendition.spec))
+    }
+
+    /// Removes temp files whose writer is gone: a process of this machine that no longer
+    /// runs (or this process itself: none of its writes is in flight at start-up, and a
+    /// restarted galleryd may have its crashed predecessor's PID), or, from another machine
+    /// (whose processes cannot be asked), a file untouched for ``abandonedAfter``.
+    @discardableResult
+    public func removeAbandonedWrites() -> Int {
+        let directory = writer.temporaryDirectory
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        let host = AtomicFile.hostName
+        var removed = 0
+        for name in names {
+            guard let owner = AtomicFile.TemporaryName(name) else { continue }
+            if owner.host == nil || owner.host == host {
+                if owner.pid != getpid(), kill(owner.pid, 0) == 0 || errno == EPERM { continue }
+            } else {
+                guard let modified = FileStatus.of(directory + "/" + name)?.modifiedAt,
+                    Date().timeIntervalSince1970 - modified >= Self.abandonedAfter
+                else { continue }
+            }
+            if (try? FileManager.default.removeItem(atPath: directory + "/" + name)) != nil { removed += 1 }
+        }
+        return removed
+    }
+
+    public func remove(_ variant: RenditionVariant) {
+        let components = variant.directoryComponents
+        try? FileManager.default.removeItem(atPath: root + "/" + components.joined(separator: "/"))
+        // Drop the hash folder too once its last variant is gone.
+        let hashFolder = root + "/" + components.dropLast().joined(separator: "/")
+        if (try? FileManager.default.contentsOfDirectory(atPath: hashFolder))?.isEmpty == true {
+            try? FileManager.default.removeItem(atPath: hashFolder)
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import GalleryCore
+import GalleryFixtures
+import Imaging
+import Ingest
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The renditions folder when several machines write to it (one shared mount).
+@Suite("Renditions on a shared folder")
+struct RenditionFolderTests {
+    @Test(
+        "start-up removes the temp files of this machine's dead writers, not those of another machine's writes in progress"
+    )
+    func abandonedWrites() throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("galleryd-folder-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: data) }
+        let folder = try RenditionFolder(dataDirectory: data.path)
+        let tmp = data.appendingPathComponent("tmp")
+        let host = ProcessInfo.processInfo.hostName
+        let dead = try deadPID()
+        let live = getppid()
+        let names = [
+            "dead here": "\(host)+\(dead)+\(UUID()).partial",
+            "live here": "\(host)+\(live)+\(UUID()).partial",
+            "busy elsewhere": "web-2.example+\(dead)+\(UUID()).partial",
+            "stale elsewhere": "web-2.example+\(live)+\(UUID()).partial",
+            "old format, dead": "\(dead)-\(UUID()).partial",
+            "not ours": "notes.txt",
+        ]
+        for name in names.values {
+            #expect(
+                FileManager.default.createFile(atPath: tmp.appendingPathComponent(name).path, contents: Data("x".utf8)))
+        }
+        let twoDaysAgo = Date().addingTimeInterval(-2 * 24 * 3600)
+        try FileManager.default.setAttributes(
+            [.modificationDate: twoDaysAgo], ofItemAtPath: tmp.appendingPathComponent(names["stale elsewhere"]!).path)
+
+        #expect(folder.removeAbandonedWrites() == 3)
+        let left = Set(try FileManager.default.contentsOfDirectory(atPath: tmp.path))
+        #expect(left == [names["live here"]!, names["busy elsewhere"]!, names["not ours"]!])
+    }
+
+    @Test("a rendition is written whole under its content address, its temp file named for this machine and gone")
+    func writesWhole() throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("galleryd-folder-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: data) }
+        let folder = try RenditionFolder(dataDirectory: data.path)
+        let variant = try #require(
+            RenditionVariant(sourceHash: String(repeating: "ab", count: 32), key: "0123456789ab"))
+        let spec = RenditionSpec(role: .download, width: 100, height: 80, format: .jpeg)
+        #expect(!folder.hasAll([spec], of: variant))
+        try folder.write(
+            RenderedRendition(spec: spec, width: 100, height: 80, data: Data(repeating: 7, count: 4096)), as: variant)
+        #expect(folder.hasAll([spec], of: variant))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: folder.path(of: variant, spec: spec))).count == 4096)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: data.appendingPathComponent("tmp").path).isEmpty)
+        folder.remove(variant)
+        #expect(!folder.hasAll([spec], of: variant))
+    }
+
+    /// A PID no process has: a child's, once it has ended and been reaped.
+    private func deadPID() throws -> pid_t {
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/bin/true")
+        try child.run()
+        child.waitUntilExit()
+        return child.processIdentifier
+    }
+}
