@@ -141,8 +141,12 @@ struct GallerydConfiguration: Sendable {
         mediaRoot = paths.path("media", in: config, default: "./media")
         dataDirectory = paths.path("data", in: config, default: "./var")
         (catalogLocation, catalogPassword) = try Self.catalog(config, paths: paths, dataDirectory: dataDirectory)
-        host = config.string(forKey: "http.host", default: "127.0.0.1")
-        port = try config.int("http.port", default: 8080, in: 0...65535)
+        // Each default is said once, by the type that uses the value (the config file
+        // repeats them for the reader; ConfigurationDefaultsTests keeps it in step).
+        let serverDefaults = ServerSettings(dataDirectory: "")
+        let ingestDefaults = IngestSettings(mediaRoot: "", dataDirectory: "")
+        host = config.string(forKey: "http.host", default: serverDefaults.host)
+        port = try config.int("http.port", default: serverDefaults.port, in: 0...65535)
         // `GALLERYD_HTTP_TRUSTED_PROXIES="10.0.0.1, ::1"` and an empty variable both work.
         let proxyEntries = config.stringArray(forKey: "http.trustedProxies", default: [])
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
@@ -153,14 +157,19 @@ struct GallerydConfiguration: Sendable {
             }
             return range
         }
-        let idle = try config.double("http.idleTimeoutSeconds", default: 30, in: 0.1...86_400)
-        let header = try config.double("http.headerTimeoutSeconds", default: 10, in: 0.1...86_400)
+        let idle = try config.double(
+            "http.idleTimeoutSeconds", default: serverDefaults.timeouts.idle.seconds, in: 0.1...86_400)
+        let header = try config.double(
+            "http.headerTimeoutSeconds", default: serverDefaults.timeouts.header.seconds, in: 0.1...86_400)
         timeouts = ConnectionTimeouts(
             idle: .milliseconds(Int64(idle * 1000)), header: .milliseconds(Int64(header * 1000)))
-        maxConnections = try config.int("http.maxConnections", default: 4096, in: 1...1_000_000)
-        galleryCacheBytes = try config.int("http.galleryCacheMegabytes", default: 128, in: 1...65_536) << 20
-        houseCredit = config.string(forKey: "credit.house", default: "© MWIDE NRW/E. Lichtenscheidt")
-        let zoneName = config.string(forKey: "timeZone", default: "Europe/Berlin")
+        maxConnections = try config.int(
+            "http.maxConnections", default: serverDefaults.maxConnections, in: 1...1_000_000)
+        galleryCacheBytes =
+            try config.int(
+                "http.galleryCacheMegabytes", default: serverDefaults.galleryCacheBytes >> 20, in: 1...65_536) << 20
+        houseCredit = config.string(forKey: "credit.house", default: ingestDefaults.houseCredit)
+        let zoneName = config.string(forKey: "timeZone", default: ingestDefaults.timeZone.identifier)
         guard let zone = TimeZone(identifier: zoneName) else {
             throw ConfigurationError(description: "timeZone \(zoneName) is not a known time zone")
         }
@@ -169,7 +178,7 @@ struct GallerydConfiguration: Sendable {
         // ConfigurationDefaultsTests.
         let (limitDefaults, renditionDefaults) = (IngestLimits(), RenditionSettings())
         let configuredWorkers = try config.int("ingest.workers", default: 0, in: 0...256)
-        renderNice = try config.int("ingest.renderNice", default: 10, in: 0...19)
+        renderNice = try config.int("ingest.renderNice", default: ingestDefaults.renderNice, in: 0...19)
         workers = configuredWorkers > 0 ? configuredWorkers : ProcessInfo.processInfo.activeProcessorCount
         jobLease = TimeInterval(
             try config.int("ingest.jobLeaseSeconds", default: Int(JobQueue.defaultLease), in: 3...3600))
@@ -226,20 +235,28 @@ struct GallerydConfiguration: Sendable {
             throw ConfigurationError(description: "log.level \(levelName) is not a log level")
         }
         logLevel = level
-        settleInterval = .milliseconds(Int(try config.double("watch.settleSeconds", default: 2, in: 0...3600) * 1000))
-        let rescan = try config.int("watch.rescanSeconds", default: 900, in: 0...31_536_000)
+        settleInterval = .milliseconds(
+            Int(
+                try config.double("watch.settleSeconds", default: ingestDefaults.settleInterval.seconds, in: 0...3600)
+                    * 1000))
+        let rescan = try config.int(
+            "watch.rescanSeconds", default: Int(MediaWatchService.defaultRescanInterval.seconds), in: 0...31_536_000)
         rescanInterval = rescan > 0 ? .seconds(rescan) : nil
-        pollInterval = .seconds(max(1, try config.int("watch.pollSeconds", default: 10, in: 0...86_400)))
+        pollInterval = .seconds(
+            max(
+                1,
+                try config.int(
+                    "watch.pollSeconds", default: Int(MediaWatchService.defaultPollInterval.seconds), in: 0...86_400)))
         gracePeriod = .seconds(Int(try config.double("collect.graceHours", default: 24, in: 0...87_600) * 3600))
-        publicURL = config.string(forKey: "site.publicURL", default: "http://127.0.0.1:8080")
+        publicURL = config.string(forKey: "site.publicURL", default: serverDefaults.consent.publicURL)
         siteRights = try Self.rights(config)
         // Beside the config file unless configured; only this default may be missing.
         let servicesDefault = paths.fileFolder.map { $0 + "/consent.yaml" } ?? "./config/consent.yaml"
         consentServicesFile = paths.path("consent.servicesFile", in: config, default: servicesDefault)
         // Only the unconfigured default may be missing.
         let servicesConfigured = config.string(forKey: "consent.servicesFile") != nil
-        hashAddresses = config.bool(forKey: "consent.hashAddresses", default: true)
-        fetchPreviews = config.bool(forKey: "consent.fetchPreviews", default: true)
+        hashAddresses = config.bool(forKey: "consent.hashAddresses", default: serverDefaults.consent.hashAddresses)
+        fetchPreviews = config.bool(forKey: "consent.fetchPreviews", default: ingestDefaults.fetchPreviews)
         consentRetention = .seconds(try config.int("consent.retentionDays", default: 1095, in: 1...36_500) * 86_400)
         consentDefaults = try Self.loadConsentServices(consentServicesFile, required: servicesConfigured)
         consentLogKeyFile =
@@ -248,7 +265,8 @@ struct GallerydConfiguration: Sendable {
         consentCookieKeyFile =
             config.string(forKey: "consent.cookieKeyFile", default: "").isEmpty
             ? nil : paths.path("consent.cookieKeyFile", in: config, default: "")
-        consentCheckpointEvents = try config.int("consent.checkpointEvents", default: 100, in: 1...1_000_000)
+        consentCheckpointEvents = try config.int(
+            "consent.checkpointEvents", default: ConsentLogOptions().checkpointEvents, in: 1...1_000_000)
         consentCheckpointInterval = .milliseconds(
             Int(try config.double("consent.checkpointMinutes", default: 10, in: 0.01...1440) * 60_000))
     }
@@ -406,4 +424,9 @@ extension ConfigReader {
         }
         return value
     }
+}
+
+extension Duration {
+    /// In seconds, as the config file writes durations.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
