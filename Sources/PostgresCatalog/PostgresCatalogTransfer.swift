@@ -10,13 +10,11 @@ import PostgresNIO
 public struct PostgresCatalogTransfer: CatalogTransfer {
     let database: PostgresDatabase
     let galleries: PostgresGalleryStore
-    let consent: PostgresConsentLog
     let admin: PostgresAdminStore
 
     public init(database: PostgresDatabase) {
         self.database = database
         galleries = PostgresGalleryStore(database: database)
-        consent = PostgresConsentLog(database: database, dataDirectory: "/nonexistent")
         admin = PostgresAdminStore(database: database)
     }
 
@@ -71,7 +69,7 @@ public struct PostgresCatalogTransfer: CatalogTransfer {
             ).decode((String, Date, String).self) {
                 contents.consentSettings = StoredConsentSettings(json: json, updatedAt: updatedAt, updatedBy: updatedBy)
             }
-            contents.consentRecords = try await consent.records(
+            contents.consentRecords = try await PostgresConsentLog.records(
                 try await connection.query(
                     "SELECT \(unescaped: PostgresConsentLog.recordColumns) FROM consent_record", logger: logger))
             for try await row in try await connection.query(
@@ -186,8 +184,12 @@ public struct PostgresCatalogTransfer: CatalogTransfer {
                     VALUES (1, \(stored.json), \(stored.updatedAt), \(stored.updatedBy))
                     """, logger: logger)
             }
-            for record in contents.consentRecords { try await consent.upsert(record, connection) }
-            for event in contents.consentEvents { try await consent.insert(event, connection) }
+            for record in contents.consentRecords {
+                try await PostgresConsentLog.upsert(record, connection, logger: logger)
+            }
+            for event in contents.consentEvents {
+                try await PostgresConsentLog.insert(event, connection, logger: logger)
+            }
             let head = contents.consentEvents.last
             let chain =
                 contents.consentChain

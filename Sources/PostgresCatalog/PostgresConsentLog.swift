@@ -70,11 +70,11 @@ public struct PostgresConsentLog: ConsentLog {
             guard let head else { throw PostgresCatalogError.missingRow("consent_chain") }
             var event = draft.event(previousHash: head.hash, key: key)
             event.seq = head.seq + 1
-            try await insert(event, connection)
+            try await Self.insert(event, connection, logger: logger)
             try await connection.query(
                 "UPDATE consent_chain SET head_seq = \(head.seq + 1), head_hash = \(event.hash) WHERE id = 1",
                 logger: logger)
-            if let record { try await upsert(record, connection) }
+            if let record { try await Self.upsert(record, connection, logger: logger) }
             return (event, head.seq + 1 - head.checkpointed >= every)
         }
         if due {
@@ -88,7 +88,8 @@ public struct PostgresConsentLog: ConsentLog {
         return event
     }
 
-    func insert(_ event: ConsentEvent, _ connection: PostgresConnection) async throws {
+    /// Shared with ``PostgresCatalogTransfer``, which loads events as they are.
+    static func insert(_ event: ConsentEvent, _ connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query(
             """
             INSERT INTO consent_event (
@@ -102,7 +103,7 @@ public struct PostgresConsentLog: ConsentLog {
             """, logger: logger)
     }
 
-    func upsert(_ record: ConsentRecord, _ connection: PostgresConnection) async throws {
+    static func upsert(_ record: ConsentRecord, _ connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query(
             """
             INSERT INTO consent_record (
@@ -122,14 +123,14 @@ public struct PostgresConsentLog: ConsentLog {
         "consent_id, granted, policy_version, catalog_hash, granted_at, expires_at, withdrawn_at, expiry_logged"
 
     public func consentRecord(id: String) async throws -> ConsentRecord? {
-        try await records(
+        try await Self.records(
             try await client.query(
                 "SELECT \(unescaped: Self.recordColumns) FROM consent_record WHERE consent_id = \(id)", logger: logger)
         ).first
     }
 
     public func unloggedExpiredConsents(now: Date) async throws -> [ConsentRecord] {
-        try await records(
+        try await Self.records(
             try await client.query(
                 """
                 SELECT \(unescaped: Self.recordColumns) FROM consent_record
@@ -137,7 +138,7 @@ public struct PostgresConsentLog: ConsentLog {
                 """, logger: logger))
     }
 
-    func records(_ rows: PostgresRowSequence) async throws -> [ConsentRecord] {
+    static func records(_ rows: PostgresRowSequence) async throws -> [ConsentRecord] {
         var records: [ConsentRecord] = []
         for try await (id, granted, policyVersion, catalogHash, grantedAt, expiresAt, withdrawnAt, expiryLogged)
             in rows.decode((String, String, String, String, Date, Date, Date?, Bool).self)
