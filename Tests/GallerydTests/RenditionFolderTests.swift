@@ -21,13 +21,16 @@ struct RenditionFolderTests {
         let folder = try RenditionFolder(dataDirectory: data.path)
         let tmp = data.appendingPathComponent("tmp")
         let host = ProcessInfo.processInfo.hostName
+        let boot = try Self.bootID()
         let dead = try deadPID()
         let live = getppid()
         let names = [
-            "dead here": "\(host)+\(dead)+\(UUID()).partial",
-            "live here": "\(host)+\(live)+\(UUID()).partial",
-            "busy elsewhere": "web-2.example+\(dead)+\(UUID()).partial",
-            "stale elsewhere": "web-2.example+\(live)+\(UUID()).partial",
+            "dead here": "\(host)+\(boot)+\(dead)+\(UUID()).partial",
+            "live here": "\(host)+\(boot)+\(live)+\(UUID()).partial",
+            // Its PID runs again, but since the machine restarted: another process's now.
+            "before the restart": "\(host)+00c0ffee+\(live)+\(UUID()).partial",
+            "busy elsewhere": "web-2.example+\(boot)+\(dead)+\(UUID()).partial",
+            "stale elsewhere": "web-2.example+\(boot)+\(live)+\(UUID()).partial",
             "old format, dead": "\(dead)-\(UUID()).partial",
             "not ours": "notes.txt",
         ]
@@ -39,7 +42,7 @@ struct RenditionFolderTests {
         try FileManager.default.setAttributes(
             [.modificationDate: twoDaysAgo], ofItemAtPath: tmp.appendingPathComponent(names["stale elsewhere"]!).path)
 
-        #expect(folder.removeAbandonedWrites() == 3)
+        #expect(folder.removeAbandonedWrites() == 4)
         let left = Set(try FileManager.default.contentsOfDirectory(atPath: tmp.path))
         #expect(left == [names["live here"]!, names["busy elsewhere"]!, names["not ours"]!])
     }
@@ -60,6 +63,12 @@ struct RenditionFolderTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: data.appendingPathComponent("tmp").path).isEmpty)
         folder.remove(variant)
         #expect(!folder.hasAll([spec], of: variant))
+    }
+
+    /// This boot's ID as temp names and leases carry it: its first 8 hex digits.
+    static func bootID() throws -> String {
+        let text = try String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8)
+        return String(text.filter(\.isHexDigit).prefix(8))
     }
 
     /// A PID no process has: a child's, once it has ended and been reaped.

@@ -74,24 +74,23 @@ public actor JobQueue {
         }
     }
 
-    /// `host:pid:random`: unique per process, readable in the job table.
+    /// `host:boot:pid:random` (``ProcessIdentity``): unique per process, readable in the job
+    /// table.
     public static func processName() -> String {
-        let host = ProcessInfo.processInfo.hostName
-        return "\(host):\(ProcessInfo.processInfo.processIdentifier):\(UInt32.random(in: 0...UInt32.max))"
+        let this = ProcessIdentity.current
+        return "\(this.host):\(this.boot):\(this.pid):\(UInt32.random(in: 0...UInt32.max))"
     }
 
-    /// Releases the leases of processes of this machine that are gone (killed, crashed):
-    /// their jobs are taken again now, not when their leases run out. Leases of running
-    /// processes and of other machines are left to run out. Returns the owners released.
+    /// Releases the leases of processes of this machine that are gone (killed, crashed, or
+    /// from before the machine restarted): their jobs are taken again now, not when their
+    /// leases run out. Leases of running processes and of other machines are left to run
+    /// out. Returns the owners released.
     @discardableResult
     public func releaseLeasesOfEndedProcesses() async throws -> [String] {
-        let host = ProcessInfo.processInfo.hostName
         var released: [String] = []
-        for owner in try await store.leaseOwners().sorted() {
-            let parts = owner.split(separator: ":")
-            guard parts.count >= 3, parts[0...(parts.count - 3)].joined(separator: ":") == host,
-                let pid = Int32(parts[parts.count - 2]), owner != self.owner,
-                kill(pid, 0) != 0, errno == ESRCH
+        for owner in try await store.leaseOwners().sorted() where owner != self.owner {
+            guard let writer = ProcessIdentity(fields: owner.split(separator: ":").dropLast()),
+                writer.liveness == .ended
             else { continue }
             try await store.releaseLeases(owner: owner)
             released.append(owner)

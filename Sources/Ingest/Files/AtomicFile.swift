@@ -23,42 +23,22 @@ public struct AtomicFile: Sendable {
     /// Suffix of temp files, so that start-up can remove the ones a crash left behind.
     public static let temporarySuffix = ".partial"
 
-    /// This machine's name, as temp file names carry it.
-    static let hostName = ProcessInfo.processInfo.hostName
-
-    /// Who wrote a temp file: `<host>+<pid>+<UUID>.partial` (`+` is in no host name), so
-    /// that on a folder several machines share, start-up removes only the files of its own
-    /// machine's dead processes. Files of an earlier galleryd, `<pid>-<UUID>.partial`,
-    /// have no host: this machine's.
-    struct TemporaryName: Equatable {
-        var host: String?
-        var pid: pid_t
-
-        init(host: String?, pid: pid_t) {
-            self.host = host
-            self.pid = pid
-        }
-
-        init?(_ name: String) {
-            guard name.hasSuffix(AtomicFile.temporarySuffix) else { return nil }
-            let parts = name.split(separator: "+", omittingEmptySubsequences: false)
-            if parts.count == 3, let pid = pid_t(parts[1]) {
-                self.init(host: String(parts[0]), pid: pid)
-            } else if parts.count == 1, let pid = name.split(separator: "-").first.flatMap({ pid_t($0) }) {
-                self.init(host: nil, pid: pid)
-            } else {
-                return nil
-            }
-        }
-
-        func fileName() -> String {
-            "\(host ?? "")+\(pid)+\(UUID().uuidString)\(AtomicFile.temporarySuffix)"
-        }
+    /// Who wrote a temp file: `<host>+<boot>+<pid>+<UUID>.partial` (``ProcessIdentity``),
+    /// so that on a folder several machines share, start-up removes only the files of its
+    /// own machine's ended processes. Files of an earlier galleryd, `<pid>-<UUID>.partial`,
+    /// are taken as this machine's.
+    static func writer(ofTemporary name: String) -> ProcessIdentity? {
+        guard name.hasSuffix(temporarySuffix) else { return nil }
+        let fields = name.split(separator: "+", omittingEmptySubsequences: false)
+        if fields.count == 4 { return ProcessIdentity(fields: Array(fields.dropLast())) }
+        guard fields.count == 1, let pid = name.split(separator: "-").first.flatMap({ pid_t($0) }) else { return nil }
+        return ProcessIdentity(host: ProcessIdentity.current.host, boot: "", pid: pid)
     }
 
     public func write(_ data: Data, to destination: String) throws(WriteError) {
-        let name = TemporaryName(host: Self.hostName, pid: getpid()).fileName()
-        let temporary = "\(temporaryDirectory)/\(name)"
+        let this = ProcessIdentity.current
+        let temporary =
+            "\(temporaryDirectory)/\(this.host)+\(this.boot)+\(this.pid)+\(UUID().uuidString)\(Self.temporarySuffix)"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw Self.failure("create \(temporary)") }
         var written = 0

@@ -8,8 +8,8 @@ public import Imaging
 
 /// The renditions under `<data>/renditions`, on a local disk or on a folder every node
 /// mounts: written to `<data>/tmp` (the same file system), fsynced and renamed into place.
-/// Temp files carry their writer's host and PID, so a node cleaning up after a crash
-/// removes only its own machine's dead writers' files (and, from other machines, files no
+/// Temp files carry their writer's host, boot and PID, so a node cleaning up after a crash
+/// removes only its own machine's ended writers' files (and, from other machines, files no
 /// write could still be busy with: older than ``abandonedAfter``).
 public struct RenditionFolder: RenditionStorage {
     public let root: String
@@ -46,20 +46,22 @@ public struct RenditionFolder: RenditionStorage {
     }
 
     /// Removes temp files whose writer is gone: a process of this machine that no longer
-    /// runs (or this process itself: none of its writes is in flight at start-up, and a
-    /// restarted galleryd may have its crashed predecessor's PID), or, from another machine
-    /// (whose processes cannot be asked), a file untouched for ``abandonedAfter``.
+    /// runs or ran before the machine restarted (or this process itself: none of its writes
+    /// is in flight at start-up, and a restarted galleryd may have its crashed predecessor's
+    /// PID), or, from another machine (whose processes cannot be asked), a file untouched
+    /// for ``abandonedAfter``.
     @discardableResult
     public func removeAbandonedWrites() -> Int {
         let directory = writer.temporaryDirectory
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        let host = AtomicFile.hostName
         var removed = 0
         for name in names {
-            guard let owner = AtomicFile.TemporaryName(name) else { continue }
-            if owner.host == nil || owner.host == host {
-                if owner.pid != getpid(), kill(owner.pid, 0) == 0 || errno == EPERM { continue }
-            } else {
+            guard let writer = AtomicFile.writer(ofTemporary: name) else { continue }
+            switch writer.liveness {
+            case .ended: break
+            case .running where writer.pid == getpid(): break
+            case .running: continue
+            case .unknown:
                 guard let modified = FileStatus.of(directory + "/" + name)?.modifiedAt,
                     Date().timeIntervalSince1970 - modified >= Self.abandonedAfter
                 else { continue }
