@@ -47,7 +47,7 @@ struct RenditionFolderTests {
         #expect(left == [names["live here"]!, names["busy elsewhere"]!, names["not ours"]!])
     }
 
-    @Test("a rendition is written whole under its content address, its temp file named for this machine and gone")
+    @Test("renditions and previews are written whole under their content addresses, no temp file left")
     func writesWhole() throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("galleryd-folder-\(UUID())")
         defer { try? FileManager.default.removeItem(at: data) }
@@ -63,6 +63,11 @@ struct RenditionFolderTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: data.appendingPathComponent("tmp").path).isEmpty)
         folder.remove(variant)
         #expect(!folder.hasAll([spec], of: variant))
+
+        let preview = Data(repeating: 9, count: 512)
+        try folder.writePreview(preview, named: "0123.jpg")
+        #expect(try Data(contentsOf: data.appendingPathComponent("previews/0123.jpg")) == preview)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: data.appendingPathComponent("tmp").path).isEmpty)
     }
 
     /// This boot's ID as temp names and leases carry it: its first 8 hex digits.

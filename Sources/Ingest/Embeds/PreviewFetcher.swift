@@ -9,7 +9,7 @@ public import NIOPosix
 
 /// Fetches an embed's preview image once, at publish time — never when a visitor
 /// arrives: the service's oEmbed answer, then its thumbnail, re-encoded without metadata
-/// and stored under `<data>/previews/`.
+/// and stored (``RenditionStorage/writePreview(_:named:)``).
 ///
 /// Only hosts on the service's `previewHosts` list are ever contacted (redirects
 /// included, checked hop by hop), with short timeouts and size limits, and without any
@@ -30,16 +30,13 @@ public final class PreviewFetcher: Sendable {
     }()
 
     var client: HTTPClient { Self.client }
-    let directory: String
-    let writer: AtomicFile
+    let storage: any RenditionStorage
     static let maximumOEmbedBytes = 256 * 1024
     static let maximumImageBytes = 8 * 1024 * 1024
     static let maximumRedirects = 3
 
-    public init(dataDirectory: String) throws {
-        directory = dataDirectory + "/previews"
-        try AtomicFile.makeDirectories(directory)
-        writer = AtomicFile(temporaryDirectory: dataDirectory + "/tmp")
+    public init(storage: any RenditionStorage) {
+        self.storage = storage
     }
 
     /// The stored preview (file name, width, height) for an embed URL of `service`.
@@ -88,7 +85,7 @@ public final class PreviewFetcher: Sendable {
             throw Failure(description: "the preview is not a usable image: \(reason.message)")
         }
         let name = SHA256.hash(data: preview.jpeg).hexString + ".jpg"
-        try writer.write(preview.jpeg, to: directory + "/" + name)
+        try storage.writePreview(preview.jpeg, named: name)
         return (name, preview.width, preview.height)
     }
 

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import GalleryCore
 public import Imaging
 
@@ -6,21 +6,25 @@ public import Imaging
     import Glibc
 #endif
 
-/// The renditions under `<data>/renditions`, on a local disk or on a folder every node
+/// The renditions under `<data>/renditions` and embed previews under `<data>/previews`,
+/// on a local disk or on a folder every node
 /// mounts: written to `<data>/tmp` (the same file system), fsynced and renamed into place.
 /// Temp files carry their writer's host, boot and PID, so a node cleaning up after a crash
 /// removes only its own machine's ended writers' files (and, from other machines, files no
 /// write could still be busy with: older than ``abandonedAfter``).
 public struct RenditionFolder: RenditionStorage {
     public let root: String
+    let previews: String
     let writer: AtomicFile
     /// A temp file of another machine this old is abandoned: no write takes a day.
     static let abandonedAfter: TimeInterval = 24 * 3600
 
     public init(dataDirectory: String) throws {
         self.root = dataDirectory + "/renditions"
+        self.previews = dataDirectory + "/previews"
         let temporary = dataDirectory + "/tmp"
         try AtomicFile.makeDirectories(root)
+        try AtomicFile.makeDirectories(previews)
         try AtomicFile.makeDirectories(temporary)
         self.writer = AtomicFile(temporaryDirectory: temporary)
     }
@@ -43,6 +47,10 @@ public struct RenditionFolder: RenditionStorage {
     public func write(_ rendition: RenderedRendition, as variant: RenditionVariant) throws {
         try AtomicFile.makeDirectories(root + "/" + variant.directoryComponents.joined(separator: "/"))
         try writer.write(rendition.data, to: path(of: variant, spec: rendition.spec))
+    }
+
+    public func writePreview(_ jpeg: Data, named name: String) throws {
+        try writer.write(jpeg, to: previews + "/" + name)
     }
 
     /// Removes temp files whose writer is gone: a process of this machine that no longer

@@ -1,10 +1,12 @@
+public import Foundation
 public import GalleryCore
 public import Imaging
 
-/// Where a worker keeps what it renders (web renditions and print downloads) for the web
-/// nodes to serve: each file appears whole or not at all, is never changed once written
-/// (its key is content-addressed: source SHA-256, variant key, role and width), and goes
-/// when the catalog no longer needs its variant.
+/// Where a worker keeps what it renders (web renditions, print downloads and embed
+/// previews) for the web nodes to serve: each file appears whole or not at all, is never
+/// changed once written (its key is content-addressed: source SHA-256, variant key, role
+/// and width; a preview's own SHA-256), and a variant's go when the catalog no longer
+/// needs it.
 ///
 /// ``RenditionFolder`` keeps them in the data folder, on a local disk or on a mount every
 /// node shares (NFS, SMB); what it relies on from a shared mount is in docs/shared-storage.md,
@@ -21,6 +23,11 @@ public protocol RenditionStorage: Sendable {
     /// Stores one rendition (a print download) beside the others of its variant.
     /// - Throws: ``AtomicFile/WriteError``.
     func write(_ rendition: RenderedRendition, as variant: RenditionVariant) throws
+
+    /// Stores an embed's preview (a JPEG made by `PreviewRenderer`) under its name,
+    /// `<sha256 of the JPEG>.jpg`, served at `/previews/<name>`.
+    /// - Throws: ``AtomicFile/WriteError``.
+    func writePreview(_ jpeg: Data, named name: String) throws
 
     /// Removes every rendition of a variant (retired past its grace period).
     func remove(_ variant: RenditionVariant)

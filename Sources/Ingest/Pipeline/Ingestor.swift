@@ -91,7 +91,7 @@ public final class Ingestor: Sendable {
         self.consentLog = stores.consent
         self.logger = logger
         self.store = try RenditionFolder(dataDirectory: settings.dataDirectory)
-        self.previews = try PreviewFetcher(dataDirectory: settings.dataDirectory)
+        self.previews = PreviewFetcher(storage: store)
         self.resolvedMediaRoot = resolvedPath(settings.mediaRoot) ?? settings.mediaRoot
         self.pool = NIOThreadPool(numberOfThreads: settings.workers)
         pool.start()
