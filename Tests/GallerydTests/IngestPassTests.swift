@@ -80,8 +80,10 @@ struct IngestPassTests {
         #expect(try await env.catalog.leaseOwners() == [elsewhere])
         #expect(try await env.catalog.depth() == 1)
 
-        // That process ends without finishing: its job is anyone's once released.
+        // That process ends without finishing: its job is anyone's once released. A daemon
+        // queued a, unchanged: done once and counted once.
         try await env.catalog.releaseLeases(owner: elsewhere)
+        try await env.catalog.enqueue(["Termine/a.jpg"], kind: .file, notBefore: nil, now: Date())
         let second = try await env.pass()
         #expect(second.ingested == ["Termine/b.jpg"])
         #expect(second.unchanged == 3)

@@ -35,36 +35,45 @@ public struct IngestPass: Sendable {
         let reconciler = Reconciler(ingestor: ingestor, queue: queue, logger: ingestor.logger)
         let plan = try await reconciler.reconcile()
 
-        var first = IngestSummary()
-        first.unchanged = plan.onDisk.count - plan.toIngest.count - plan.stillQuarantined.count
-        let held = Dictionary(
-            try await ingestor.catalog.quarantined().map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
-        for path in plan.stillQuarantined {
-            guard let entry = held[path] else { continue }
-            first.record(.quarantined(.recorded(code: entry.code, message: entry.reason)), path: path)
-        }
         let total = plan.toIngest.count + plan.vanished.count
-        let state = Mutex((summary: first, done: 0, seen: Set<String>()))
+        // The last outcome of each file: a job may run twice in one pass (a failure retried
+        // after its back-off, a file queued again while it was worked on).
+        let state = Mutex((outcomes: [String: IngestOutcome](), order: [String]()))
         let workers = JobWorkers(
             ingestor: ingestor, queue: queue, reconciler: reconciler, count: ingestor.settings.workers,
             logger: ingestor.logger
         ) { path, outcome in
             let done = state.withLock { state in
-                state.summary.record(outcome, path: path)
-                state.seen.insert(path)
-                state.done += 1
-                return state.done
+                if state.outcomes.updateValue(outcome, forKey: path) == nil { state.order.append(path) }
+                return state.order.count
             }
             progress(IngestProgress(done: done, total: max(total, done), path: path, outcome: outcome))
         }
         try await workers.run()
-        var (summary, reported) = state.withLock { ($0.summary, $0.seen) }
+        var (outcomes, order) = state.withLock { ($0.outcomes, $0.order) }
         if let error = await queue.claimError {
             // Every file the pass set out to do gets an outcome: those it could not even
             // claim stay queued, to be retried.
-            for path in plan.vanished + plan.toIngest where !reported.contains(path) {
-                summary.record(.failed("not done: the job queue failed: \(error)"), path: path)
+            for path in plan.vanished + plan.toIngest where outcomes[path] == nil {
+                outcomes[path] = .failed("not done here: the job queue failed (\(error)); left queued")
+                order.append(path)
             }
+        }
+
+        var summary = IngestSummary()
+        let toIngest = Set(plan.toIngest)
+        let held = Dictionary(
+            try await ingestor.catalog.quarantined().map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        let stillQuarantined = Set(plan.stillQuarantined)
+        for path in plan.onDisk where outcomes[path] == nil && !toIngest.contains(path) {
+            if stillQuarantined.contains(path), let entry = held[path] {
+                summary.record(.quarantined(.recorded(code: entry.code, message: entry.reason)), path: path)
+            } else if !stillQuarantined.contains(path) {
+                summary.unchanged += 1
+            }
+        }
+        for path in order {
+            if let outcome = outcomes[path] { summary.record(outcome, path: path) }
         }
         return summary
     }

@@ -115,6 +115,7 @@ public actor JobQueue {
             let claimed: [JobRecord]
             do {
                 claimed = try await store.claim(limit: 1, kinds: kinds, owner: owner, lease: lease, now: Date())
+                claimError = nil
             } catch {
                 // The daemon looks again later; a pass cannot wait for the store to recover
                 // (a full disk): it ends once the jobs in hand are done, and says why.
@@ -133,13 +134,25 @@ public actor JobQueue {
                     await withCheckedContinuation { waiters.append($0) }
                     continue
                 }
-                // Downloads held while photos were published are due within the quiet
-                // period and are waited for; a job postponed after a failure (5 s at least)
-                // or held by another process is not.
-                let horizon = Date().addingTimeInterval(Ingestor.defaultDownloadQuietPeriod + 0.5)
-                if claimError == nil, let due = try? await store.nextDueDate(), due <= horizon {
-                    try? await Task.sleep(for: .seconds(max(0.01, due.timeIntervalSinceNow)))
-                    continue
+                // Nothing in hand: downloads held while photos were published are due within
+                // the quiet period and are waited for; a job postponed after a failure (5 s at
+                // least) or held by another process is not. (A failed job that comes due while
+                // other work goes on is taken again: its last outcome is the one reported.)
+                if claimError == nil {
+                    let horizon = Date().addingTimeInterval(Ingestor.defaultDownloadQuietPeriod + 0.5)
+                    let due: Date?
+                    do {
+                        due = try await store.nextDueDate()
+                    } catch {
+                        claimError = String(describing: error)
+                        due = nil
+                    }
+                    // Another worker may have claimed a job meanwhile: then this is no end.
+                    if inFlight > 0 || signals != seen { continue }
+                    if let due, due <= horizon {
+                        try? await Task.sleep(for: .seconds(max(0.01, due.timeIntervalSinceNow)))
+                        continue
+                    }
                 }
                 stop()
                 return nil
@@ -151,13 +164,15 @@ public actor JobQueue {
 
     /// Releases a job: removed when done, or put back with a back-off.
     public func complete(_ job: JobRecord, retryAfter delay: Duration? = nil, error: String? = nil) async {
-        if job.kind == .download { downloadsInFlight -= 1 }
-        inFlight -= 1
         if let delay {
             try? await store.postpone(job, error: error ?? "retry", until: Date().addingTimeInterval(delay.seconds))
         } else {
             try? await store.finish(job)
         }
+        // Only now: a draining queue that saw no job in hand while the store was still
+        // writing this one's end (which may put it back, queued again meanwhile) would stop.
+        if job.kind == .download { downloadsInFlight -= 1 }
+        inFlight -= 1
         wakeAll()
     }
 

@@ -26,13 +26,13 @@ public struct AtomicFile: Sendable {
     /// Who wrote a temp file: `<host>+<boot>+<pid>+<UUID>.partial` (``ProcessIdentity``),
     /// so that on a folder several machines share, start-up removes only the files of its
     /// own machine's ended processes. Files of an earlier galleryd, `<pid>-<UUID>.partial`,
-    /// are taken as this machine's.
+    /// may be another machine's: their host is unknown (empty).
     static func writer(ofTemporary name: String) -> ProcessIdentity? {
         guard name.hasSuffix(temporarySuffix) else { return nil }
         let fields = name.split(separator: "+", omittingEmptySubsequences: false)
         if fields.count == 4 { return ProcessIdentity(fields: Array(fields.dropLast())) }
         guard fields.count == 1, let pid = name.split(separator: "-").first.flatMap({ pid_t($0) }) else { return nil }
-        return ProcessIdentity(host: ProcessIdentity.current.host, boot: "", pid: pid)
+        return ProcessIdentity(host: "", boot: "", pid: pid)
     }
 
     public func write(_ data: Data, to destination: String) throws(WriteError) {

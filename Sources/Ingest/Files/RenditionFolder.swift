@@ -2,10 +2,6 @@ public import Foundation
 public import GalleryCore
 public import Imaging
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// The renditions under `<data>/renditions` and embed previews under `<data>/previews`,
 /// on a local disk or on a folder every node
 /// mounts: written to `<data>/tmp` (the same file system), fsynced and renamed into place.
@@ -54,10 +50,10 @@ public struct RenditionFolder: RenditionStorage {
     }
 
     /// Removes temp files whose writer is gone: a process of this machine that no longer
-    /// runs or ran before the machine restarted (or this process itself: none of its writes
-    /// is in flight at start-up, and a restarted galleryd may have its crashed predecessor's
-    /// PID), or, from another machine (whose processes cannot be asked), a file untouched
-    /// for ``abandonedAfter``.
+    /// runs or ran before the machine restarted, or, from another machine (whose processes
+    /// cannot be asked) or an earlier galleryd (whose names carry no host), a file untouched
+    /// for ``abandonedAfter``. This process's own files are being written: a watch that
+    /// starts while the workers run (a standby taking over) must leave them.
     @discardableResult
     public func removeAbandonedWrites() -> Int {
         let directory = writer.temporaryDirectory
@@ -67,7 +63,6 @@ public struct RenditionFolder: RenditionStorage {
             guard let writer = AtomicFile.writer(ofTemporary: name) else { continue }
             switch writer.liveness {
             case .ended: break
-            case .running where writer.pid == getpid(): break
             case .running: continue
             case .unknown:
                 guard let modified = FileStatus.of(directory + "/" + name)?.modifiedAt,

@@ -10,6 +10,8 @@ public struct IngestSettings: Sendable {
     public var houseCredit: String
     /// Zone for EXIF capture times written without an offset.
     public var timeZone: TimeZone
+    /// `timeZone`'s default: the ministry's (IANA tz database name).
+    public static let defaultTimeZoneIdentifier = "Europe/Berlin"
     /// Images processed at once.
     public var workers: Int
     /// A file that does not decode and was modified more recently than this is taken to
@@ -29,7 +31,7 @@ public struct IngestSettings: Sendable {
         mediaRoot: String, dataDirectory: String, limits: IngestLimits = IngestLimits(),
         renditions: RenditionSettings = RenditionSettings(),
         houseCredit: String = "© MWIDE NRW/E. Lichtenscheidt",
-        timeZone: TimeZone = TimeZone(identifier: "Europe/Berlin") ?? .gmt,
+        timeZone: TimeZone = TimeZone(identifier: IngestSettings.defaultTimeZoneIdentifier) ?? .gmt,
         workers: Int = ProcessInfo.processInfo.activeProcessorCount, settleInterval: Duration = .seconds(2),
         consentDefaults: ConsentSettings = ConsentSettings(policyVersion: "1", lifetimeDays: 182, services: []),
         fetchPreviews: Bool = true, renderNice: Int = 10, siteRights: RightsTerms = RightsTerms()

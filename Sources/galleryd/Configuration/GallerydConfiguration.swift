@@ -169,7 +169,7 @@ struct GallerydConfiguration: Sendable {
             try config.int(
                 "http.galleryCacheMegabytes", default: serverDefaults.galleryCacheBytes >> 20, in: 1...65_536) << 20
         houseCredit = config.string(forKey: "credit.house", default: ingestDefaults.houseCredit)
-        let zoneName = config.string(forKey: "timeZone", default: ingestDefaults.timeZone.identifier)
+        let zoneName = config.string(forKey: "timeZone", default: IngestSettings.defaultTimeZoneIdentifier)
         guard let zone = TimeZone(identifier: zoneName) else {
             throw ConfigurationError(description: "timeZone \(zoneName) is not a known time zone")
         }
