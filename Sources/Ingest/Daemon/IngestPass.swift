@@ -62,14 +62,22 @@ public struct IngestPass: Sendable {
 
         var summary = IngestSummary()
         let toIngest = Set(plan.toIngest)
-        let held = Dictionary(
-            try await ingestor.catalog.quarantined().map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
         let stillQuarantined = Set(plan.stillQuarantined)
+        // The held files' reasons: read only when a held file is to be reported (the whole
+        // quarantine table is read).
+        let held =
+            stillQuarantined.isEmpty
+            ? [:]
+            : Dictionary(
+                try await ingestor.catalog.quarantined().map { ($0.path, $0) },
+                uniquingKeysWith: { first, _ in first })
         for path in plan.onDisk where outcomes[path] == nil && !toIngest.contains(path) {
-            if stillQuarantined.contains(path), let entry = held[path] {
-                summary.record(.quarantined(.recorded(code: entry.code, message: entry.reason)), path: path)
-            } else if !stillQuarantined.contains(path) {
+            guard stillQuarantined.contains(path) else {
                 summary.unchanged += 1
+                continue
+            }
+            if let entry = held[path] {
+                summary.record(.quarantined(.recorded(code: entry.code, message: entry.reason)), path: path)
             }
         }
         for path in order {

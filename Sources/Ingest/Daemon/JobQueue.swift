@@ -77,8 +77,7 @@ public actor JobQueue {
     /// `host:boot:pid:random` (``ProcessIdentity``): unique per process, readable in the job
     /// table.
     public static func processName() -> String {
-        let this = ProcessIdentity.current
-        return "\(this.host):\(this.boot):\(this.pid):\(UInt32.random(in: 0...UInt32.max))"
+        ProcessIdentity.current.joined(by: ":") + ":\(UInt32.random(in: 0...UInt32.max))"
     }
 
     /// Releases the leases of processes of this machine that are gone (killed, crashed, or

@@ -36,9 +36,8 @@ public struct AtomicFile: Sendable {
     }
 
     public func write(_ data: Data, to destination: String) throws(WriteError) {
-        let this = ProcessIdentity.current
-        let temporary =
-            "\(temporaryDirectory)/\(this.host)+\(this.boot)+\(this.pid)+\(UUID().uuidString)\(Self.temporarySuffix)"
+        let writer = ProcessIdentity.current.joined(by: "+")
+        let temporary = "\(temporaryDirectory)/\(writer)+\(UUID().uuidString)\(Self.temporarySuffix)"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw Self.failure("create \(temporary)") }
         var written = 0

@@ -34,6 +34,12 @@ struct ProcessIdentity: Equatable, Sendable {
         return kill(pid, 0) == 0 || errno == EPERM ? .running : .ended
     }
 
+    /// The fields in their order, joined: `host:boot:pid` in lease owners, `host+boot+pid`
+    /// in temp file names.
+    func joined(by separator: String) -> String {
+        [host, boot, String(pid)].joined(separator: separator)
+    }
+
     /// `host:boot:pid`, or the older `host:pid` (no boot ID).
     init?(fields: [Substring]) {
         switch fields.count {

@@ -34,15 +34,18 @@ public struct RenditionFolder: RenditionStorage {
     }
 
     public func write(_ set: RenderedSet, as variant: RenditionVariant) throws {
-        try AtomicFile.makeDirectories(root + "/" + variant.directoryComponents.joined(separator: "/"))
-        for rendition in set.renditions {
-            try writer.write(rendition.data, to: path(of: variant, spec: rendition.spec))
-        }
+        try write(set.renditions, as: variant)
     }
 
     public func write(_ rendition: RenderedRendition, as variant: RenditionVariant) throws {
+        try write([rendition], as: variant)
+    }
+
+    private func write(_ renditions: [RenderedRendition], as variant: RenditionVariant) throws {
         try AtomicFile.makeDirectories(root + "/" + variant.directoryComponents.joined(separator: "/"))
-        try writer.write(rendition.data, to: path(of: variant, spec: rendition.spec))
+        for rendition in renditions {
+            try writer.write(rendition.data, to: path(of: variant, spec: rendition.spec))
+        }
     }
 
     public func writePreview(_ jpeg: Data, named name: String) throws {

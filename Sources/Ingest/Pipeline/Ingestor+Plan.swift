@@ -19,10 +19,6 @@ public struct MediaRootError: Error, CustomStringConvertible {
 
 /// What a comparison of (part of) the media folder with the catalog found to do.
 public struct ReconcilePlan: Sendable {
-    /// Galleries by folder, synced with their sidecars.
-    public var galleries: [String: GalleryRecord] = [:]
-    /// Folders whose files cannot be published (a slug collision), with the reason.
-    public var blocked: [String: QuarantineReason] = [:]
     /// Files that are new, changed, or must be bound again.
     public var toIngest: [String] = []
     /// Every file on disk in the compared part (for a full pass).
@@ -58,13 +54,12 @@ extension Ingestor {
         for folder in snapshot.galleryFolders {
             do {
                 let gallery = try await syncGallery(folder: folder)
-                plan.galleries[folder] = gallery
                 if let known = knownGalleries[folder], known.revision != gallery.revision || known.slug != gallery.slug
                 {
                     changedGalleries.insert(folder)
                 }
-            } catch let reason as QuarantineReason {
-                plan.blocked[folder] = reason
+            } catch is QuarantineReason {
+                // A slug collision: each file job of the folder quarantines its file.
             }
         }
         for path in snapshot.notUTF8 {

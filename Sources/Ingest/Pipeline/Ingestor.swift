@@ -167,12 +167,12 @@ public final class Ingestor: Sendable {
     ///   within the settle interval that does not decode is deferred, not quarantined:
     ///   it may still be being written.
     public func ingest(
-        relativePath: String, gallery knownGallery: GalleryRecord? = nil, settled: Bool = false
+        relativePath: String, settled: Bool = false
     ) async -> IngestOutcome {
         let started = ContinuousClock.now
         let outcome: IngestOutcome
         do {
-            outcome = try await process(relativePath, knownGallery: knownGallery, settled: settled)
+            outcome = try await process(relativePath, settled: settled)
         } catch let reason as QuarantineReason {
             outcome = await hold(relativePath, reason: reason)
         } catch {
@@ -184,7 +184,7 @@ public final class Ingestor: Sendable {
         return outcome
     }
 
-    private func process(_ relativePath: String, knownGallery: GalleryRecord?, settled: Bool) async throws
+    private func process(_ relativePath: String, settled: Bool) async throws
         -> IngestOutcome
     {
         let settings = self.settings
@@ -223,12 +223,7 @@ public final class Ingestor: Sendable {
             // Same version that failed before: not retried until it changes.
             return .quarantined(.recorded(code: held.code, message: held.reason))
         }
-        let gallery: GalleryRecord
-        if let knownGallery {
-            gallery = knownGallery
-        } else {
-            gallery = try await self.gallery(forFileIn: location.folder)
-        }
+        let gallery = try await self.gallery(forFileIn: location.folder)
         if let existing, existing.fileSize == status.size, existing.modifiedAt == status.modifiedAt {
             return try await refresh(existing, in: gallery, readPath: readPath, status: status, settings: settings)
         }
