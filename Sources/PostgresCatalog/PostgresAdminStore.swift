@@ -14,7 +14,7 @@ public struct PostgresAdminStore: AdminTokenStore, AuditTrail {
         self.database = database
     }
 
-    var client: PostgresClient { database.client }
+    var client: PostgresDatabase { database }
     var logger: Logger { database.logger }
 
     // MARK: Tokens

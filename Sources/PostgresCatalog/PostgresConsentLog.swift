@@ -22,7 +22,7 @@ public struct PostgresConsentLog: ConsentLog {
         self.consentLogFiles = ConsentLogFiles(dataDirectory: dataDirectory, chainKeyFile: options.keyFile)
     }
 
-    var client: PostgresClient { database.client }
+    var client: PostgresDatabase { database }
     var logger: Logger { database.logger }
 
     // MARK: Settings

@@ -28,18 +28,32 @@ public final class PostgresDatabase: Sendable {
     /// How to open a connection of one's own, outside the pool (a session-level advisory
     /// lock lives as long as its connection); nil when made from a pool configuration.
     let connectionConfiguration: PostgresConnection.Configuration?
+    /// How long a query may wait — for a connection, for the server — before it fails with
+    /// ``CatalogUnavailable`` (`catalog.queryTimeoutSeconds`).
+    public let queryTimeout: Duration
+    /// `catalog.queryTimeoutSeconds`' default.
+    public static let defaultQueryTimeout: Duration = .seconds(5)
+    /// Since when, and why, the server cannot be reached (nil: it can). Kept by the change
+    /// listener, whose own connection is the probe: it fails at once while the server is
+    /// away and succeeds as soon as it is back.
+    private let outage = Mutex<(since: Date, reason: String)?>(nil)
 
-    public convenience init(configuration: PostgresClient.Configuration, logger: Logger) async throws {
-        try await self.init(configuration: configuration, connection: nil, logger: logger)
+    public convenience init(
+        configuration: PostgresClient.Configuration, queryTimeout: Duration = PostgresDatabase.defaultQueryTimeout,
+        logger: Logger
+    ) async throws {
+        try await self.init(configuration: configuration, connection: nil, queryTimeout: queryTimeout, logger: logger)
     }
 
     init(
-        configuration: PostgresClient.Configuration, connection: PostgresConnection.Configuration?, logger: Logger
+        configuration: PostgresClient.Configuration, connection: PostgresConnection.Configuration?,
+        queryTimeout: Duration, logger: Logger
     ) async throws {
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         self.logger = logger
         self.connectionConfiguration = connection
+        self.queryTimeout = queryTimeout
         self.runner = Task { await client.run() }
         // A lease before `run()` has started waits, but PostgresNIO warns about it on every
         // command; letting the run task start first keeps the output clean.
@@ -54,7 +68,10 @@ public final class PostgresDatabase: Sendable {
     /// connection is made first, so that a wrong address, database, password or TLS mode
     /// fails at once with the server's reason (``PostgresCatalogError/cannotConnect(_:_:)``)
     /// instead of after the pool's retries.
-    public convenience init(location: PostgresLocation, password: String?, logger: Logger) async throws {
+    public convenience init(
+        location: PostgresLocation, password: String?,
+        queryTimeout: Duration = PostgresDatabase.defaultQueryTimeout, logger: Logger
+    ) async throws {
         let tls = try Self.tlsConfiguration(location)
         var probe: PostgresConnection.Configuration
         var pooled: PostgresClient.Configuration
@@ -84,7 +101,7 @@ public final class PostgresDatabase: Sendable {
             let place = location.socketPath.map { " (socket \($0))" } ?? ""
             throw PostgresCatalogError.cannotConnect(location.description + place, Self.reason(error))
         }
-        try await self.init(configuration: pooled, connection: probe, logger: logger)
+        try await self.init(configuration: pooled, connection: probe, queryTimeout: queryTimeout, logger: logger)
     }
 
     /// The TLS configuration of `sslmode` (nil: `disable`). As with libpq, `prefer` and
@@ -112,15 +129,91 @@ public final class PostgresDatabase: Sendable {
     /// Runs `body` in a transaction (committed when it returns, rolled back when it
     /// throws). The error `body` threw is rethrown as it is, so callers see a
     /// `ConsentLogFinding` rather than PostgresNIO's wrapper, unless the rollback failed too.
+    ///
+    /// While the server is known to be away it throws ``CatalogUnavailable`` at once, and so
+    /// does a transaction that loses its connection.
     public func transaction<Result: Sendable>(
         _ body: (PostgresConnection) async throws -> sending Result
     ) async throws -> sending Result {
+        try refuseDuringOutage()
         do {
             return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
         } catch let error as PostgresTransactionError {
-            if let thrown = error.closureError, error.rollbackError == nil { throw thrown }
-            throw error
+            if let thrown = error.closureError, error.rollbackError == nil { throw Self.unavailable(thrown) ?? thrown }
+            throw Self.unavailable(error) ?? error
+        } catch {
+            throw Self.unavailable(error) ?? error
         }
+    }
+
+    /// Runs one statement on a pooled connection, bounded by ``queryTimeout``; while the
+    /// server is known to be away, or when the connection fails or the time runs out, it
+    /// throws ``CatalogUnavailable`` instead of waiting.
+    @discardableResult
+    public func query(_ query: PostgresQuery, logger: Logger) async throws -> PostgresRowSequence {
+        try refuseDuringOutage()
+        let (client, timeout) = (self.client, queryTimeout)
+        do {
+            return try await withThrowingTaskGroup(of: PostgresRowSequence?.self) { group in
+                group.addTask { try await client.query(query, logger: logger) }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let rows = try await group.next()!.map({ $0 }) else {
+                    throw CatalogUnavailable(reason: "no answer from PostgreSQL within \(timeout)")
+                }
+                return rows
+            }
+        } catch {
+            throw Self.unavailable(error) ?? error
+        }
+    }
+
+    /// Whether the server can be asked now, and since when not.
+    public var availability: CatalogAvailability {
+        outage.withLock { $0.map { .unavailable(since: $0.since, reason: $0.reason) } ?? .available }
+    }
+
+    private func refuseDuringOutage() throws {
+        if let reason = outage.withLock({ $0?.reason }) { throw CatalogUnavailable(reason: reason) }
+    }
+
+    private func noteOutage(_ reason: String) {
+        let began = outage.withLock { state -> Bool in
+            guard state == nil else { return false }
+            state = (Date(), reason)
+            return true
+        }
+        if began {
+            logger.error("the catalog's PostgreSQL server cannot be reached", metadata: ["reason": "\(reason)"])
+        }
+    }
+
+    private func noteReachable() {
+        let ended = outage.withLock { state -> Date? in
+            defer { state = nil }
+            return state?.since
+        }
+        if let ended {
+            logger.notice(
+                "the catalog's PostgreSQL server is reachable again",
+                metadata: ["after": "\(String(format: "%.1f", Date().timeIntervalSince(ended))) s"])
+        }
+    }
+
+    /// ``CatalogUnavailable`` for an error that means the server or the connection is gone
+    /// (no SQL error of the server's; SQLSTATE classes 08, connection exception, and 57,
+    /// operator intervention: shutting down, starting up); nil for any other error.
+    static func unavailable(_ error: any Error) -> CatalogUnavailable? {
+        if let unavailable = error as? CatalogUnavailable { return unavailable }
+        if error is CancellationError { return nil }
+        if let error = error as? PSQLError {
+            if let state = error.serverInfo?[.sqlState], !state.hasPrefix("08"), !state.hasPrefix("57") { return nil }
+            return CatalogUnavailable(reason: reason(error))
+        }
+        return nil
     }
 
     /// Stops the client; queries after this fail.
@@ -154,8 +247,12 @@ public final class PostgresDatabase: Sendable {
     /// `LISTEN galleryd_changes` (triggers on the tables readers cache notify on commit),
     /// typically within milliseconds. While no listening connection is up, every stamp
     /// differs from the last, so nothing stale is served.
+    ///
+    /// While the server is away the stamp stands still: what is in memory is served, stale
+    /// by at most the outage, and no request waits for a server that is not there. When it
+    /// is back, the stamp moves and everything is read again.
     public func stamp() -> CatalogStamp {
-        guard listening.load(ordering: .acquiring) else {
+        guard listening.load(ordering: .acquiring) || outage.withLock({ $0 != nil }) else {
             return CatalogStamp(local: changes.add(1, ordering: .relaxed).newValue, external: 0)
         }
         return CatalogStamp(local: changes.load(ordering: .relaxed), external: 0)
@@ -166,24 +263,40 @@ public final class PostgresDatabase: Sendable {
         changes.add(1, ordering: .relaxed)
     }
 
+    /// Listens for other nodes' commits, on a connection of its own (outside the pool, so
+    /// that a server that is away fails it at once): that connection is also the probe of
+    /// ``availability``.
     private func listen() async {
         while !Task.isCancelled {
             do {
-                try await client.withConnection { connection in
-                    try await connection.listen(on: "galleryd_changes") { notifications in
-                        listening.store(true, ordering: .releasing)
-                        // Whatever was committed before listening began counts too.
-                        noteChange()
-                        for try await _ in notifications { noteChange() }
-                    }
+                if let configuration = connectionConfiguration {
+                    let connection = try await PostgresConnection.connect(
+                        configuration: configuration, id: 3, logger: logger)
+                    defer { Task { try? await connection.close() } }
+                    try await listen(on: connection)
+                } else {
+                    try await client.withConnection { connection in try await listen(on: connection) }
                 }
             } catch {
-                if !Task.isCancelled {
-                    logger.warning("catalog change notifications interrupted", metadata: ["error": "\(error)"])
-                }
+                let wasListening = listening.exchange(false, ordering: .acquiringAndReleasing)
+                if Task.isCancelled { return }
+                logger.debug("catalog change notifications interrupted", metadata: ["error": "\(error)"])
+                // A connection that dropped is made again at once; one that cannot be made
+                // means the server is away.
+                if wasListening { continue }
+                noteOutage((error as? PSQLError).map(Self.reason) ?? "\(error)")
             }
-            listening.store(false, ordering: .releasing)
             try? await Task.sleep(for: .seconds(1))
+        }
+    }
+
+    private func listen(on connection: PostgresConnection) async throws {
+        try await connection.listen(on: "galleryd_changes") { notifications in
+            listening.store(true, ordering: .releasing)
+            noteReachable()
+            // Whatever was committed before listening began counts too.
+            noteChange()
+            for try await _ in notifications { noteChange() }
         }
     }
 

@@ -20,7 +20,7 @@ public struct PostgresGalleryStore: IngestCatalog, GalleryReader, EmbedStore, Ad
         self.database = database
     }
 
-    var client: PostgresClient { database.client }
+    var client: PostgresDatabase { database }
     var logger: Logger { database.logger }
 
     /// A write transaction; this node's caches see it at once.
@@ -465,6 +465,8 @@ public struct PostgresGalleryStore: IngestCatalog, GalleryReader, EmbedStore, Ad
     // MARK: GalleryReader
 
     public func stamp() -> CatalogStamp { database.stamp() }
+
+    public func availability() -> CatalogAvailability { database.availability }
 
     public func publishedRevision(slug: String) async throws -> Int? {
         for try await revision in try await client.query(

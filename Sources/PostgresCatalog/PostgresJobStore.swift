@@ -14,7 +14,7 @@ public struct PostgresJobStore: JobStore {
         self.database = database
     }
 
-    var client: PostgresClient { database.client }
+    var client: PostgresDatabase { database }
     var logger: Logger { database.logger }
 
     public func enqueue(_ paths: [String], kind: JobRecord.Kind, notBefore: Date?, now: Date) async throws {

@@ -17,7 +17,7 @@ public struct PostgresOnceGrantStore: OnceGrantStore {
 
     public func storeOnceGrant(_ grant: OnceGrant, tokenHash: String) async throws {
         let services = try PostgresDatabase.json(grant.services)
-        try await database.client.query(
+        try await database.query(
             """
             INSERT INTO once_grant (token_hash, services, policy_version, catalog_hash, embed_id, expires_at)
             VALUES (\(tokenHash), \(services), \(grant.policyVersion), \(grant.catalogHash), \(grant.embedId),
@@ -26,7 +26,7 @@ public struct PostgresOnceGrantStore: OnceGrantStore {
     }
 
     public func takeOnceGrant(tokenHash: String) async throws -> OnceGrant? {
-        let rows = try await database.client.query(
+        let rows = try await database.query(
             """
             DELETE FROM once_grant WHERE token_hash = \(tokenHash)
             RETURNING services, policy_version, catalog_hash, embed_id, expires_at
@@ -44,7 +44,7 @@ public struct PostgresOnceGrantStore: OnceGrantStore {
     @discardableResult
     public func purgeOnceGrants(expiredBefore date: Date) async throws -> Int {
         var count = 0
-        for try await _ in try await database.client.query(
+        for try await _ in try await database.query(
             "DELETE FROM once_grant WHERE expires_at < \(date) RETURNING 1", logger: logger)
         {
             count += 1

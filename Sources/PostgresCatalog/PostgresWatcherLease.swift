@@ -23,15 +23,25 @@ public final class PostgresWatcherLease: WatcherLease {
     deinit { release() }
 
     public func tryAcquire() async throws -> Bool {
-        if held.load(ordering: .acquiring) { return true }
-        let open = try await openConnection()
-        for try await acquired in try await open.query(
-            "SELECT pg_try_advisory_lock(\(Self.key))", logger: database.logger
-        ).decode(Bool.self) where acquired {
-            held.store(true, ordering: .releasing)
-            return true
+        if held.load(ordering: .acquiring) {
+            // Held on a session that has ended (the server restarted) is not held: PostgreSQL
+            // dropped the lock with the session, and another worker may hold it now.
+            if let open = connection.withLock({ $0 }), !open.isClosed { return true }
+            release()
         }
-        return false
+        do {
+            let open = try await openConnection()
+            for try await acquired in try await open.query(
+                "SELECT pg_try_advisory_lock(\(Self.key))", logger: database.logger
+            ).decode(Bool.self) where acquired {
+                held.store(true, ordering: .releasing)
+                return true
+            }
+            return false
+        } catch let error as PSQLError {
+            // In the server's or the system's words, not PostgresNIO's generic description.
+            throw CatalogUnavailable(reason: PostgresDatabase.reason(error))
+        }
     }
 
     private func openConnection() async throws -> PostgresConnection {
@@ -46,7 +56,9 @@ public final class PostgresWatcherLease: WatcherLease {
 
     /// Asks the lock's own session; a closed or failing session has lost it.
     public func isHeld() async -> Bool {
-        guard held.load(ordering: .acquiring), let open = connection.withLock({ $0 }), !open.isClosed else {
+        guard held.load(ordering: .acquiring) else { return false }
+        guard let open = connection.withLock({ $0 }), !open.isClosed else {
+            held.store(false, ordering: .releasing)
             return false
         }
         do {

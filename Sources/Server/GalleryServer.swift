@@ -116,9 +116,10 @@ public struct GalleryServer: Sendable {
             router.add(middleware: ClientAddressMiddleware(resolver: .init(trustedProxies: settings.trustedProxies)))
         }
         router.add(middleware: HeadMiddleware())
+        router.add(middleware: CatalogStaleMiddleware(catalog: stores.galleries))
         let routeMethods = RouteMethods()
         router.add(middleware: ProblemMiddleware(routeMethods: routeMethods))
-        HealthRoutes(readiness: readiness).register(on: router)
+        HealthRoutes(readiness: readiness, catalog: stores.galleries).register(on: router)
         if let metrics { MetricsRoutes(exporter: metrics).register(on: router) }
         let publicURL = settings.consent.publicURL
         let cache = GalleryDocumentCache(catalog: stores.galleries, byteBudget: settings.galleryCacheBytes) {
@@ -149,7 +150,7 @@ public struct GalleryServer: Sendable {
         router.add(middleware: HeadMiddleware())
         let routeMethods = RouteMethods()
         router.add(middleware: ProblemMiddleware(routeMethods: routeMethods))
-        HealthRoutes(readiness: readiness).register(on: router)
+        HealthRoutes(readiness: readiness, catalog: stores.galleries).register(on: router)
         if let metrics { MetricsRoutes(exporter: metrics).register(on: router) }
         routeMethods.record(router.routes)
         return router

@@ -67,7 +67,7 @@ class PostgreSQL:
 
 
 class Node:
-    def __init__(self, binary, role, media, data, catalog, cpus=None, workers=None, env=None):
+    def __init__(self, binary, role, media, data, catalog, cpus=None, workers=None, env=None, log=None):
         self.port = free_port()
         extra = env
         env = {**os.environ, "GALLERYD_LOG_LEVEL": "warning", "GALLERYD_ROLE": role,
@@ -80,7 +80,9 @@ class Node:
         command = [binary, "serve", "--media", media, "--data", data, "--port", str(self.port)]
         if cpus is not None:
             command = ["taskset", "-c", cpus] + command
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        output = open(log, "w") if log else subprocess.DEVNULL
+        self.log = log
+        self.process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=env)
 
     def wait_ready(self, timeout=120):
         start = time.monotonic()
@@ -101,7 +103,10 @@ class Node:
             return 0
 
     def counter(self, name):
-        _, body = get(self.port, "/metrics")
+        try:
+            _, body = get(self.port, "/metrics")
+        except Exception:
+            return -1
         for line in body.decode().splitlines():
             if line.startswith(name + " "):
                 return int(float(line.split()[-1]))

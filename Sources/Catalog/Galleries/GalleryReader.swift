@@ -20,6 +20,14 @@ public protocol GalleryReader: Sendable {
     func gallery(slug: String) async throws -> BuiltGallery?
     /// An asset's print-quality download, if published.
     func download(of id: AssetID) async throws -> RenditionRecord?
+    /// Whether the catalog can be asked now (a database server can be away; an embedded
+    /// SQLite file always answers). While it cannot, ``stamp()`` stands still, so what is in
+    /// memory is served.
+    func availability() -> CatalogAvailability
+}
+
+extension GalleryReader {
+    public func availability() -> CatalogAvailability { .available }
 }
 
 /// A gallery's social embeds, named for what publishing, the admin API and the consent

@@ -1,5 +1,6 @@
 public import Catalog
 public import Foundation
+public import Logging
 
 #if canImport(Glibc)
     import Glibc
@@ -50,16 +51,100 @@ public actor JobQueue {
     /// How often an idle worker looks at the store for jobs other processes queued (a
     /// watcher or a web node elsewhere); nil: only when woken in this process.
     let pollInterval: Duration?
+    let logger: Logger
+
+    /// Changes seen in the media folder that the store could not take yet (its disk is
+    /// full, its server away): kept here and offered again until queued, so none is
+    /// forgotten (``submit(_:kind:)``).
+    private var unqueued: [JobRecord.Kind: Set<String>] = [:]
+    /// Ends of jobs the store could not record (``complete(_:retryAfter:error:)``): written
+    /// again until recorded, so a job is never left leased and renewed without a worker.
+    private var unrecorded: [(job: JobRecord, retryAt: Date?, error: String?)] = []
+    private var retrying: Task<Void, Never>?
 
     public init(
         store: any JobStore, owner: String = JobQueue.processName(), lease: TimeInterval = JobQueue.defaultLease,
-        pollInterval: Duration? = .seconds(1), mode: Mode = .continuous
+        pollInterval: Duration? = .seconds(1), mode: Mode = .continuous,
+        logger: Logger = Logger(label: "galleryd")
     ) {
         self.mode = mode
         self.store = store
         self.owner = owner
         self.lease = max(1, lease)
         self.pollInterval = pollInterval
+        self.logger = logger
+    }
+
+    /// Queues paths, and never forgets them: when the store cannot take them now they are
+    /// kept in memory and offered again every few seconds until it can (should the process
+    /// end first, the start-up reconcile finds them). For changes the watcher saw.
+    public func submit(_ paths: [String], kind: JobRecord.Kind) async {
+        guard !paths.isEmpty else { return }
+        do {
+            try await enqueue(paths, kind: kind)
+        } catch {
+            if unqueued.isEmpty && unrecorded.isEmpty {
+                logger.error(
+                    "cannot queue changes now; kept until the catalog can be written",
+                    metadata: ["error": "\(error)", "count": "\(paths.count)"])
+            }
+            unqueued[kind, default: []].formUnion(paths)
+            retryWrites()
+        }
+    }
+
+    /// Changes and job ends waiting for the store to take them.
+    public var pendingWrites: Int {
+        unqueued.values.reduce(0) { $0 + $1.count } + unrecorded.count
+    }
+
+    /// Offers what the store could not take again, every 0.5 s at first and at most every
+    /// 5 s, until all of it is written.
+    private func retryWrites() {
+        guard retrying == nil else { return }
+        retrying = Task { [weak self] in
+            var delay = 0.5
+            while !Task.isCancelled {
+                guard (try? await Task.sleep(for: .seconds(delay))) != nil, let self else { return }
+                if await self.writePending() { return }
+                delay = min(delay * 2, 5)
+            }
+        }
+    }
+
+    /// Writes what is pending; true once nothing is left.
+    private func writePending() async -> Bool {
+        for (kind, paths) in unqueued {
+            do {
+                try await store.enqueue(Array(paths), kind: kind, notBefore: nil, now: Date())
+            } catch {
+                return false
+            }
+            unqueued[kind]?.subtract(paths)
+            if unqueued[kind]?.isEmpty == true { unqueued[kind] = nil }
+            logger.notice("kept changes queued", metadata: ["count": "\(paths.count)", "kind": "\(kind.rawValue)"])
+            wakeAll()
+        }
+        while let end = unrecorded.first {
+            do {
+                try await record(end.job, retryAt: end.retryAt, error: end.error)
+            } catch {
+                return false
+            }
+            unrecorded.removeFirst()
+            wakeAll()
+        }
+        guard unqueued.isEmpty && unrecorded.isEmpty else { return false }
+        retrying = nil
+        return true
+    }
+
+    private func record(_ job: JobRecord, retryAt: Date?, error: String?) async throws {
+        if let retryAt {
+            try await store.postpone(job, error: error ?? "retry", until: retryAt)
+        } else {
+            try await store.finish(job)
+        }
     }
 
     /// Starts the workers' heartbeat: this process's leases are extended every third of the
@@ -163,10 +248,16 @@ public actor JobQueue {
 
     /// Releases a job: removed when done, or put back with a back-off.
     public func complete(_ job: JobRecord, retryAfter delay: Duration? = nil, error: String? = nil) async {
-        if let delay {
-            try? await store.postpone(job, error: error ?? "retry", until: Date().addingTimeInterval(delay.seconds))
-        } else {
-            try? await store.finish(job)
+        let retryAt = delay.map { Date().addingTimeInterval($0.seconds) }
+        do {
+            try await record(job, retryAt: retryAt, error: error)
+        } catch let failure {
+            // Kept and written again until it is recorded; meanwhile the job stays ours.
+            logger.error(
+                "cannot record the end of a job now; writing it again shortly",
+                metadata: ["path": "\(job.path)", "kind": "\(job.kind.rawValue)", "error": "\(failure)"])
+            unrecorded.append((job, retryAt, error))
+            retryWrites()
         }
         // Only now: a draining queue that saw no job in hand while the store was still
         // writing this one's end (which may put it back, queued again meanwhile) would stop.
@@ -179,6 +270,9 @@ public actor JobQueue {
     public func stop() {
         stopped = true
         renewal?.cancel()
+        // What is still unwritten is found again: leases run out, the start-up reconcile
+        // finds unqueued changes.
+        retrying?.cancel()
         wakeAll()
     }
 

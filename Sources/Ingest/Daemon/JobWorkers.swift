@@ -30,13 +30,19 @@ public struct JobWorkers: Service {
 
     public func run() async throws {
         await queue.startRenewingLeases()
-        await withGracefulShutdownHandler {
-            await withDiscardingTaskGroup { group in
-                for _ in 0..<count {
-                    group.addTask { await work() }
+        // Graceful shutdown and cancellation both stop the queue, which wakes idle workers:
+        // a worker waiting for work must never keep the process from ending.
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await withDiscardingTaskGroup { group in
+                    for _ in 0..<count {
+                        group.addTask { await work() }
+                    }
                 }
+            } onGracefulShutdown: {
+                Task { await queue.stop() }
             }
-        } onGracefulShutdown: {
+        } onCancel: {
             Task { await queue.stop() }
         }
     }
@@ -60,16 +66,24 @@ public struct JobWorkers: Service {
             if case .deferred = outcome {} else { onFile(job.path, outcome) }
             switch outcome {
             case .deferred:
-                await queue.complete(job, retryAfter: ingestor.settings.settleInterval, error: "still being written")
+                // A stalled upload is looked at less and less often (its next write or close
+                // queues it again at once).
+                await queue.complete(
+                    job,
+                    retryAfter: Self.waitForCompletion(
+                        attempts: job.attempts, settle: ingestor.settings.settleInterval),
+                    error: "still being written")
             case .failed(let message):
-                await queue.complete(job, retryAfter: Self.backOff(attempts: job.attempts), error: message)
+                await queue.complete(
+                    job, retryAfter: Self.backOff(attempts: job.attempts, message: message), error: message)
             default:
                 await queue.complete(job)
             }
         case .download:
             switch await ingestor.makeDownload(relativePath: job.path) {
             case .failed(let message):
-                await queue.complete(job, retryAfter: Self.backOff(attempts: job.attempts), error: message)
+                await queue.complete(
+                    job, retryAfter: Self.backOff(attempts: job.attempts, message: message), error: message)
             default:
                 await queue.complete(job)
             }
@@ -79,13 +93,23 @@ public struct JobWorkers: Service {
                 await queue.complete(job)
             } catch {
                 logger.error("reconcile failed", metadata: ["folder": "\(job.path)", "error": "\(error)"])
-                await queue.complete(job, retryAfter: Self.backOff(attempts: job.attempts), error: "\(error)")
+                await queue.complete(
+                    job, retryAfter: Self.backOff(attempts: job.attempts, message: "\(error)"), error: "\(error)")
             }
         }
     }
 
-    /// 5 s, 10 s, 20 s … up to 10 minutes: a full disk is retried, not hammered.
-    static func backOff(attempts: Int) -> Duration {
-        .seconds(min(600, 5 * (1 << min(attempts, 7))))
+    /// 5 s, 10 s, 20 s … up to 10 minutes for a failure of unknown kind; every 5 s for a
+    /// full disk or a catalog that is away (``TransientFault``): those pass, and a photo
+    /// should appear within seconds of space or the database returning, not minutes.
+    static func backOff(attempts: Int, message: String = "") -> Duration {
+        if TransientFault(describing: message) != nil { return .seconds(5) }
+        return .seconds(min(600, 5 * (1 << min(attempts, 7))))
+    }
+
+    /// The settle time, doubled with each look, up to 30 s: how long to wait before looking
+    /// again at a file that is still being written.
+    static func waitForCompletion(attempts: Int, settle: Duration) -> Duration {
+        min(.seconds(30), max(settle, .milliseconds(100)) * (1 << min(attempts, 8)))
     }
 }

@@ -77,11 +77,8 @@ public struct MediaWatchService: Service {
                 watcher = nil
             }
             watcher?.watch(folder: "")
-            do {
-                try await reconciler.reconcile()
-            } catch {
-                logger.error("reconcile failed", metadata: ["error": "\(error)"])
-            }
+            let rescan = RescanRequest()
+            await reconcileOrRetry(rescan)
             readiness(nil)
             if first {
                 first = false
@@ -90,10 +87,10 @@ public struct MediaWatchService: Service {
             do {
                 if let watcher {
                     logger.info("watching media folder", metadata: ["folders": "\(watcher.watchedFolderCount)"])
-                    try await watch(with: watcher)
+                    try await watch(with: watcher, rescan: rescan)
                 } else {
                     logger.info("polling media folder", metadata: ["every": "\(pollInterval)"])
-                    try await poll()
+                    try await poll(rescan: rescan)
                 }
             } catch  where !Task.isCancelled && !(error is CancellationError) {
                 logger.error("watching failed; starting over", metadata: ["error": "\(error)"])
@@ -118,7 +115,20 @@ public struct MediaWatchService: Service {
     }
 
     /// Reads inotify events until the media root goes away or events are lost.
-    private func watch(with watcher: InotifyWatcher) async throws {
+    /// Reconciles; when that fails (the catalog cannot be read or written now), asks for
+    /// another try within seconds instead of waiting for the next periodic rescan, so what
+    /// changed meanwhile is not left out.
+    private func reconcileOrRetry(_ rescan: RescanRequest) async {
+        do {
+            try await reconciler.reconcile()
+            rescan.done()
+        } catch {
+            logger.error("reconcile failed; trying again shortly", metadata: ["error": "\(error)"])
+            rescan.request()
+        }
+    }
+
+    private func watch(with watcher: InotifyWatcher, rescan: RescanRequest) async throws {
         let channel = try await watcher.changes()
         let settler = Settler(ingestor: ingestor, queue: queue, logger: logger)
         // The helpers end with the watch (cancelled); only the event stream's own failure
@@ -126,14 +136,15 @@ public struct MediaWatchService: Service {
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try? await settler.run() }
             group.addTask {
-                // Periodic safety rescan; inotify is reliable, but not across every mishap.
+                // Periodic safety rescan (inotify is reliable, but not across every mishap),
+                // and a prompt one after a reconcile failed.
+                var waited: Duration = .zero
                 while !Task.isCancelled {
-                    guard (try? await Task.sleep(for: rescanInterval)) != nil else { return }
-                    do {
-                        try await reconciler.reconcile()
-                    } catch {
-                        logger.error("rescan failed", metadata: ["error": "\(error)"])
-                    }
+                    guard (try? await Task.sleep(for: Self.retryInterval)) != nil else { return }
+                    waited += Self.retryInterval
+                    guard rescan.isRequested || waited >= rescanInterval else { continue }
+                    waited = .zero
+                    await reconcileOrRetry(rescan)
                 }
             }
             defer { group.cancelAll() }
@@ -141,7 +152,8 @@ public struct MediaWatchService: Service {
                 try await channel.executeThenClose { inbound in
                     for try await var buffer in inbound {
                         for change in watcher.decode(&buffer) {
-                            if try await handle(change, watcher: watcher, settler: settler) == .restart {
+                            if try await handle(change, watcher: watcher, settler: settler, rescan: rescan) == .restart
+                            {
                                 return
                             }
                         }
@@ -155,11 +167,13 @@ public struct MediaWatchService: Service {
 
     private enum Next { case proceed, restart }
 
-    private func handle(_ change: MediaChange, watcher: InotifyWatcher, settler: Settler) async throws -> Next {
+    private func handle(
+        _ change: MediaChange, watcher: InotifyWatcher, settler: Settler, rescan: RescanRequest
+    ) async throws -> Next {
         switch change {
         case .fileCompleted(let path, let renamed):
             if Self.isSidecar(path) {
-                try await queue.enqueue([Self.galleryFolder(of: path)], kind: .gallery)
+                await queue.submit([Self.galleryFolder(of: path)], kind: .gallery)
             } else {
                 await settler.completed(path, debounce: !renamed)
             }
@@ -168,21 +182,21 @@ public struct MediaWatchService: Service {
         case .fileRemoved(let path):
             await settler.forget(path)
             if Self.isSidecar(path) {
-                try await queue.enqueue([Self.galleryFolder(of: path)], kind: .gallery)
+                await queue.submit([Self.galleryFolder(of: path)], kind: .gallery)
             } else {
-                try await queue.enqueue([path], kind: .file)
+                await queue.submit([path], kind: .file)
             }
         case .folderAdded(let path):
             // Files may have arrived before the watch did: queue all of them.
             let files = watcher.watch(folder: path)
-            try await queue.enqueue([path], kind: .folder)
+            await queue.submit([path], kind: .folder)
             logger.info("folder appeared", metadata: ["folder": "\(path)", "files": "\(files.count)"])
         case .folderRemoved(let path):
             watcher.unwatch(folder: path)
-            try await queue.enqueue([path], kind: .folder)
+            await queue.submit([path], kind: .folder)
         case .overflow:
             logger.warning("inotify queue overflowed; rescanning")
-            try await reconciler.reconcile()
+            await reconcileOrRetry(rescan)
         case .rootRemoved:
             logger.error("media folder removed while running")
             readiness("media folder \(ingestor.settings.mediaRoot) is missing")
@@ -192,13 +206,16 @@ public struct MediaWatchService: Service {
     }
 
     /// Without events, compare the whole folder with the catalog every poll interval.
-    private func poll() async throws {
+    private func poll(rescan: RescanRequest) async throws {
         while !Task.isCancelled {
-            try await Task.sleep(for: pollInterval)
+            try await Task.sleep(for: rescan.isRequested ? min(pollInterval, Self.retryInterval) : pollInterval)
             guard FileStatus.following(ingestor.settings.mediaRoot)?.kind == .directory else { return }
-            try await reconciler.reconcile()
+            await reconcileOrRetry(rescan)
         }
     }
+
+    /// How soon a failed reconcile is tried again.
+    static let retryInterval: Duration = .seconds(2)
 
     static func isSidecar(_ path: String) -> Bool {
         path.split(separator: "/").count == 2 && path.hasSuffix("/" + GallerySidecar.fileName)
@@ -238,4 +255,13 @@ enum WatchMode: Equatable {
         }
         return best.type
     }
+}
+
+/// Whether a reconcile failed and is to be tried again soon.
+final class RescanRequest: Sendable {
+    private let requested = Atomic<Bool>(false)
+
+    var isRequested: Bool { requested.load(ordering: .acquiring) }
+    func request() { requested.store(true, ordering: .releasing) }
+    func done() { requested.store(false, ordering: .releasing) }
 }

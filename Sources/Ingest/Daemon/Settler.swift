@@ -78,11 +78,7 @@ actor Settler {
     }
 
     private func enqueue(_ paths: [String]) async {
-        guard !paths.isEmpty else { return }
-        do {
-            try await queue.enqueue(paths, kind: .file)
-        } catch {
-            logger.error("cannot queue files", metadata: ["error": "\(error)", "count": "\(paths.count)"])
-        }
+        // Kept by the queue until the store takes them (a full disk, a database away).
+        await queue.submit(paths, kind: .file)
     }
 }

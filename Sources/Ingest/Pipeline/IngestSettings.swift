@@ -17,6 +17,13 @@ public struct IngestSettings: Sendable {
     /// A file that does not decode and was modified more recently than this is taken to
     /// be still in transfer: it is tried again later rather than quarantined.
     public var settleInterval: Duration
+    /// A file that ends early (truncated) and was modified more recently than this is an
+    /// upload that stalled (a camera on a weak network, an FTP client that paused), not a
+    /// broken file: the daemon waits for it, and quarantines it only if it is still
+    /// truncated this long after its last change (`watch.incompleteGraceSeconds`).
+    public var incompleteGrace: Duration
+    /// `watch.incompleteGraceSeconds`' default: ten minutes.
+    public static let defaultIncompleteGrace: Duration = .seconds(600)
     /// The consent settings from the config file, in force until an admin saves others.
     public var consentDefaults: ConsentSettings
     /// Fetch embed previews from the services' listed hosts when an embed is published
@@ -33,6 +40,7 @@ public struct IngestSettings: Sendable {
         houseCredit: String = "© MWIDE NRW/E. Lichtenscheidt",
         timeZone: TimeZone = TimeZone(identifier: IngestSettings.defaultTimeZoneIdentifier) ?? .gmt,
         workers: Int = ProcessInfo.processInfo.activeProcessorCount, settleInterval: Duration = .seconds(2),
+        incompleteGrace: Duration = IngestSettings.defaultIncompleteGrace,
         consentDefaults: ConsentSettings = ConsentSettings(policyVersion: "1", lifetimeDays: 182, services: []),
         fetchPreviews: Bool = true, renderNice: Int = 10, siteRights: RightsTerms = RightsTerms()
     ) {
@@ -45,6 +53,7 @@ public struct IngestSettings: Sendable {
         self.timeZone = timeZone
         self.workers = max(1, workers)
         self.settleInterval = settleInterval
+        self.incompleteGrace = incompleteGrace
         self.consentDefaults = consentDefaults
         self.fetchPreviews = fetchPreviews
         self.renderNice = renderNice

@@ -255,8 +255,14 @@ public final class Ingestor: Sendable {
                 bytes, sourceHash: sourceHash, location: location, relativePath: relativePath, status: status,
                 gallery: gallery, existing: existing, settings: settings)
         } catch let reason as QuarantineReason where !settled && reason.mayBeIncomplete {
-            // A file still being copied looks truncated; wait until it settles.
-            if status.isRecent(within: settings.settleInterval) || FileStatus.of(readPath) != status {
+            // A file still being copied looks truncated: an upload that stalled for longer
+            // than the settle time is waited for, not quarantined, until the grace runs
+            // out. A published version stays published meanwhile.
+            // A file that is no image at all (unknown format) is not an upload that ended
+            // early: only the settle time applies to it.
+            let grace =
+                reason.endsEarly ? max(settings.settleInterval, settings.incompleteGrace) : settings.settleInterval
+            if status.isRecent(within: grace) || FileStatus.of(readPath) != status {
                 return .deferred
             }
             throw reason
@@ -420,6 +426,15 @@ extension QuarantineReason {
     var mayBeIncomplete: Bool {
         switch self {
         case .emptyFile, .undecodable, .unsupportedFormat: true
+        default: false
+        }
+    }
+
+    /// A file of a known image format (or none yet) whose data ends early: what an upload
+    /// that stalled leaves.
+    var endsEarly: Bool {
+        switch self {
+        case .emptyFile, .undecodable: true
         default: false
         }
     }

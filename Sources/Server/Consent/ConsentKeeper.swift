@@ -40,7 +40,14 @@ struct ConsentKeeper: Sendable {
     func settings() async throws -> ConsentSettings {
         let stamp = stores.galleries.stamp()
         if let settings = remembered.settings(at: stamp) { return settings }
-        let settings = try await stores.consent.consentSettings(fallback: options.defaults)
+        let settings: ConsentSettings
+        do {
+            settings = try await stores.consent.consentSettings(fallback: options.defaults)
+        } catch  where TransientFault(error) != nil {
+            // The catalog is away: the settings last read stay in force until it is back.
+            guard let last = remembered.lastSettings else { throw error }
+            return last
+        }
         remembered.remember(settings, at: stamp)
         return settings
     }
@@ -49,7 +56,14 @@ struct ConsentKeeper: Sendable {
     func consentRecord(id: String) async throws -> ConsentRecord? {
         let stamp = stores.galleries.stamp()
         if let known = remembered.record(id: id, at: stamp) { return known }
-        let record = try await stores.consent.consentRecord(id: id)
+        let record: ConsentRecord?
+        do {
+            record = try await stores.consent.consentRecord(id: id)
+        } catch  where TransientFault(error) != nil {
+            // The catalog is away: a visitor seen before keeps the consent last read.
+            guard let last = remembered.lastRecord(id: id) else { throw error }
+            return last
+        }
         remembered.remember(record, id: id, at: stamp)
         return record
     }
@@ -108,6 +122,14 @@ private final class RememberedConsent: Sendable {
     private let records = Mutex<[String: (stamp: CatalogStamp, record: ConsentRecord?)]>([:])
     /// Visitors remembered at most (a crowd of distinct cookies starts over).
     static let maximumRecords = 50_000
+
+    /// The settings last read, whatever has been committed since.
+    var lastSettings: ConsentSettings? { settings.withLock { $0?.settings } }
+
+    /// `.some(nil)`: known to have had no record when last read.
+    func lastRecord(id: String) -> ConsentRecord?? {
+        records.withLock { entries in entries[id].map { $0.record } }
+    }
 
     func settings(at stamp: CatalogStamp) -> ConsentSettings? {
         settings.withLock { $0.flatMap { $0.stamp == stamp ? $0.settings : nil } }

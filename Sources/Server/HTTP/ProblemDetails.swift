@@ -1,3 +1,4 @@
+import Catalog
 import Foundation
 public import Hummingbird
 import Logging
@@ -27,6 +28,10 @@ public struct ProblemDetails: Error, HTTPResponseError, Sendable {
         self.extensions = extensions
         self.headers = headers
     }
+
+    /// What `Retry-After` says while the catalog is away: about how long a PostgreSQL
+    /// restart takes and the listener needs to notice it is back.
+    static let retryAfterSeconds = 5
 
     /// A body over 64 KiB, or of unknown length (chunked).
     static func hasLargeBody(_ request: Request) -> Bool {
@@ -99,9 +104,30 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             )
             .response(from: request, context: context)
         } catch {
+            if let fault = TransientFault(error) {
+                // A fault that passes: name it, and say when to try again.
+                context.logger.warning(
+                    "request not answered now", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+                return try Self.problem(for: fault).response(from: request, context: context)
+            }
             context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
             return try ProblemDetails(.internalServerError, detail: "galleryd could not answer this request")
                 .response(from: request, context: context)
+        }
+    }
+
+    /// 503 with `Retry-After` while the catalog is away; 507 Insufficient Storage (RFC 4918,
+    /// section 11.5) when galleryd's disk is full. Either way nothing was changed.
+    static func problem(for fault: TransientFault) -> ProblemDetails {
+        switch fault {
+        case .catalogUnavailable:
+            ProblemDetails(
+                .serviceUnavailable, detail: fault.description, type: "tag:galleryd,2026:catalog-unavailable",
+                headers: [.retryAfter: "\(ProblemDetails.retryAfterSeconds)"])
+        case .noSpace:
+            ProblemDetails(
+                .init(code: 507, reasonPhrase: "Insufficient Storage"), detail: fault.description,
+                type: "tag:galleryd,2026:no-space", headers: [.retryAfter: "\(ProblemDetails.retryAfterSeconds * 6)"])
         }
     }
 

@@ -115,7 +115,12 @@ final class GalleryDocumentCache: Sendable {
             return (task, true)
         }
         if !started, let cached { return cached.gallery }
-        return try await refresh.value
+        do {
+            return try await refresh.value
+        } catch  where cached != nil && TransientFault(error) != nil {
+            // The catalog is away: what is in memory is served, stale by at most the outage.
+            return cached?.gallery
+        }
     }
 
     private func refresh(slug: String, stamp: CatalogStamp, cached: Entry?) async throws -> CachedGallery? {
@@ -280,7 +285,12 @@ final class GalleryDocumentCache: Sendable {
             return (task, true)
         }
         if !started, let cached { return (cached.list, cached.body) }
-        return try await refresh.value
+        do {
+            return try await refresh.value
+        } catch  where TransientFault(error) != nil {
+            guard let cached else { throw error }
+            return (cached.list, cached.body)
+        }
     }
 
     private func refreshList(stamp: CatalogStamp, cached: ListEntry?) async throws -> (

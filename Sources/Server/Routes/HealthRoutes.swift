@@ -1,3 +1,6 @@
+import Catalog
+import Foundation
+import HTTPTypes
 import Hummingbird
 import Synchronization
 
@@ -19,9 +22,13 @@ public final class Readiness: Sendable {
     }
 }
 
-/// `GET /healthz` (the process answers) and `GET /readyz` (it can serve its catalog).
+/// `GET /healthz` (the process answers: liveness, for a supervisor) and `GET /readyz` (it
+/// can serve its catalog: readiness, for a load balancer — 503 while the catalog's database
+/// is away, so the node can be taken out, although it still answers what it holds in
+/// memory).
 struct HealthRoutes {
     let readiness: Readiness
+    let catalog: any GalleryReader
 
     func register(on router: Router<GalleryRequestContext>) {
         router.get("/healthz") { _, _ in
@@ -30,7 +37,8 @@ struct HealthRoutes {
                 body: .init(byteBuffer: .init(string: "ok\n")))
         }
         router.get("/readyz") { _, _ in
-            let unmet = readiness.unmet
+            var unmet = readiness.unmet
+            if case .unavailable = catalog.availability() { unmet.append("the catalog is unavailable") }
             guard unmet.isEmpty else {
                 throw ProblemDetails(.serviceUnavailable, detail: "not ready: " + unmet.joined(separator: "; "))
             }
@@ -39,4 +47,23 @@ struct HealthRoutes {
                 body: .init(byteBuffer: .init(string: "ready\n")))
         }
     }
+}
+
+/// Marks answers given while the catalog's database is away: they come from memory (or from
+/// rendition files) and may be stale by as long as the outage, which
+/// `Galleryd-Catalog-Stale` gives in seconds. Answers that need the catalog are 503 then.
+struct CatalogStaleMiddleware<Context: RequestContext>: RouterMiddleware {
+    let catalog: any GalleryReader
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        var response = try await next(request, context)
+        if case .unavailable(let since, _) = catalog.availability(), response.status.code < 400 {
+            response.headers[Self.header] = "\(max(0, Int(Date().timeIntervalSince(since).rounded(.up))))"
+        }
+        return response
+    }
+
+    static var header: HTTPField.Name { HTTPField.Name("Galleryd-Catalog-Stale")! }
 }

@@ -75,7 +75,7 @@ struct Serve: AsyncParsableCommand {
         let stores = try await CatalogStores.open(configuration, logger: logger)
         let catalog = stores.catalog
         let ingestor = try Ingestor(settings: configuration.ingestSettings, stores: stores.ingest, logger: logger)
-        let queue = JobQueue(store: stores.jobs, lease: configuration.jobLease)
+        let queue = JobQueue(store: stores.jobs, lease: configuration.jobLease, logger: logger)
         // Jobs a killed or crashed process of this machine held are taken again now rather
         // than when their leases run out; other processes' leases are left alone.
         for owner in try await queue.releaseLeasesOfEndedProcesses() {
@@ -87,9 +87,14 @@ struct Serve: AsyncParsableCommand {
         let startup = StartupProgress(notifier: notifier)
 
         let queueDepth = Gauge(label: "galleryd_queue_depth")
+        let pendingWrites = Gauge(label: "galleryd_queue_pending_writes")
+        let catalogAvailable = Gauge(label: "galleryd_catalog_available")
+        let galleries = stores.server.galleries
         let vipsMemory = Gauge(label: "galleryd_vips_tracked_bytes")
         let metrics = MetricsExporter(registry: registry) {
             queueDepth.record(await queue.depth)
+            pendingWrites.record(await queue.pendingWrites)
+            catalogAvailable.record(galleries.availability() == .available ? 1 : 0)
             vipsMemory.record(VipsRuntime.trackedMemory)
         }
         let actions = AdminActions(
@@ -98,13 +103,13 @@ struct Serve: AsyncParsableCommand {
                 if role.ingests {
                     _ = await ingestor.ingest(relativePath: path, settled: true)
                 } else {
-                    try? await queue.enqueue([path], kind: .file)
+                    await queue.submit([path], kind: .file)
                 }
             },
             refreshGallery: { folder in
-                try? await queue.enqueue(try await catalog.assetPaths(under: folder), kind: .file)
+                await queue.submit((try? await catalog.assetPaths(under: folder)) ?? [], kind: .file)
             },
-            retryFile: { path in try? await queue.enqueue([path], kind: .file) },
+            retryFile: { path in await queue.submit([path], kind: .file) },
             attachEmbed: { request in
                 do {
                     return try await ingestor.attachEmbed(
@@ -153,8 +158,10 @@ struct Serve: AsyncParsableCommand {
                         readiness.set("startup", unmetBecause: nil)
                         startup.reconcileQueued()
                     }),
-                RenditionCollector(
-                    catalog: catalog, store: ingestor.store, gracePeriod: configuration.gracePeriod, logger: logger),
+                PeriodicTask("rendition collection", every: .seconds(600), logger: logger) {
+                    try await Self.collectRenditions(
+                        catalog: catalog, store: ingestor.store, gracePeriod: configuration.gracePeriod, logger: logger)
+                },
             ]
         } else {
             readiness.set("startup", unmetBecause: nil)
@@ -164,18 +171,31 @@ struct Serve: AsyncParsableCommand {
             ConfigurationReloader(
                 common: common, extraFlags: extraFlags, ingestor: ingestor, reconciler: reconciler, logger: logger))
         if role.servesAPI {
+            let (consentLog, onceGrants, retention) =
+                (stores.consentLog, stores.server.onceGrants, configuration.consentRetention)
             services.append(
-                ConsentMaintenance(
-                    consentLog: stores.consentLog, onceGrants: stores.server.onceGrants,
-                    retention: configuration.consentRetention,
-                    logger: logger))
+                PeriodicTask("consent maintenance", every: .seconds(3600), logger: logger) {
+                    try await Self.maintainConsentLog(
+                        consentLog, onceGrants: onceGrants, retention: retention, logger: logger)
+                })
         }
         services.append(SystemdLifecycle(notifier: notifier))
         logger.info("serving", metadata: ["role": "\(role.rawValue)", "catalog": "\(configuration.catalogLocation)"])
-        let group = ServiceGroup(
-            configuration: .init(
-                services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger))
+        // No part ends on a transient fault (each retries); should one end all the same, the
+        // whole process shuts down gracefully and exits, and systemd restarts it — never a
+        // half-stopped process that still holds leases. A part that ignores shutdown is
+        // cancelled after 10 s, and one that ignores cancellation too ends the process 3 s
+        // later (within the unit's TimeoutStopSec=15).
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: services.map {
+                .init(
+                    service: $0, successTerminationBehavior: .gracefullyShutdownGroup,
+                    failureTerminationBehavior: .gracefullyShutdownGroup)
+            },
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(10)
+        groupConfiguration.maximumCancellationDuration = .seconds(3)
+        let group = ServiceGroup(configuration: groupConfiguration)
         try await group.run()
         await ingestor.shutdown()
         stores.close()
@@ -228,94 +248,28 @@ struct SystemdLifecycle: Service {
     }
 }
 
-/// Runs the media watcher (and its reconcile scan) while this process holds the watcher
-/// lease: exactly one worker of a catalog watches; the others take jobs and wait for the
-/// lease, which a watcher's death frees.
-struct LeasedWatch: Service {
-    let lease: any WatcherLease
-    let watch: MediaWatchService
-    let logger: Logger
-    /// Called when another process holds the lease at start: this one is ready to take jobs.
-    let onStandby: @Sendable () -> Void
-
-    func run() async throws {
-        if try await !lease.tryAcquire() {
-            logger.info("another worker watches the media folder: taking jobs, standing by for the watcher lease")
-            onStandby()
-            do {
-                try await cancelWhenGracefulShutdown { try await lease.acquire(checkingEvery: .milliseconds(200)) }
-            } catch is CancellationError {
-                return
-            }
-        }
-        logger.info("watcher lease taken: watching the media folder")
-        defer { lease.release() }
-        // Watch while the lease holds. Lost (its database session ended, e.g. a network
-        // partition), this process stops: another worker may hold it now, and systemd
-        // restarts this one as a standby.
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await watch.run() }
-            group.addTask {
-                while (try? await Task.sleep(for: .seconds(5))) != nil {
-                    guard await lease.isHeld() else {
-                        throw WatcherLeaseError(description: "the watcher lease was lost")
-                    }
-                }
-            }
-            _ = try await group.next()
-            group.cancelAll()
+extension Serve {
+    /// Logs an `expire` event for consents past their lifetime, prunes log entries older
+    /// than the retention period (the chain stays verifiable from its anchor) and forgets
+    /// `once` grants that expired unused. Hourly.
+    static func maintainConsentLog(
+        _ consentLog: any ConsentLog, onceGrants: any OnceGrantStore, retention: Duration, logger: Logger
+    ) async throws {
+        let expired = try await consentLog.logExpiredConsents()
+        let cutoff = Date().addingTimeInterval(-Double(retention.components.seconds))
+        let pruned = try await consentLog.pruneConsentEvents(before: cutoff)
+        let unused = try await onceGrants.purgeOnceGrants(expiredBefore: Date())
+        if expired + pruned + unused > 0 {
+            logger.info(
+                "consent log maintained",
+                metadata: ["expired": "\(expired)", "pruned": "\(pruned)", "unusedOnceGrants": "\(unused)"])
         }
     }
-}
 
-/// Hourly: logs an `expire` event for consents past their lifetime, prunes log entries
-/// older than the retention period (the chain stays verifiable from its anchor) and forgets
-/// `once` grants that expired unused.
-struct ConsentMaintenance: Service {
-    let consentLog: any ConsentLog
-    let onceGrants: any OnceGrantStore
-    let retention: Duration
-    let logger: Logger
-
-    func run() async throws {
-        do {
-            try await cancelWhenGracefulShutdown {
-                while true {
-                    let expired = try await consentLog.logExpiredConsents()
-                    let cutoff = Date().addingTimeInterval(-Double(retention.components.seconds))
-                    let pruned = try await consentLog.pruneConsentEvents(before: cutoff)
-                    let unused = try await onceGrants.purgeOnceGrants(expiredBefore: Date())
-                    if expired + pruned + unused > 0 {
-                        logger.info(
-                            "consent log maintained",
-                            metadata: ["expired": "\(expired)", "pruned": "\(pruned)", "unusedOnceGrants": "\(unused)"])
-                    }
-                    try await Task.sleep(for: .seconds(3600))
-                }
-            }
-        } catch is CancellationError {}
-    }
-}
-
-/// Deletes rendition folders retired longer than the grace period, every ten minutes.
-struct RenditionCollector: Service {
-    let catalog: any IngestCatalog
-    let store: any RenditionStorage
-    let gracePeriod: Duration
-    let logger: Logger
-
-    func run() async throws {
-        do {
-            try await cancelWhenGracefulShutdown {
-                while true {
-                    try await collect()
-                    try await Task.sleep(for: .seconds(600))
-                }
-            }
-        } catch is CancellationError {}
-    }
-
-    func collect() async throws {
+    /// Deletes rendition folders retired longer than the grace period. Every ten minutes.
+    static func collectRenditions(
+        catalog: any IngestCatalog, store: any RenditionStorage, gracePeriod: Duration, logger: Logger
+    ) async throws {
         let cutoff = Date().addingTimeInterval(-Double(gracePeriod.components.seconds))
         let variants = try await catalog.collectableVariants(retiredBefore: cutoff)
         for retired in variants {

@@ -4,6 +4,7 @@ import Foundation
 import GalleryCore
 import Ingest
 import Logging
+import PostgresCatalog
 import Server
 import SystemPackage
 import Yams
@@ -34,6 +35,7 @@ struct GallerydConfiguration: Sendable {
     /// What `serve` does on this node (`role`, `--role`, `GALLERYD_ROLE`).
     var role: NodeRole
     var settleInterval: Duration
+    var incompleteGrace: Duration
     var rescanInterval: Duration?
     var pollInterval: Duration
     var gracePeriod: Duration
@@ -56,6 +58,9 @@ struct GallerydConfiguration: Sendable {
     var catalogLocation: CatalogLocation
     /// PostgreSQL's password: `GALLERYD_CATALOG_PASSWORD`, else `catalog.passwordFile`.
     var catalogPassword: String?
+    /// How long a PostgreSQL query may wait before it is answered 503
+    /// (`catalog.queryTimeoutSeconds`).
+    var catalogQueryTimeout: Duration
 
     /// The SQLite catalog's file (the default one when `catalog.url` names PostgreSQL).
     var catalogPath: String {
@@ -67,7 +72,8 @@ struct GallerydConfiguration: Sendable {
         IngestSettings(
             mediaRoot: mediaRoot, dataDirectory: dataDirectory, limits: limits, renditions: renditions,
             houseCredit: houseCredit, timeZone: timeZone, workers: workers, settleInterval: settleInterval,
-            consentDefaults: consentDefaults, fetchPreviews: fetchPreviews, renderNice: renderNice,
+            incompleteGrace: incompleteGrace, consentDefaults: consentDefaults, fetchPreviews: fetchPreviews,
+            renderNice: renderNice,
             siteRights: siteRights)
     }
 
@@ -141,6 +147,9 @@ struct GallerydConfiguration: Sendable {
         mediaRoot = paths.path("media", in: config, default: "./media")
         dataDirectory = paths.path("data", in: config, default: "./var")
         (catalogLocation, catalogPassword) = try Self.catalog(config, paths: paths, dataDirectory: dataDirectory)
+        catalogQueryTimeout = .seconds(
+            try config.double(
+                "catalog.queryTimeoutSeconds", default: PostgresDatabase.defaultQueryTimeout.seconds, in: 0.1...600))
         // Each default is said once, by the type that uses the value (the config file
         // repeats them for the reader; ConfigurationDefaultsTests keeps it in step).
         let serverDefaults = ServerSettings(dataDirectory: "")
@@ -239,6 +248,9 @@ struct GallerydConfiguration: Sendable {
             Int(
                 try config.double("watch.settleSeconds", default: ingestDefaults.settleInterval.seconds, in: 0...3600)
                     * 1000))
+        incompleteGrace = .seconds(
+            try config.double(
+                "watch.incompleteGraceSeconds", default: ingestDefaults.incompleteGrace.seconds, in: 0...86_400))
         let rescan = try config.int(
             "watch.rescanSeconds", default: Int(MediaWatchService.defaultRescanInterval.seconds), in: 0...31_536_000)
         rescanInterval = rescan > 0 ? .seconds(rescan) : nil

@@ -34,7 +34,8 @@ struct CatalogStores: Sendable {
             let database: PostgresDatabase
             do {
                 database = try await PostgresDatabase(
-                    location: location, password: configuration.catalogPassword, logger: logger)
+                    location: location, password: configuration.catalogPassword,
+                    queryTimeout: configuration.catalogQueryTimeout, logger: logger)
             } catch {
                 printError("galleryd: cannot open the catalog: \(error)")
                 throw ExitCode.failure
