@@ -29,6 +29,13 @@ public struct CatalogContents: Sendable {
     public init() {}
 
     /// How many rows of each kind, for the copy's report.
+    /// Rows a load writes, about: what ``CatalogTransfer/load(_:progress:)`` counts to.
+    public var rowCount: Int {
+        galleries.count + galleryOverrides.count + assets.count + assetOverrides.count + renditions.count
+            + quarantine.count + retiredVariants.count + embeds.count + jobs.count + consentRecords.count
+            + consentEvents.count + adminTokens.count + audit.count
+    }
+
     public var counts: KeyValuePairs<String, Int> {
         [
             "galleries": galleries.count, "assets": assets.count, "renditions": renditions.count,
@@ -67,10 +74,38 @@ public struct StoredConsentSettings: Sendable, Equatable {
 public protocol CatalogTransfer: Sendable {
     /// Everything, read in one snapshot.
     func contents() async throws -> CatalogContents
-    /// Loads `contents` into this catalog, in one transaction.
+    /// Loads `contents` into this catalog, in one transaction; `progress` is told how many
+    /// rows are loaded so far (of ``CatalogContents/rowCount``), every few hundred.
     /// - Throws: ``CatalogTransferError/notEmpty(_:)`` unless this catalog holds no gallery,
     ///   job, consent event or admin token (a copy never merges).
-    func load(_ contents: CatalogContents) async throws
+    func load(_ contents: CatalogContents, progress: @escaping @Sendable (Int) -> Void) async throws
+}
+
+extension CatalogTransfer {
+    public func load(_ contents: CatalogContents) async throws {
+        try await load(contents, progress: { _ in })
+    }
+}
+
+/// Counts rows as they are loaded and reports every `step`th (a copy of 20,000 photos loads
+/// some 250,000 rows).
+package struct RowProgress {
+    private var done = 0
+    private let step: Int
+    private let report: @Sendable (Int) -> Void
+
+    package init(step: Int = 500, report: @escaping @Sendable (Int) -> Void) {
+        self.step = step
+        self.report = report
+    }
+
+    package mutating func advance(by count: Int = 1) {
+        let before = done / step
+        done += count
+        if done / step != before { report(done) }
+    }
+
+    package func finish() { report(done) }
 }
 
 public enum CatalogTransferError: Error, CustomStringConvertible {

@@ -103,7 +103,8 @@ public struct PostgresCatalogTransfer: CatalogTransfer {
         }
     }
 
-    public func load(_ contents: CatalogContents) async throws {
+    public func load(_ contents: CatalogContents, progress: @escaping @Sendable (Int) -> Void) async throws {
+        var rows = RowProgress(report: progress)
         try await database.transaction { connection in
             for (table, what) in [
                 ("gallery", "galleries"), ("job", "jobs"), ("consent_event", "consent events"),
@@ -133,7 +134,10 @@ public struct PostgresCatalogTransfer: CatalogTransfer {
                     VALUES (\(override.folder), \(try PostgresDatabase.json(override))::jsonb)
                     """, logger: logger)
             }
-            for asset in contents.assets { try await store.upsert(asset, connection) }
+            for asset in contents.assets {
+                try await store.upsert(asset, connection)
+                rows.advance()
+            }
             for override in contents.assetOverrides {
                 try await connection.query(
                     """
@@ -142,7 +146,10 @@ public struct PostgresCatalogTransfer: CatalogTransfer {
                         \(try PostgresDatabase.json(override))::jsonb)
                     """, logger: logger)
             }
-            for rendition in contents.renditions { try await store.insert(rendition, connection) }
+            for rendition in contents.renditions {
+                try await store.insert(rendition, connection)
+                rows.advance()
+            }
             for entry in contents.quarantine {
                 try await connection.query(
                     """
@@ -188,6 +195,7 @@ public struct PostgresCatalogTransfer: CatalogTransfer {
                 try await PostgresConsentLog.upsert(record, connection, logger: logger)
             }
             for event in contents.consentEvents {
+                rows.advance()
                 try await PostgresConsentLog.insert(event, connection, logger: logger)
             }
             let head = contents.consentEvents.last
@@ -215,5 +223,6 @@ public struct PostgresCatalogTransfer: CatalogTransfer {
             for entry in contents.audit { try await galleries.audit(entry, connection) }
         }
         database.noteChange()
+        progress(contents.rowCount)
     }
 }

@@ -21,6 +21,9 @@ public struct ServerSettings: Sendable {
     /// Bytes the cached gallery answers and pages may hold; the least recently asked
     /// galleries are dropped beyond it.
     public var galleryCacheBytes: Int
+    /// Whether `site.publicURL` is set; if not, pages take absolute links from the
+    /// request's own origin (``SiteOrigins``).
+    public var publicURLConfigured: Bool
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String,
@@ -28,8 +31,9 @@ public struct ServerSettings: Sendable {
             defaults: ConsentSettings(policyVersion: "1", lifetimeDays: 182, services: []),
             cookieKey: Array(randomBase64URL(bytes: 32).utf8)),
         trustedProxies: [AddressRange] = [], timeouts: ConnectionTimeouts = ConnectionTimeouts(),
-        maxConnections: Int = 4096, galleryCacheBytes: Int = 128 << 20
+        publicURLConfigured: Bool = true, maxConnections: Int = 4096, galleryCacheBytes: Int = 128 << 20
     ) {
+        self.publicURLConfigured = publicURLConfigured
         self.host = host
         self.port = port
         self.dataDirectory = dataDirectory
@@ -137,8 +141,12 @@ public struct GalleryServer: Sendable {
         AdminRoutes(stores: stores, actions: actions).register(on: router)
         AdminConsentRoutes(stores: stores, keeper: keeper, actions: actions).register(on: router)
         OpenAPIRoutes().register(on: router)
-        PortalRoutes(galleries: galleries, publicURL: PageMetadata.base(settings.consent.publicURL))
-            .register(on: router)
+        PortalRoutes(
+            galleries: galleries,
+            publicURL: settings.publicURLConfigured ? PageMetadata.base(settings.consent.publicURL) : nil,
+            origins: settings.consent.origins
+        )
+        .register(on: router)
         routeMethods.record(router.routes)
         return router
     }

@@ -151,9 +151,16 @@ struct MetadataBinderTests {
             + String(repeating: "Name Nachname, Funktion, ", count: 30)
         let bound = binder.bind(embedded: metadata, sidecar: nil, admin: nil, galleryCredit: nil)
         #expect(bound.alt == "Zu Beginn der Förderphase hat sich der Minister mit den Regionen getroffen.")
+        // The ministry's own caption: not cut at "Prof." (it was: "… Digitalminister Prof.").
+        metadata.exif.imageDescription =
+            "Zu Beginn hat sich Digitalminister Prof. Dr. Andreas Pinkwart am 3. Oktober mit den Regionen getroffen. Von links: XY."
+        #expect(
+            binder.bind(embedded: metadata, sidecar: nil, admin: nil, galleryCredit: nil).alt
+                == "Zu Beginn hat sich Digitalminister Prof. Dr. Andreas Pinkwart am 3. Oktober mit den Regionen getroffen."
+        )
         metadata.exif.imageDescription = String(repeating: "Wort ", count: 100)
         let long = try #require(binder.bind(embedded: metadata, sidecar: nil, admin: nil, galleryCredit: nil).alt)
-        #expect(long.count <= 151 && long.hasSuffix("…"))
+        #expect(long.count <= 251 && long.hasSuffix("…"))
     }
 
     @Test("the credit written into renditions is the bound credit")

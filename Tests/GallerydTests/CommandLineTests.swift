@@ -3,6 +3,8 @@ import GalleryFixtures
 import NIOCore
 import Testing
 
+@testable import galleryd
+
 /// Runs the real `galleryd` binary, as an operator would.
 struct GallerydProcess {
     static var binary: URL {
@@ -41,6 +43,51 @@ struct CommandLineTests {
             ["ingest", "--media", env.media.path, "--data", env.data.path], in: env.root)
         #expect(second.status == 0)
         #expect(second.output.contains("ingested: 0, unchanged: 1, quarantined: 1, removed: 0"))
+    }
+
+    @Test("on a terminal ingest shows one progress line (done/total, rate, time left); piped, plain lines")
+    func progressLine() async throws {
+        let env = try TestEnvironment()
+        for index in 0..<4 { try env.write("Galerie/bild-\(index).jpg", photo(caption: Array("\(index)".utf8))) }
+        // A pseudo-terminal for standard output and error, as an operator's shell gives
+        // (Python's pty module; its output is what the terminal showed).
+        let harness = """
+            import os, pty, subprocess, sys
+            master, slave = pty.openpty()
+            child = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=slave, stderr=slave)
+            os.close(slave)
+            shown = b""
+            while True:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                shown += chunk
+            sys.stdout.buffer.write(shown)
+            sys.exit(child.wait())
+            """
+        let terminal = try await ChildProcess.run(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            [
+                "python3", "-c", harness, GallerydProcess.binary.path, "ingest", "--media", env.media.path, "--data",
+                env.data.path,
+            ], in: env.root)
+        #expect(terminal.status == 0, "\(terminal.output)")
+        #expect(terminal.output.contains("scanning the media folder"), "\(terminal.output)")
+        #expect(terminal.output.contains("4/4 files"), "\(terminal.output)")
+        #expect(!terminal.output.contains("ingested Galerie/"), "no per-file lines on a terminal")
+        #expect(terminal.output.contains("ingested: 4, unchanged: 0"))
+        try env.write("Galerie/bild-9.jpg", photo(caption: Array("9".utf8)))
+        let piped = try await GallerydProcess.run(
+            ["ingest", "--media", env.media.path, "--data", env.data.path], in: env.root)
+        #expect(piped.output.contains("ingested Galerie/bild-9.jpg"))
+        #expect(!piped.error.contains("files ·") && !piped.error.contains("scanning"), "\(piped.error)")
+        // The line itself, for 120 of 400 files after 12 s.
+        #expect(
+            ProgressLine.line(done: 120, total: 400, elapsed: .seconds(12), unit: "files")
+                == "█████████░░░░░░░░░░░░░░░░░░░░░ 120/400 files · 10/s · 0:28 left")
     }
 
     @Test("a missing media folder is a clear error and a non-zero exit")

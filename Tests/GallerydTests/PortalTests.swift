@@ -1,5 +1,6 @@
 import Foundation
 import GalleryCore
+import GalleryFixtures
 import Hummingbird
 import HummingbirdTesting
 import Testing
@@ -88,6 +89,31 @@ struct PortalTests {
                         "Datenfeeds von sozialen Netzwerken dauerhaft aktivieren und Datenübertragung zustimmen"))
                 #expect(!html.contains(" style="))
                 #expect(!html.contains("<script>"))
+            }
+        }
+    }
+
+    @Test("a date alone stays a date: takenAtPrecision day in the JSON, a schema.org Date in JSON-LD")
+    func dateAlone() async throws {
+        let env = try TestEnvironment()
+        var iptc = IPTCBlock(utf8: true)
+        iptc.add(55, "20040226")  // exiftool's IPTC.jpg: a date, no time
+        try env.write("Tag/datum.jpg", FixtureJPEG(image: .gradient(width: 320, height: 240), iptc: iptc).data)
+        try env.write("Tag/zeit.jpg", photo(takenAt: "2019:03:12 10:01:00"))
+        _ = try await env.pass()
+        let server = GalleryServer(
+            catalog: env.catalog, settings: ServerSettings(dataDirectory: env.data.path), readiness: Readiness())
+        try await Application(router: server.router()).test(.router) { client in
+            try await client.execute(uri: "/api/v1/galleries/tag", method: .get) { response in
+                let text = String(buffer: response.body)
+                #expect(text.contains("\"takenAt\":\"2004-02-25T23:00:00Z\""), "the instant stays, for compatibility")
+                #expect(text.contains("\"takenAtPrecision\":\"day\""))
+                #expect(text.contains("\"takenAtPrecision\":\"second\""))
+            }
+            try await client.execute(uri: "/galleries/tag", method: .get) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("\"dateCreated\":\"2004-02-26\""), "the day, not 23:00 the day before")
+                #expect(html.contains("\"dateCreated\":\"2019-03-12T09:01:00Z\""))
             }
         }
     }

@@ -54,6 +54,10 @@ struct MetadataWorkingGroupTests {
 
     func date(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
 
+    func precision(_ data: Data) throws -> CaptureTime.Precision? {
+        CaptureTime.precision(try probe.probe(data).metadata)
+    }
+
     @Test(
         "capture time: EXIF DateTimeOriginal with sub-seconds › XMP photoshop:DateCreated › IIM 2:55/2:60; never DateTime"
     )
@@ -72,6 +76,17 @@ struct MetadataWorkingGroupTests {
         var dateOnly = IPTCBlock(utf8: true)
         dateOnly.add(55, "20061029")
         #expect(try taken(FixtureJPEG(iptc: dateOnly).data) == date("2006-10-28T22:00:00Z"), "midnight in Berlin")
+        // A date alone is a day, not a midnight: its precision says so, and its day is kept.
+        #expect(try precision(FixtureJPEG(iptc: dateOnly).data) == .day)
+        #expect(CaptureTime.day(of: date("2006-10-28T22:00:00Z")) == "2006-10-29")
+        #expect(CaptureTime.day(of: date("2004-02-25T23:00:00Z")) == "2004-02-26")
+        #expect(try precision(FixtureJPEG(iptc: iptc).data) == .second)
+        #expect(try precision(FixtureJPEG(exif: exif).data) == .second)
+        #expect(try precision(FixtureJPEG(xmp: XMPPacket.standard(dateCreated: "2019-03-12")).data) == .day)
+        #expect(
+            try precision(FixtureJPEG(xmp: XMPPacket.standard(dateCreated: "2019-03-12T10:31+01:00")).data) == .minute)
+        #expect(
+            try precision(FixtureJPEG(xmp: XMPPacket.standard(dateCreated: "2019-03-12T10:31:00Z")).data) == .second)
 
         let xmp = XMPPacket.standard(dateCreated: "2019-03-12T10:31:00+01:00")
         #expect(try taken(FixtureJPEG(xmp: xmp).data) == date("2019-03-12T09:31:00Z"))

@@ -25,6 +25,12 @@ from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw
+
+# Before Selenium is imported: no driver look-up (the driver's path is given below) and no
+# usage statistics sent to a third-party analytics host, however the tests are started.
+os.environ.setdefault("SE_OFFLINE", "true")
+os.environ.setdefault("SE_AVOID_STATS", "true")
+
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
@@ -326,7 +332,7 @@ def chrome_options(
         "--disable-gpu",
         # Every name but loopback fails to resolve: nothing can reach another host.
         # 127.0.0.2 is the cross-site test's second site (test_cross_site.py).
-        '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE 127.0.0.2',
+        '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE 127.0.0.2, EXCLUDE localhost',
         # Keep cross-site frames in this renderer, so the Network domain sees their requests.
         "--disable-site-isolation-trials",
         "--disable-features=IsolateOrigins,site-per-process,Translate,OptimizationHints,MediaRouter",

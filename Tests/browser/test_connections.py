@@ -189,3 +189,23 @@ def test_an_early_refusal_of_a_large_upload_closes_the_connection(galleryd):
         assert status_line(answer) == "HTTP/1.1 401 Unauthorized", answer[:200]
         assert b"\r\nconnection: close\r\n" in answer.lower()
         assert (seconds := closed_by_server(connection, within=5)) is not None, "the refused upload is still read"
+
+
+def test_the_browser_harness_contacts_nothing_outside(galleryd, caplog):
+    """Selenium neither looks a driver up nor sends usage statistics (it once tried to reach a
+    third-party analytics host on every run): the driver's path is given, and both are off."""
+    import logging
+    import os
+
+    from conftest import Browser
+
+    assert os.environ.get("SE_AVOID_STATS") == "true" and os.environ.get("SE_OFFLINE") == "true"
+    caplog.set_level(logging.DEBUG, logger="selenium")
+    browser = Browser(galleryd.origin)
+    try:
+        browser.driver.get(galleryd.origin + "/healthz")
+    finally:
+        browser.driver.quit()
+    texts = " ".join(record.getMessage().lower() for record in caplog.records)
+    assert "selenium-manager" not in texts and "selenium_manager" not in texts, texts[:500]
+    assert "stats" not in texts and "plausible" not in texts, texts[:500]

@@ -62,7 +62,8 @@ package struct GalleryItemPlan: Sendable {
             }
             return GalleryItem(
                 id: asset.id, position: index + 1, count: count, text: asset.text, width: asset.width,
-                height: asset.height, takenAt: asset.takenAt, placeholder: asset.placeholder,
+                height: asset.height, takenAt: asset.takenAt,
+                takenAtPrecision: CaptureTime.precision(asset.metadata), placeholder: asset.placeholder,
                 renditions: files.map(\.document), download: download)
         }
     }

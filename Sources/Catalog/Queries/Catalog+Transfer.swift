@@ -42,7 +42,7 @@ extension Catalog: CatalogTransfer {
         }
     }
 
-    public func load(_ contents: CatalogContents) async throws {
+    public func load(_ contents: CatalogContents, progress: @escaping @Sendable (Int) -> Void) async throws {
         try await pool.write { db in
             for (table, what) in [
                 ("gallery", "galleries"), ("job", "jobs"), ("consentEvent", "consent events"),
@@ -50,11 +50,21 @@ extension Catalog: CatalogTransfer {
             ] where try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0 > 0 {
                 throw CatalogTransferError.notEmpty(what)
             }
-            for var gallery in contents.galleries { try gallery.insert(db) }
+            var rows = RowProgress(report: progress)
+            for var gallery in contents.galleries {
+                try gallery.insert(db)
+                rows.advance()
+            }
             for override in contents.galleryOverrides { try override.insert(db) }
-            for asset in contents.assets { try asset.insert(db) }
+            for asset in contents.assets {
+                try asset.insert(db)
+                rows.advance()
+            }
             for override in contents.assetOverrides { try override.insert(db) }
-            for rendition in contents.renditions { try rendition.insert(db) }
+            for rendition in contents.renditions {
+                try rendition.insert(db)
+                rows.advance()
+            }
             for entry in contents.quarantine { try entry.insert(db) }
             for retired in contents.retiredVariants {
                 try db.execute(
@@ -71,8 +81,14 @@ extension Catalog: CatalogTransfer {
                     sql: "INSERT INTO consentSettings (id, settings, updatedAt, updatedBy) VALUES (1, ?, ?, ?)",
                     arguments: [stored.json, stored.updatedAt, stored.updatedBy])
             }
-            for record in contents.consentRecords { try record.insert(db) }
-            for var event in contents.consentEvents { try event.insert(db) }
+            for record in contents.consentRecords {
+                try record.insert(db)
+                rows.advance()
+            }
+            for var event in contents.consentEvents {
+                try event.insert(db)
+                rows.advance()
+            }
             if let chain = contents.consentChain {
                 try db.execute(
                     sql: "UPDATE consentChainVersion SET keyedFrom = ? WHERE id = 1", arguments: [chain.keyedFrom])
@@ -94,5 +110,6 @@ extension Catalog: CatalogTransfer {
                 try entry.insert(db)
             }
         }
+        progress(contents.rowCount)
     }
 }

@@ -82,7 +82,11 @@ public struct GalleryItem: Codable, Sendable, Equatable {
     public var aiGenerated: Bool
     public var width: Int
     public var height: Int
+    /// When the photo was taken, as an instant (a date alone is that day's midnight in the
+    /// site's `timeZone`, kept for compatibility): read it with `takenAtPrecision`.
     public var takenAt: Date?
+    /// How much of `takenAt` is known: `day` (show the date only), `minute` or `second`.
+    public var takenAtPrecision: CaptureTime.Precision?
     public var placeholder: Placeholder?
     public var renditions: [RenditionDocument]
     /// The print-quality JPEG, once made (absent when downloads are off).
@@ -90,8 +94,10 @@ public struct GalleryItem: Codable, Sendable, Equatable {
 
     public init(
         id: AssetID, position: Int, count: Int, text: BoundText, width: Int, height: Int, takenAt: Date?,
-        placeholder: Placeholder?, renditions: [RenditionDocument], download: DownloadDocument? = nil
+        takenAtPrecision: CaptureTime.Precision? = nil, placeholder: Placeholder?, renditions: [RenditionDocument],
+        download: DownloadDocument? = nil
     ) {
+        self.takenAtPrecision = takenAt == nil ? nil : takenAtPrecision
         self.acquireLicensePage = text.acquireLicensePage
         self.usageTerms = text.usageTerms?.text(for: "de")
         self.usageTermsByLanguage = text.usageTerms.flatMap { $0.values.count > 1 ? $0.values : nil }

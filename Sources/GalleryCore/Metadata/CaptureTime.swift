@@ -4,6 +4,50 @@ public import Foundation
 /// `OffsetTimeOriginal` gives it when the camera wrote one, else the configured zone of
 /// the site (cameras are set to local time).
 public enum CaptureTime {
+    /// How much of the capture time is known: a date alone is not midnight.
+    public enum Precision: String, Codable, Sendable, Hashable {
+        case day, minute, second
+    }
+
+    /// The calendar day of a day-precise capture time (that day's midnight in the site's
+    /// zone), `YYYY-MM-DD`: the UTC day nearest to it, right for every zone less than 12
+    /// hours from UTC.
+    public static func day(of midnight: Date) -> String {
+        let noon = midnight.addingTimeInterval(12 * 3600)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? .gmt
+        let parts = calendar.dateComponents([.year, .month, .day], from: noon)
+        let year = String(parts.year ?? 0)
+        let month = (parts.month ?? 0) < 10 ? "0\(parts.month ?? 0)" : "\(parts.month ?? 0)"
+        let dayOfMonth = (parts.day ?? 0) < 10 ? "0\(parts.day ?? 0)" : "\(parts.day ?? 0)"
+        return "\(year)-\(month)-\(dayOfMonth)"
+    }
+
+    /// How precise ``taken(_:defaultZone:)``'s time is, read from the same field by the
+    /// same rules: EXIF `DateTimeOriginal` has seconds; XMP `photoshop:DateCreated` has what
+    /// it writes (`YYYY-MM-DD`: a day; `…Thh:mm`: a minute; with seconds: a second); IIM 2:55
+    /// without 2:60 is a day. Nil when there is no capture time.
+    public static func precision(_ metadata: EmbeddedMetadata) -> Precision? {
+        let utc = TimeZone(identifier: "UTC") ?? .gmt
+        let exif = metadata.exif
+        if parse(exif.dateTimeOriginal, offset: exif.offsetTimeOriginal, defaultZone: utc) != nil { return .second }
+        if metadata.iptc.changedSinceXMP != true, let xmp = metadata.xmp.dateCreated,
+            iso8601(xmp, defaultZone: utc) != nil
+        {
+            let parts = xmp.trimmingWhitespace().split(separator: "T", maxSplits: 1)
+            guard parts.count == 2 else { return .day }
+            let clock = parts[1].prefix { $0.isNumber || $0 == ":" }
+            return clock.count > 5 ? .second : .minute
+        }
+        guard iim(date: metadata.iptc.dateCreated, time: metadata.iptc.timeCreated, defaultZone: utc) != nil else {
+            return nil
+        }
+        guard let time = metadata.iptc.timeCreated?.trimmingWhitespace(), time.count >= 6,
+            time.prefix(6).allSatisfy(\.isNumber)
+        else { return .day }
+        return .second
+    }
+
     /// When the photo was taken, by MWG's DateTimeOriginal (Guidelines 2.0, §5.4; exiftool's
     /// `MWG:DateTimeOriginal`): EXIF `DateTimeOriginal` with its sub-seconds and offset ›
     /// XMP `photoshop:DateCreated` unless IIM changed since XMP was synchronised › IIM 2:55

@@ -216,21 +216,23 @@ public struct MetadataBinder: Sendable {
         return problems
     }
 
-    /// Alt text derived from a caption: its first sentence, at most about 150 characters
-    /// (screen readers read the caption beside the image anyway).
+    /// Alt text derived from a caption: its first sentence (``SentenceBoundary``: not cut
+    /// at "Prof." or "3. Oktober"), whole up to ``maximumAltLength`` characters — a press
+    /// caption's first sentence says who and where, and one cut off says neither — and
+    /// beyond that cut at a word (screen readers read the caption beside the image anyway).
     static func shortAlt(_ caption: String) -> String {
         let firstLine = caption.split(separator: "\n").first.map(String.init) ?? caption
-        var sentence = firstLine
-        if let end = firstLine.firstRange(of: ". ")?.lowerBound,
-            firstLine.distance(from: firstLine.startIndex, to: end) >= 20
-        {
-            sentence = String(firstLine[...end])
-        }
-        guard sentence.count > 150 else { return sentence }
-        let cut = sentence.prefix(150)
+        var sentence = SentenceBoundary.firstSentence(of: firstLine)
+        // A very short first sentence ("Düsseldorf.") says too little alone.
+        if sentence.count < 20 { sentence = firstLine }
+        guard sentence.count > maximumAltLength else { return sentence }
+        let cut = sentence.prefix(maximumAltLength)
         let space = cut.lastIndex(of: " ") ?? cut.endIndex
         return String(cut[..<space]) + "…"
     }
+
+    /// Characters of a derived alt text at most (the seed's first sentence has 212).
+    static let maximumAltLength = 250
 
     func embeddedCaption(_ embedded: EmbeddedMetadata) -> (String, TextSource)? {
         let exif = embedded.exif

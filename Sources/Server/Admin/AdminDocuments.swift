@@ -27,6 +27,8 @@ struct AdminAssetDocument: Encodable {
     var width: Int
     var height: Int
     var takenAt: Date?
+    /// `day`, `minute` or `second`: a date alone is shown as a date.
+    var takenAtPrecision: CaptureTime.Precision?
     var overrides: Overrides
     var embedded: EmbeddedMetadata
     /// What was ignored to publish the file ("colour profile ignored: …"); empty when nothing.
@@ -92,6 +94,7 @@ struct AdminAssetDocument: Encodable {
         width = asset.width
         height = asset.height
         takenAt = asset.takenAt
+        takenAtPrecision = asset.takenAt == nil ? nil : CaptureTime.precision(asset.metadata)
         let override = view.override
         overrides = Overrides(
             caption: override?.caption, alt: override?.alt, headline: override?.headline, credit: override?.credit,

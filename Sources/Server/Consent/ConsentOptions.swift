@@ -10,6 +10,9 @@ public struct ConsentOptions: Sendable {
     public var cookieKey: [UInt8]
     /// The site's public base URL (for share links and the Secure cookie flag).
     public var publicURL: String
+    /// The origins whose pages may record consent (``SiteOrigins``); by default
+    /// `publicURL`'s only.
+    public var origins: SiteOrigins
     /// Log a keyed hash of the visitor's address (daily key, held in memory only).
     public var hashAddresses: Bool
     /// Consent POST/DELETE per address: burst and sustained rate per second.
@@ -22,12 +25,13 @@ public struct ConsentOptions: Sendable {
 
     public init(
         defaults: ConsentSettings, cookieKey: [UInt8], publicURL: String = "http://127.0.0.1:8080",
-        hashAddresses: Bool = true, rateBurst: Double = 20, ratePerSecond: Double = 5, onceLifetime: TimeInterval = 600,
-        now: @escaping @Sendable () -> Date = { Date() }
+        origins: SiteOrigins? = nil, hashAddresses: Bool = true, rateBurst: Double = 20, ratePerSecond: Double = 5,
+        onceLifetime: TimeInterval = 600, now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.defaults = defaults
         self.cookieKey = cookieKey
         self.publicURL = publicURL
+        self.origins = origins ?? SiteOrigins(publicURL: publicURL, servedOnLoopback: false)
         self.hashAddresses = hashAddresses
         self.rateBurst = rateBurst
         self.ratePerSecond = ratePerSecond

@@ -66,7 +66,7 @@ struct ConsentRoutes {
         }
         // Only the site's own pages may record or withdraw consent (no cross-site forgery).
         let decisions = router.group("/api/v1/consent")
-            .add(middleware: SameOriginMiddleware(publicURL: keeper.options.publicURL))
+            .add(middleware: SameOriginMiddleware(origins: keeper.options.origins))
         decisions.post { request, context in
             try await limit(request, context)
             return try await grant(request, context)

@@ -100,6 +100,8 @@ struct ClientAddressMiddleware: RouterMiddleware {
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         var context = context
+        context.viaTrustedProxy =
+            context.clientAddress.flatMap(AddressRange.bytes(of:)).map(resolver.isTrusted) ?? false
         context.clientAddress = resolver.clientAddress(
             peer: context.clientAddress, forwardedFor: request.headers[values: .xForwardedFor])
         return try await next(request, context)

@@ -9,6 +9,9 @@ public struct GalleryRequestContext: RequestContext {
     /// The client's address, for rate limits and the keyed hash in the consent log: the
     /// connection's peer, or what a trusted proxy forwarded (`ClientAddressMiddleware`).
     public var clientAddress: String?
+    /// The connection's peer is a trusted proxy: its `X-Forwarded-*` headers speak for the
+    /// visitor (`ClientAddressMiddleware`).
+    public var viaTrustedProxy = false
 
     public init(source: Source) {
         self.coreContext = .init(source: source)

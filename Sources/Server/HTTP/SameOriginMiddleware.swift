@@ -7,8 +7,10 @@ import Hummingbird
 /// `HEAD` and `OPTIONS` must come from the site's own origin.
 ///
 /// A request passes only if
-/// - its `Origin` header (RFC 6454 §7, sent by browsers on every such request) equals the
-///   origin of `site.publicURL` — a missing or `null` `Origin` is refused;
+/// - its `Origin` header (RFC 6454 §7, sent by browsers on every such request) is one of the
+///   site's own origins (``SiteOrigins``: `site.publicURL`'s, or the one the visitor's page
+///   was loaded from under one of the site's names) — a missing or `null` `Origin` is
+///   refused;
 /// - `Sec-Fetch-Site` (Fetch Metadata), where present, is not `cross-site`;
 /// - a request with a body says `Content-Type: application/json`, so that a cross-site
 ///   `fetch` needs a CORS preflight (which galleryd never grants) and a plain HTML form
@@ -17,13 +19,10 @@ import Hummingbird
 ///
 /// Everything else gets a 403 problem detail before the handler runs: nothing is recorded
 /// and no cookie is set.
-struct SameOriginMiddleware<Context: RequestContext>: RouterMiddleware {
-    /// The one origin accepted, e.g. `https://www.example.nrw` (no trailing slash, no path).
-    let siteOrigin: String
+struct SameOriginMiddleware: RouterMiddleware {
+    typealias Context = GalleryRequestContext
 
-    init(publicURL: String) {
-        self.siteOrigin = Self.origin(of: publicURL) ?? publicURL
-    }
+    let origins: SiteOrigins
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -35,11 +34,17 @@ struct SameOriginMiddleware<Context: RequestContext>: RouterMiddleware {
         if let site = request.headers[.secFetchSite], site.lowercased() == "cross-site" {
             throw refusal("the request came from another site (Sec-Fetch-Site: cross-site)")
         }
+        let own = Self.requestOrigin(request, context: context, origins: origins)
+        let expected = [origins.configured, own].compactMap { $0 }.reduce(into: [String]()) {
+            if !$0.contains($1) { $0.append($1) }
+        }.joined(separator: " or ")
         guard let origin = request.headers[.origin], origin != "null" else {
-            throw refusal("the request carries no Origin header; consent is accepted only from \(siteOrigin)")
+            throw refusal("the request carries no Origin header; consent is accepted only from \(expected)")
         }
-        guard Self.origin(of: origin) == siteOrigin else {
-            throw refusal("the request came from \(origin.prefix(200)), not from this site (\(siteOrigin))")
+        guard origins.accepts(origin: origin, requestOrigin: own) else {
+            throw refusal(
+                "the request came from \(origin.prefix(200)), not from this site (\(expected.isEmpty ? "none of its names" : expected))"
+            )
         }
         if request.method != .delete || request.headers[.contentLength].map({ $0 != "0" }) ?? false
             || request.headers[.transferEncoding] != nil
@@ -57,18 +62,16 @@ struct SameOriginMiddleware<Context: RequestContext>: RouterMiddleware {
         ProblemDetails(.forbidden, detail: detail, headers: [.vary: "Origin"])
     }
 
-    /// The serialised origin of a URL (RFC 6454 §6.2): lower-case scheme and host, the port
-    /// only when it is not the scheme's default; `nil` for anything without both.
-    static func origin(of text: String) -> String? {
-        guard let components = URLComponents(string: text.trimmingCharacters(in: .whitespaces)),
-            let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
-            let host = components.host?.lowercased(), !host.isEmpty
-        else { return nil }
-        let defaultPort = scheme == "https" ? 443 : 80
-        let port = components.port.map { $0 == defaultPort ? "" : ":\($0)" } ?? ""
-        let bracketed = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
-        return "\(scheme)://\(bracketed)\(port)"
+    /// The origin of the page that sent `request` (``SiteOrigins/requestOrigin``).
+    static func requestOrigin(_ request: Request, context: Context, origins: SiteOrigins) -> String? {
+        origins.requestOrigin(
+            scheme: request.head.scheme, host: request.head.authority,
+            forwardedProto: request.headers[.xForwardedProto], forwardedHost: request.headers[.xForwardedHost],
+            viaTrustedProxy: context.viaTrustedProxy)
     }
+
+    /// The serialised origin of a URL (RFC 6454 §6.2).
+    static func origin(of text: String) -> String? { SiteOrigins.origin(of: text) }
 }
 
 extension HTTPField.Name {

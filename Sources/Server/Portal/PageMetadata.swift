@@ -107,6 +107,11 @@ enum PageMetadata {
                 creator: creator, creditText: item.credit,
                 copyrightNotice: item.copyright ?? item.credit, license: item.license,
                 acquireLicensePage: item.acquireLicensePage,
+                dateCreated: item.takenAt.map { taken in
+                    // A date alone stays a date (schema.org Date), not a midnight.
+                    item.takenAtPrecision == .day
+                        ? CaptureTime.day(of: taken) : taken.formatted(.iso8601)
+                },
                 width: .init(value: item.width), height: .init(value: item.height))
         }
         let gallery = ImageGallery(
@@ -141,6 +146,8 @@ enum PageMetadata {
         var copyrightNotice: String
         var license: String?
         var acquireLicensePage: String?
+        /// `YYYY-MM-DD` when only the day is known, else an ISO 8601 instant.
+        var dateCreated: String?
         var width: Pixels
         var height: Pixels
 
@@ -160,7 +167,7 @@ enum PageMetadata {
 
         enum CodingKeys: String, CodingKey {
             case type = "@type", contentUrl, caption, description, creator, creditText, copyrightNotice, license,
-                acquireLicensePage, width, height
+                acquireLicensePage, dateCreated, width, height
         }
     }
 }

@@ -9,8 +9,11 @@ import Hummingbird
 /// (notice, preview, external link) as the JSON.
 struct PortalRoutes: Sendable {
     let galleries: GalleryRoutes
-    /// `site.publicURL`; `nil` (configured empty) leaves out the tags that need absolute URLs.
+    /// `site.publicURL`; `nil` (not set): each page takes its absolute links (canonical,
+    /// Open Graph, JSON-LD) from the origin the request came to, when that is one of the
+    /// site's (``SiteOrigins``), and leaves those tags out otherwise.
     let publicURL: String?
+    let origins: SiteOrigins
     let assets = PortalAssets()
 
     /// Galleries per page of the portal's list.
@@ -18,9 +21,16 @@ struct PortalRoutes: Sendable {
 
     static let htmlHeaders: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "no-cache"]
 
+    /// The base of absolute links for this request: `site.publicURL`, else the request's
+    /// own origin if it is one of the site's.
+    func base(_ request: Request, _ context: GalleryRequestContext) -> String? {
+        publicURL ?? SameOriginMiddleware.requestOrigin(request, context: context, origins: origins)
+    }
+
     func register(on router: Router<GalleryRequestContext>) {
         let pages = router.group().add(middleware: HTMLSecurityHeadersMiddleware())
-        pages.get("/") { request, _ in
+        pages.get("/") { request, context in
+            let publicURL = base(request, context)
             let strings = PortalStrings(
                 locale: PortalLocale(query: request.uri.queryParameters["lang"].map(String.init)))
             let whole = try await galleries.cache.galleryList().list
@@ -31,7 +41,9 @@ struct PortalRoutes: Sendable {
             // Pages of `pageSize`, linked by the JSON's own cursors (`?after=`).
             let after = request.uri.queryParameters["after"].flatMap { GalleryListSlice.slug(fromCursor: String($0)) }
             // The same for every visitor: made once per list revision, language and page.
-            let page = try await galleries.cache.listRendering(key: "\(strings.locale.rawValue) \(after ?? "")") {
+            let page = try await galleries.cache.listRendering(
+                key: "\(strings.locale.rawValue) \(after ?? "") \(publicURL ?? "")"
+            ) {
                 list in
                 let page = GalleryDocumentCache.slice(list, limit: Self.pageSize, after: after)
                 return GalleryListPage(
@@ -42,6 +54,7 @@ struct PortalRoutes: Sendable {
             return Self.html(page)
         }
         pages.get("/galleries/:slug") { request, context in
+            let publicURL = base(request, context)
             let strings = PortalStrings(
                 locale: PortalLocale(query: request.uri.queryParameters["lang"].map(String.init)))
             let slug = try context.parameters.require("slug")
@@ -52,7 +65,7 @@ struct PortalRoutes: Sendable {
             let settings = try await galleries.keeper.settings()
             // Embeds are shown withheld to everyone here (the panel asks in the browser), so the
             // page is the same for every visitor: made once per revision, settings and language.
-            let key = "\(strings.locale.rawValue) \(others) \(settings.answerKey)"
+            let key = "\(strings.locale.rawValue) \(others) \(settings.answerKey) \(publicURL ?? "")"
             let page = try await galleries.cache.rendering(for: gallery, slug: slug, key: key) {
                 var document = gallery.document
                 document.embeds = try await galleries.embeds(

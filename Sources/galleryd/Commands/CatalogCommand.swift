@@ -30,8 +30,16 @@ struct CatalogCommand: AsyncParsableCommand {
             let source = try await Self.open(from, option: "--from", configuration, logger: logger)
             let target = try await Self.open(to, option: "--to", configuration, logger: logger)
             do {
+                // On a terminal, one progress line; plain output stays the summary alone.
+                let line = ProgressLine(unit: "rows")
+                line.status("reading \(from.hasPrefix("sqlite:") ? "SQLite" : "PostgreSQL") in one snapshot …")
                 let contents = try await source.contents()
-                try await target.load(contents)
+                let total = contents.rowCount
+                line.update(done: 0, total: total, detail: "writing in one transaction")
+                try await target.load(contents) { done in
+                    line.update(done: done, total: total, detail: "writing in one transaction")
+                }
+                line.finish()
                 let counts = contents.counts.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
                 print(
                     "copied \(from.hasPrefix("sqlite:") ? "SQLite" : "PostgreSQL") → \(to.hasPrefix("sqlite:") ? "SQLite" : "PostgreSQL"): \(counts)"

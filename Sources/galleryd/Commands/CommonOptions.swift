@@ -34,7 +34,7 @@ struct CommonOptions: ParsableArguments {
 }
 
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+    try? FileHandle.standardError.write(contentsOf: Data((message + "\n").utf8))
 }
 
 /// Logs go to standard error as `key=value` lines; systemd's journal stores them.

@@ -33,6 +33,7 @@ struct IngestCommand: AsyncParsableCommand {
         let ingestor = try Ingestor(
             settings: configuration.ingestSettings, stores: stores.ingest, logger: logger, downloadQuietPeriod: 0)
         let display = ProgressDisplay()
+        display.scanning()
         let summary: IngestSummary
         do {
             summary = try await IngestPass(ingestor: ingestor).run {
@@ -79,29 +80,25 @@ func printable(_ path: String) -> String {
     return String(path.debugDescription.dropFirst().dropLast())
 }
 
-/// A progress bar on a terminal; one plain line per file otherwise (logs, pipes, CI).
+/// A progress line on a terminal (``ProgressLine``: done/total, rate, time left); one plain
+/// line per file otherwise (logs, pipes, CI).
 final class ProgressDisplay: Sendable {
-    let isTerminal = isatty(STDERR_FILENO) == 1
+    let line = ProgressLine(unit: "files")
+
+    /// While the reconcile scan runs, the total is not known yet.
+    func scanning() {
+        line.status("scanning the media folder (the total is known once the scan is done) …")
+    }
 
     func show(_ progress: IngestProgress) {
-        if isTerminal {
-            let width = 30
-            let filled = progress.total == 0 ? width : width * progress.done / progress.total
-            let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-            let name = String(printable(progress.path).suffix(40))
-            printErrorRaw("\r\u{1B}[2K\(bar) \(progress.done)/\(progress.total) \(name)")
+        if line.isTerminal {
+            line.update(done: progress.done, total: progress.total, detail: printable(progress.path))
         } else if let word = progress.outcome.word {
             print("\(word) \(printable(progress.path))")
         }
     }
 
-    func finish() {
-        if isTerminal { printErrorRaw("\r\u{1B}[2K") }
-    }
-
-    private func printErrorRaw(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
-    }
+    func finish() { line.finish() }
 }
 
 extension IngestOutcome {

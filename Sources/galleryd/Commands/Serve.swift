@@ -42,21 +42,29 @@ struct Serve: AsyncParsableCommand {
         return extra
     }
 
-    /// Link previews, the canonical link and structured data need absolute URLs, and
-    /// galleryd never takes them from a request's Host header: without `site.publicURL`
-    /// those tags are left out, and a loopback address helps no one outside this machine.
-    static func checkPublicURL(_ publicURL: String, logger: Logger) {
-        guard let address = RightsTerms.webAddress(publicURL), let host = URLComponents(string: address)?.host
-        else {
-            logger.warning(
-                "site.publicURL is not an http(s) address: gallery pages go without canonical link, og:image and image URLs in their structured data",
-                metadata: ["site.publicURL": "\(publicURL)"])
+    /// Says at start which origins count as the site's own: link previews, the canonical
+    /// link and structured data need absolute URLs, and consent is recorded only from the
+    /// site's own pages.
+    static func announceOrigins(_ configuration: GallerydConfiguration, logger: Logger) {
+        let origins = configuration.siteOrigins
+        let names = origins.hosts.sorted().joined(separator: ", ")
+        guard configuration.publicURLConfigured else {
+            logger.notice(
+                "site.publicURL is not set: pages take absolute links from the origin each request came to, if its host is one of the site's",
+                metadata: ["hosts": "\(names.isEmpty ? "none: set site.publicURL or site.hosts" : names)"])
             return
         }
-        if host == "127.0.0.1" || host == "localhost" || host == "::1" || host == "[::1]" {
+        guard let configured = origins.configured else {
+            logger.warning(
+                "site.publicURL is not an http(s) address: gallery pages go without canonical link, og:image and image URLs in their structured data",
+                metadata: ["site.publicURL": "\(configuration.publicURL)"])
+            return
+        }
+        logger.info("site origin", metadata: ["site.publicURL": "\(configured)", "hosts": "\(names)"])
+        if let host = URLComponents(string: configured)?.host, SiteOrigins.isLoopback(host) {
             logger.notice(
                 "site.publicURL is a loopback address: link previews and structured data will point at this machine only",
-                metadata: ["site.publicURL": "\(publicURL)"])
+                metadata: ["site.publicURL": "\(configuration.publicURL)"])
         }
     }
 
@@ -67,7 +75,7 @@ struct Serve: AsyncParsableCommand {
             printError("galleryd: media folder \(configuration.mediaRoot) does not exist or is not a folder")
             throw ExitCode.failure
         }
-        Self.checkPublicURL(configuration.publicURL, logger: logger)
+        Self.announceOrigins(configuration, logger: logger)
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 

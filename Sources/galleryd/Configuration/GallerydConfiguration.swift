@@ -40,6 +40,16 @@ struct GallerydConfiguration: Sendable {
     var pollInterval: Duration
     var gracePeriod: Duration
     var publicURL: String
+    /// Whether `site.publicURL` is set (else pages take absolute links from the request's
+    /// own origin, when that is one of the site's).
+    var publicURLConfigured: Bool
+    /// `site.hosts`: further names of this site whose pages may record consent.
+    var siteHosts: [String]
+    var siteOrigins: SiteOrigins {
+        SiteOrigins(
+            publicURL: publicURLConfigured ? publicURL : nil, extraHosts: siteHosts,
+            servedOnLoopback: SiteOrigins.isLoopback(host))
+    }
     var consentServicesFile: String
     var hashAddresses: Bool
     var fetchPreviews: Bool
@@ -82,8 +92,8 @@ struct GallerydConfiguration: Sendable {
             host: host, port: port, dataDirectory: dataDirectory,
             consent: ConsentOptions(
                 defaults: consentDefaults, cookieKey: try cookieKey(), publicURL: publicURL,
-                hashAddresses: hashAddresses),
-            trustedProxies: trustedProxies, timeouts: timeouts,
+                origins: siteOrigins, hashAddresses: hashAddresses),
+            trustedProxies: trustedProxies, timeouts: timeouts, publicURLConfigured: publicURLConfigured,
             maxConnections: min(maxConnections, max(16, DescriptorLimit.raised() - 256)),
             galleryCacheBytes: galleryCacheBytes)
     }
@@ -261,6 +271,13 @@ struct GallerydConfiguration: Sendable {
                     "watch.pollSeconds", default: Int(MediaWatchService.defaultPollInterval.seconds), in: 0...86_400)))
         gracePeriod = .seconds(Int(try config.double("collect.graceHours", default: 24, in: 0...87_600) * 3600))
         publicURL = config.string(forKey: "site.publicURL", default: serverDefaults.consent.publicURL)
+        publicURLConfigured = !(config.string(forKey: "site.publicURL") ?? "").isEmpty
+        siteHosts = config.stringArray(forKey: "site.hosts", default: [])
+        if let bad = siteHosts.first(where: {
+            SiteOrigins(publicURL: nil, extraHosts: [$0], servedOnLoopback: false).hosts.isEmpty
+        }) {
+            throw ConfigurationError(description: "site.hosts: \(bad) is not a host name (e.g. www.example.nrw)")
+        }
         siteRights = try Self.rights(config)
         // Beside the config file unless configured; only this default may be missing.
         let servicesDefault = paths.fileFolder.map { $0 + "/consent.yaml" } ?? "./config/consent.yaml"

@@ -26,10 +26,17 @@ function isLocalPath(url) {
   return typeof url === "string" && url.startsWith("/") && !url.startsWith("//");
 }
 
-function formatDate(value) {
+function formatDate(value, precision) {
   if (!value) return "";
   const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? String(value) : date.toLocaleString("de-DE");
+  if (Number.isNaN(date.getTime())) return String(value);
+  // A date alone (takenAtPrecision "day") is that day's midnight in the site's zone: show
+  // the day, never a time nobody took the photo at (the UTC day nearest to it).
+  if (precision === "day") {
+    const noon = new Date(date.getTime() + 12 * 3600 * 1000);
+    return noon.toLocaleDateString("de-DE", { timeZone: "UTC" });
+  }
+  return date.toLocaleString("de-DE");
 }
 
 class ApiError extends Error {
@@ -279,7 +286,7 @@ function itemEditor(asset) {
       "div",
       {},
       el("h4", { text: asset.fileName }),
-      el("p", { class: "meta", text: `${asset.width ?? "?"} × ${asset.height ?? "?"} · ${formatDate(asset.takenAt)}` }),
+      el("p", { class: "meta", text: `${asset.width ?? "?"} × ${asset.height ?? "?"} · ${formatDate(asset.takenAt, asset.takenAtPrecision)}` }),
     ),
   );
   form.append(head);
