@@ -23,7 +23,10 @@ enum FuzzTarget {
             _ = bytes.withUnsafeBytes { TIFFTagReader.read($0) }
             _ = (PNGMetadataReader.signature + bytes).withUnsafeBytes { PNGMetadataReader.read($0) }
         case 4:
-            guard let text = String(validating: bytes, as: UTF8.self) else { return }
+            // As galleryd reads a sidecar: the syntax gate first (no anchors, aliases, tags or
+            // deep nesting), then the YAML library.
+            guard let text = String(validating: bytes, as: UTF8.self), SidecarSyntax.problem(in: text) == nil
+            else { return }
             _ = try? YAMLDecoder().decode(GallerySidecar.self, from: text)
         default:
             _ = RenditionLayout.diskPath(forURLPath: String(decoding: bytes, as: UTF8.self))

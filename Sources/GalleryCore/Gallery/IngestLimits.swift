@@ -78,6 +78,8 @@ public enum QuarantineReason: Error, Hashable, Sendable {
     /// The pixels decoded but a rendition could not be resized or encoded.
     case renderFailed(detail: String)
     case symlinkOutsideMediaRoot(target: String)
+    /// A folder on the way to the file is a symbolic link, and `watch.followSymlinks` is off.
+    case symlinkedFolder(folder: String)
     case notInGallery
     case unreadable(detail: String)
     case slugCollision(slug: String, folder: String)
@@ -94,6 +96,7 @@ public enum QuarantineReason: Error, Hashable, Sendable {
         case .undecodable: "undecodable"
         case .renderFailed: "render-failed"
         case .symlinkOutsideMediaRoot: "symlink-outside-media"
+        case .symlinkedFolder: "symlinked-folder"
         case .notInGallery: "not-in-gallery"
         case .unreadable: "unreadable"
         case .slugCollision: "slug-collision"
@@ -121,6 +124,8 @@ public enum QuarantineReason: Error, Hashable, Sendable {
             "the image decoded, but its renditions could not be made: \(detail)"
         case .symlinkOutsideMediaRoot(let target):
             "symbolic link to \(target), outside the media folder"
+        case .symlinkedFolder(let folder):
+            "the folder \(folder) is a symbolic link, and watch.followSymlinks is off"
         case .notInGallery:
             "the file is not inside a gallery folder (media/<gallery>/<file>)"
         case .unreadable(let detail):

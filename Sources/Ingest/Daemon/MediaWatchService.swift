@@ -187,6 +187,11 @@ public struct MediaWatchService: Service {
                 await queue.submit([path], kind: .file)
             }
         case .folderAdded(let path):
+            // What the scans ignore (hidden folders such as .Trash-1000, temp names) is not
+            // watched either: one rule on every path.
+            if path.split(separator: "/").contains(where: { MediaPath.isIgnored(fileName: String($0)) }) {
+                return .proceed
+            }
             // Files may have arrived before the watch did: queue all of them.
             let files = watcher.watch(folder: path)
             await queue.submit([path], kind: .folder)

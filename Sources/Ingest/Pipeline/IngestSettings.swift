@@ -22,6 +22,13 @@ public struct IngestSettings: Sendable {
     /// broken file: the daemon waits for it, and quarantines it only if it is still
     /// truncated this long after its last change (`watch.incompleteGraceSeconds`).
     public var incompleteGrace: Duration
+    /// Folders that are symbolic links are followed (`watch.followSymlinks`), and then only
+    /// to folders inside the media root; off by default, so a folder swapped for a link to
+    /// somewhere else publishes nothing from there.
+    public var followSymlinks: Bool
+    /// Bytes a `gallery.yaml` may have (`ingest.maxSidecarBytes`); a larger one is reported
+    /// and the gallery keeps its last good sidecar.
+    public var maxSidecarBytes: Int
     /// `watch.incompleteGraceSeconds`' default: ten minutes.
     public static let defaultIncompleteGrace: Duration = .seconds(600)
     /// The consent settings from the config file, in force until an admin saves others.
@@ -40,7 +47,8 @@ public struct IngestSettings: Sendable {
         houseCredit: String = "© MWIDE NRW/E. Lichtenscheidt",
         timeZone: TimeZone = TimeZone(identifier: IngestSettings.defaultTimeZoneIdentifier) ?? .gmt,
         workers: Int = ProcessInfo.processInfo.activeProcessorCount, settleInterval: Duration = .seconds(2),
-        incompleteGrace: Duration = IngestSettings.defaultIncompleteGrace,
+        incompleteGrace: Duration = IngestSettings.defaultIncompleteGrace, followSymlinks: Bool = false,
+        maxSidecarBytes: Int = SidecarLoader.defaultMaximumBytes,
         consentDefaults: ConsentSettings = ConsentSettings(policyVersion: "1", lifetimeDays: 182, services: []),
         fetchPreviews: Bool = true, renderNice: Int = 10, siteRights: RightsTerms = RightsTerms()
     ) {
@@ -54,6 +62,8 @@ public struct IngestSettings: Sendable {
         self.workers = max(1, workers)
         self.settleInterval = settleInterval
         self.incompleteGrace = incompleteGrace
+        self.followSymlinks = followSymlinks
+        self.maxSidecarBytes = maxSidecarBytes
         self.consentDefaults = consentDefaults
         self.fetchPreviews = fetchPreviews
         self.renderNice = renderNice

@@ -107,7 +107,9 @@ extension Ingestor {
     }
 
     /// Lists gallery folders and their files (recursively; hidden entries skipped), of the
-    /// whole media folder or of one folder in it.
+    /// whole media folder or of one folder in it. A folder that is a symbolic link is left
+    /// out unless `watch.followSymlinks` is on and it leads inside the media root
+    /// (``isFollowedFolder(_:)``): the same rule as for reading a file (``containedPath(_:)``).
     func scanMediaRoot(folder: String? = nil) throws -> MediaSnapshot {
         let root = settings.mediaRoot
         guard let status = FileStatus.following(root), status.kind == .directory else {
@@ -115,23 +117,28 @@ extension Ingestor {
         }
         var snapshot = MediaSnapshot()
         if let folder {
-            if !folder.contains("/"), FileStatus.following(root + "/" + folder)?.kind == .directory {
-                snapshot.galleryFolders.append(folder)
+            let parts = folder.split(separator: "/").map(String.init)
+            // Every folder on the way must be one the scan would have entered.
+            var path = ""
+            for part in parts {
+                if MediaPath.isIgnored(fileName: part) { return snapshot }
+                path += path.isEmpty ? part : "/" + part
+                guard isFollowedFolder(path) else { return snapshot }
             }
-            collectFiles(in: folder, into: &snapshot, depth: folder.split(separator: "/").count - 1)
+            if parts.count == 1 { snapshot.galleryFolders.append(folder) }
+            collectFiles(in: folder, into: &snapshot, depth: parts.count - 1)
             return snapshot
         }
         guard let top = directoryEntries(root) else {
             throw MediaRootError(description: "media folder \(root) cannot be read")
         }
         for (name, valid) in top.sorted(by: { $0.name < $1.name }) {
-            if name.hasPrefix(".") { continue }
+            if MediaPath.isIgnored(fileName: name) { continue }
             if !valid { snapshot.notUTF8.append(name) }
-            let kind = FileStatus.of(root + "/" + name)?.kind
-            if kind == .directory {
+            if isFollowedFolder(name) {
                 snapshot.galleryFolders.append(name)
                 collectFiles(in: name, into: &snapshot, depth: 0)
-            } else if kind != nil {
+            } else if let kind = FileStatus.of(root + "/" + name)?.kind, !isFolderLink(name, kind: kind) {
                 snapshot.files.append(name)
             }
         }
@@ -142,13 +149,33 @@ extension Ingestor {
         guard depth < 16, let entries = directoryEntries(settings.mediaRoot + "/" + folder) else { return }
         for (name, valid) in entries.sorted(by: { $0.name < $1.name }) {
             let path = folder + "/" + name
-            if name.hasPrefix(".") { continue }
+            if MediaPath.isIgnored(fileName: name) { continue }
             if !valid { snapshot.notUTF8.append(path) }
-            if FileStatus.of(settings.mediaRoot + "/" + path)?.kind == .directory {
+            if isFollowedFolder(path) {
                 collectFiles(in: path, into: &snapshot, depth: depth + 1)
-            } else {
+            } else if let kind = FileStatus.of(settings.mediaRoot + "/" + path)?.kind, !isFolderLink(path, kind: kind) {
                 snapshot.files.append(path)
             }
         }
+    }
+
+    /// A folder the scan enters: a real folder, or — with `watch.followSymlinks` — a link
+    /// to a folder inside the media root.
+    func isFollowedFolder(_ path: String) -> Bool {
+        let absolute = settings.mediaRoot + "/" + path
+        switch FileStatus.of(absolute)?.kind {
+        case .directory: return true
+        case .symlink:
+            guard settings.followSymlinks, FileStatus.following(absolute)?.kind == .directory,
+                let target = resolvedPath(absolute)
+            else { return false }
+            return target.hasPrefix(resolvedMediaRoot + "/")
+        default: return false
+        }
+    }
+
+    /// A link to a folder (followed or not, it is no file).
+    private func isFolderLink(_ path: String, kind: FileStatus.Kind) -> Bool {
+        kind == .symlink && FileStatus.following(settings.mediaRoot + "/" + path)?.kind == .directory
     }
 }

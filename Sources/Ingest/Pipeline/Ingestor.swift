@@ -128,9 +128,12 @@ public final class Ingestor: Sendable {
     /// Brings the catalog's gallery for a folder up to date with its sidecar.
     public func syncGallery(folder: String) async throws -> GalleryRecord {
         let stamp = sidecarStamp(folder)
-        let loaded = SidecarLoader.load(folderPath: settings.mediaRoot + "/" + folder)
+        var loaded = await SidecarLoader.load(
+            folderPath: settings.mediaRoot + "/" + folder, maximumBytes: settings.maxSidecarBytes)
         if let error = loaded.error {
             logger.warning("sidecar unreadable", metadata: ["folder": "\(folder)", "error": "\(error)"])
+            // The gallery keeps its last good sidecar; the error is shown to admins beside it.
+            loaded.sidecar = try await catalog.gallery(folder: folder)?.sidecar
         }
         for problem in loaded.sidecar?.rightsProblems ?? []
         where reportedSidecarProblems.withLock({ $0.insert(folder + "\u{1F}" + problem).inserted }) {
@@ -200,15 +203,12 @@ public final class Ingestor: Sendable {
             }
             return try await catalog.removeFile(path: relativePath) ? .removed : .ignored
         }
-        var readPath = absolute
+        let readPath = try containedPath(relativePath)
         if status.kind == .symlink {
-            guard let target = resolvedPath(absolute), let targetStatus = FileStatus.of(target) else {
+            guard let targetStatus = FileStatus.of(readPath) else {
                 throw QuarantineReason.unreadable(detail: "broken symbolic link")
             }
-            guard target.hasPrefix(resolvedMediaRoot + "/") else {
-                throw QuarantineReason.symlinkOutsideMediaRoot(target: target)
-            }
-            (readPath, status) = (target, targetStatus)
+            status = targetStatus
         }
         switch status.kind {
         case .regular: break
@@ -267,6 +267,35 @@ public final class Ingestor: Sendable {
             }
             throw reason
         }
+    }
+
+    /// The file to read for a path of the media folder, resolved (every symbolic link on the
+    /// way) and checked to lie inside the media root: the one rule every path that reaches a
+    /// file goes through (start-up scan, inotify, folder rescans, SIGHUP, an admin's retry).
+    /// A folder on the way that is a symbolic link is followed only with
+    /// `watch.followSymlinks`, and then only to a folder inside the media root; a symbolic
+    /// link to a file is followed to a file inside it.
+    /// - Throws: ``QuarantineReason/symlinkedFolder(folder:)``,
+    ///   ``QuarantineReason/symlinkOutsideMediaRoot(target:)``, or `unreadable` for a broken link.
+    func containedPath(_ relativePath: String) throws(QuarantineReason) -> String {
+        let absolute = settings.mediaRoot + "/" + relativePath
+        if !settings.followSymlinks {
+            // The folders on the way, as named: none may be a link.
+            var folder = settings.mediaRoot
+            for part in relativePath.split(separator: "/").dropLast() {
+                folder += "/" + part
+                if FileStatus.of(folder)?.kind == .symlink {
+                    throw .symlinkedFolder(folder: String(folder.dropFirst(settings.mediaRoot.count + 1)))
+                }
+            }
+        }
+        // Every link on the way resolved, the file must lie inside the media root.
+        guard let target = resolvedPath(absolute) else {
+            if FileStatus.of(absolute)?.kind == .symlink { throw .unreadable(detail: "broken symbolic link") }
+            return absolute
+        }
+        guard target.hasPrefix(resolvedMediaRoot + "/") else { throw .symlinkOutsideMediaRoot(target: target) }
+        return target
     }
 
     /// Probes, binds, renders (or reuses) and commits one version of a file.

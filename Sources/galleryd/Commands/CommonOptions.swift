@@ -40,7 +40,7 @@ func printError(_ message: String) {
 /// Logs go to standard error as `key=value` lines; systemd's journal stores them.
 func bootstrapLogging(level: Logger.Level) -> Logger {
     LoggingSystem.bootstrap { label in
-        var handler = StreamLogHandler.standardError(label: label)
+        var handler = EscapingLogHandler(StreamLogHandler.standardError(label: label))
         handler.logLevel = level
         return handler
     }

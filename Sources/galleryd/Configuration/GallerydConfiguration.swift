@@ -36,6 +36,8 @@ struct GallerydConfiguration: Sendable {
     var role: NodeRole
     var settleInterval: Duration
     var incompleteGrace: Duration
+    var followSymlinks: Bool
+    var maxSidecarBytes: Int
     var rescanInterval: Duration?
     var pollInterval: Duration
     var gracePeriod: Duration
@@ -82,7 +84,8 @@ struct GallerydConfiguration: Sendable {
         IngestSettings(
             mediaRoot: mediaRoot, dataDirectory: dataDirectory, limits: limits, renditions: renditions,
             houseCredit: houseCredit, timeZone: timeZone, workers: workers, settleInterval: settleInterval,
-            incompleteGrace: incompleteGrace, consentDefaults: consentDefaults, fetchPreviews: fetchPreviews,
+            incompleteGrace: incompleteGrace, followSymlinks: followSymlinks,
+            maxSidecarBytes: maxSidecarBytes, consentDefaults: consentDefaults, fetchPreviews: fetchPreviews,
             renderNice: renderNice,
             siteRights: siteRights)
     }
@@ -261,6 +264,9 @@ struct GallerydConfiguration: Sendable {
         incompleteGrace = .seconds(
             try config.double(
                 "watch.incompleteGraceSeconds", default: ingestDefaults.incompleteGrace.seconds, in: 0...86_400))
+        followSymlinks = config.bool(forKey: "watch.followSymlinks", default: ingestDefaults.followSymlinks)
+        maxSidecarBytes = try config.int(
+            "ingest.maxSidecarBytes", default: ingestDefaults.maxSidecarBytes, in: 1024...16 * 1024 * 1024)
         let rescan = try config.int(
             "watch.rescanSeconds", default: Int(MediaWatchService.defaultRescanInterval.seconds), in: 0...31_536_000)
         rescanInterval = rescan > 0 ? .seconds(rescan) : nil

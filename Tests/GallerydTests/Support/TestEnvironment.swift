@@ -26,7 +26,8 @@ final class TestEnvironment: @unchecked Sendable {
         renditions: RenditionSettings = TestEnvironment.renditions, limits: IngestLimits = IngestLimits(),
         consent: ConsentSettings = ConsentSettings(policyVersion: "1", lifetimeDays: 182, services: []),
         fetchPreviews: Bool = true, consentLog: ConsentLogOptions = ConsentLogOptions(),
-        statementTrace: (@Sendable (String) -> Void)? = nil, siteRights: RightsTerms = RightsTerms()
+        statementTrace: (@Sendable (String) -> Void)? = nil, siteRights: RightsTerms = RightsTerms(),
+        followSymlinks: Bool = false
     ) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("galleryd-test-\(UUID().uuidString)")
         media = root.appendingPathComponent("media")
@@ -35,7 +36,7 @@ final class TestEnvironment: @unchecked Sendable {
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         settings = IngestSettings(
             mediaRoot: media.path, dataDirectory: data.path, limits: limits, renditions: renditions, workers: 2,
-            settleInterval: .milliseconds(300), consentDefaults: consent,
+            settleInterval: .milliseconds(300), followSymlinks: followSymlinks, consentDefaults: consent,
             fetchPreviews: fetchPreviews, siteRights: siteRights)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
