@@ -18,6 +18,9 @@ public struct ServerSettings: Sendable {
     /// Open connections at most; further ones wait in the listen backlog until one closes.
     /// Keep it below the descriptor limit (`LimitNOFILE`), leaving room for files.
     public var maxConnections: Int
+    /// Open connections per client address at most (`http.maxConnectionsPerClient`); a
+    /// client at the cap loses its oldest idle connection. Trusted proxies are exempt.
+    public var maxConnectionsPerClient: Int
     /// Bytes the cached gallery answers and pages may hold; the least recently asked
     /// galleries are dropped beyond it.
     public var galleryCacheBytes: Int
@@ -31,8 +34,10 @@ public struct ServerSettings: Sendable {
             defaults: ConsentSettings(policyVersion: "1", lifetimeDays: 182, services: []),
             cookieKey: Array(randomBase64URL(bytes: 32).utf8)),
         trustedProxies: [AddressRange] = [], timeouts: ConnectionTimeouts = ConnectionTimeouts(),
-        publicURLConfigured: Bool = true, maxConnections: Int = 4096, galleryCacheBytes: Int = 128 << 20
+        publicURLConfigured: Bool = true, maxConnections: Int = 4096, maxConnectionsPerClient: Int = 512,
+        galleryCacheBytes: Int = 128 << 20
     ) {
+        self.maxConnectionsPerClient = maxConnectionsPerClient
         self.publicURLConfigured = publicURLConfigured
         self.host = host
         self.port = port
@@ -138,8 +143,9 @@ public struct GalleryServer: Sendable {
         PreviewRoutes(directory: settings.dataDirectory + "/previews", files: files).register(on: router)
         RenditionRoutes(renditionsRoot: settings.dataDirectory + "/renditions", files: files).register(on: router)
         DownloadRoutes(renditionsRoot: settings.dataDirectory + "/renditions").register(on: router)
-        AdminRoutes(stores: stores, actions: actions).register(on: router)
-        AdminConsentRoutes(stores: stores, keeper: keeper, actions: actions).register(on: router)
+        let throttle = AdminAuthenticationThrottle()
+        AdminRoutes(stores: stores, actions: actions, throttle: throttle).register(on: router)
+        AdminConsentRoutes(stores: stores, keeper: keeper, actions: actions, throttle: throttle).register(on: router)
         OpenAPIRoutes().register(on: router)
         PortalRoutes(
             galleries: galleries,
@@ -170,9 +176,14 @@ public struct GalleryServer: Sendable {
         logger: Logger, operationsOnly: Bool = false,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        Application(
+        let resolver = ClientAddressResolver(trustedProxies: settings.trustedProxies)
+        return Application(
             router: operationsOnly ? operationsRouter() : router(),
-            server: .guardedHTTP1(timeouts: settings.timeouts),
+            server: .guardedHTTP1(
+                timeouts: settings.timeouts,
+                clients: ClientConnections(limit: settings.maxConnectionsPerClient) { [resolver] address in
+                    AddressRange.bytes(of: address).map(resolver.isTrusted) ?? false
+                }),
             configuration: .init(
                 address: .hostname(settings.host, port: settings.port), serverName: "galleryd", backlog: 1024,
                 availableConnectionsDelegate: MaximumAvailableConnections(settings.maxConnections, logger: logger)),

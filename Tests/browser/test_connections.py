@@ -14,6 +14,7 @@ import socket
 import statistics
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -209,3 +210,81 @@ def test_the_browser_harness_contacts_nothing_outside(galleryd, caplog):
     texts = " ".join(record.getMessage().lower() for record in caplog.records)
     assert "selenium-manager" not in texts and "selenium_manager" not in texts, texts[:500]
     assert "stats" not in texts and "plausible" not in texts, texts[:500]
+
+
+def admin_status(port: int, source: str, token: str) -> tuple[int, str]:
+    """GET /api/v1/admin/audit over a connection from `source` (another loopback address)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5, source_address=(source, 0)) as connection:
+        connection.sendall(f"GET /api/v1/admin/audit HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                           f"Authorization: Bearer {token}\r\nConnection: close\r\n\r\n".encode())
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head = answer.split(b"\r\n\r\n", 1)[0].decode("latin-1")
+    retry = next((line.split(":", 1)[1].strip() for line in head.split("\r\n")
+                  if line.lower().startswith("retry-after:")), "")
+    return int(head.split(" ")[1]), retry
+
+
+def test_wrong_admin_tokens_are_throttled_per_client(galleryd):
+    """1,000 wrong tokens from one client: refused with 429 and Retry-After after a burst,
+    counted in /metrics; a valid token from another client passes at once."""
+    port = galleryd.port
+    statuses = [admin_status(port, "127.0.0.3", "gd_wrong")[0] for _ in range(40)]
+    assert statuses[0] == 401 and statuses.count(429) >= 25, statuses
+    status, retry = admin_status(port, "127.0.0.3", galleryd.admin_token)
+    assert status == 429 and int(retry) > 0, "the flooding client waits, even with a valid token"
+    started = time.monotonic()
+    assert admin_status(port, "127.0.0.4", galleryd.admin_token)[0] == 200
+    assert time.monotonic() - started < 1, "another client is not slowed down"
+    with urllib.request.urlopen(f"{galleryd.origin}/metrics", timeout=5) as response:
+        metrics = response.read().decode()
+    failures = [line for line in metrics.splitlines() if line.startswith("galleryd_admin_auth_failures_total")]
+    assert failures and float(failures[0].split()[-1]) >= 10, failures
+    log = galleryd.log_path.read_text(encoding="utf-8")
+    assert "admin authentication failed" in log and "127.0.0.3" in log
+
+
+def test_one_client_cannot_take_every_connection(tmp_path):
+    """One client opening more keep-alive connections than http.maxConnectionsPerClient loses
+    its oldest idle ones; another client's /healthz is answered at once."""
+    from conftest import REPO
+    import os
+
+    binary = Path(os.environ.get("GALLERYD_BIN", REPO / ".build" / "debug" / "galleryd")).resolve()
+    write_media(tmp_path / "media")
+    server = Galleryd(binary, tmp_path, environment={
+        "GALLERYD_HTTP_MAX_CONNECTIONS": "300", "GALLERYD_HTTP_MAX_CONNECTIONS_PER_CLIENT": "100",
+        "GALLERYD_HTTP_IDLE_TIMEOUT_SECONDS": "60"}, log_name="galleryd-per-client.log")
+    server.start()
+    hog = []
+    try:
+        for _ in range(250):
+            connection = socket.create_connection(("127.0.0.1", server.port), timeout=5,
+                                                  source_address=("127.0.0.5", 0))
+            connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            connection.recv(4096)
+            hog.append(connection)
+        started = time.monotonic()
+        with socket.create_connection(("127.0.0.1", server.port), timeout=5,
+                                      source_address=("127.0.0.6", 0)) as other:
+            other.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            assert other.recv(4096).startswith(b"HTTP/1.1 200")
+        assert time.monotonic() - started < 2, "another client waited"
+        # The hog's oldest connections were closed: reading from them ends.
+        closed = 0
+        for connection in hog:
+            connection.settimeout(0.05)
+            try:
+                while chunk := connection.recv(4096):  # the rest of the answer, then the end
+                    pass
+                closed += 1
+            except ConnectionResetError:
+                closed += 1
+            except socket.timeout:
+                pass
+        assert closed >= 150, f"{closed} of 250 closed; at most 100 stay"
+    finally:
+        for connection in hog:
+            connection.close()
+        server.stop()

@@ -106,7 +106,7 @@ public struct MediaWatchService: Service {
             if FileStatus.following(ingestor.settings.mediaRoot)?.kind == .directory { return true }
             if !reported {
                 logger.error("media folder is missing", metadata: ["path": "\(ingestor.settings.mediaRoot)"])
-                readiness("media folder \(ingestor.settings.mediaRoot) is missing")
+                readiness("the media folder is missing")
                 reported = true
             }
             try? await Task.sleep(for: .seconds(1))
@@ -204,7 +204,7 @@ public struct MediaWatchService: Service {
             await reconcileOrRetry(rescan)
         case .rootRemoved:
             logger.error("media folder removed while running")
-            readiness("media folder \(ingestor.settings.mediaRoot) is missing")
+            readiness("the media folder is missing")
             return .restart
         }
         return .proceed

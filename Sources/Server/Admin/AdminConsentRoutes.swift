@@ -8,6 +8,7 @@ struct AdminConsentRoutes {
     let stores: ServerStores
     let keeper: ConsentKeeper
     let actions: AdminActions
+    let throttle: AdminAuthenticationThrottle
 
     struct EmbedView: Encodable {
         var id, service, url: String
@@ -46,7 +47,8 @@ struct AdminConsentRoutes {
     }
 
     func register(on router: Router<GalleryRequestContext>) {
-        let admin = router.group("/api/v1/admin").add(middleware: AdminAuthenticationMiddleware(catalog: stores.tokens))
+        let admin = router.group("/api/v1/admin").add(
+            middleware: AdminAuthenticationMiddleware(catalog: stores.tokens, throttle: throttle))
         admin.get("/consent/settings") { _, context in
             _ = try context.requireScope(.admin)
             return try JSONBody(try await keeper.settings()).response(cacheControl: "no-store")

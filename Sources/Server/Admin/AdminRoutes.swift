@@ -50,10 +50,12 @@ public struct EmbedAttachment: Sendable {
 struct AdminRoutes {
     let stores: ServerStores
     let actions: AdminActions
+    let throttle: AdminAuthenticationThrottle
     static let maximumTextLength = TextNormalizer.maximumLength
 
     func register(on router: Router<GalleryRequestContext>) {
-        let admin = router.group("/api/v1/admin").add(middleware: AdminAuthenticationMiddleware(catalog: stores.tokens))
+        let admin = router.group("/api/v1/admin").add(
+            middleware: AdminAuthenticationMiddleware(catalog: stores.tokens, throttle: throttle))
         admin.get("/galleries") { _, context in
             _ = try context.requireScope(.editor)
             let galleries = try await stores.admin.adminGalleries().map(AdminGalleryDocument.init)

@@ -25,6 +25,12 @@ actor RateLimiter {
         return allowed
     }
 
+    /// True if `key` has a whole token left (nothing is taken).
+    func hasCapacity(_ key: String, now: Date) -> Bool {
+        guard let bucket = buckets[key] else { return true }
+        return min(burst, bucket.tokens + now.timeIntervalSince(bucket.updated) * perSecond) >= 1
+    }
+
     /// True at most once a minute per key, so a flood logs one line, not thousands.
     func shouldWarn(_ key: String, now: Date) -> Bool {
         if let last = lastWarning[key], now.timeIntervalSince(last) < 60 { return false }

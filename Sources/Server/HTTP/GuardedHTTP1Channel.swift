@@ -29,15 +29,19 @@ public struct GuardedHTTP1Channel: HTTPChannelHandler {
     public let responder: HTTPChannelHandler.Responder
     let timeouts: ConnectionTimeouts
     let base: HTTP1Channel
+    let clients: ClientConnections?
 
-    public init(responder: @escaping HTTPChannelHandler.Responder, timeouts: ConnectionTimeouts) {
+    init(
+        responder: @escaping HTTPChannelHandler.Responder, timeouts: ConnectionTimeouts, clients: ClientConnections?
+    ) {
         self.responder = responder
         self.timeouts = timeouts
         self.base = HTTP1Channel(responder: responder)
+        self.clients = clients
     }
 
     public func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        let clock = ConnectionClock(timeouts: timeouts)
+        let clock = ConnectionClock(timeouts: timeouts, clients: clients)
         let inner = HTTP1Channel(
             responder: responder,
             configuration: .init(additionalChannelHandlers: [RequestProgressHandler(clock: clock)]))
@@ -55,9 +59,10 @@ public struct GuardedHTTP1Channel: HTTPChannelHandler {
 }
 
 extension HTTPServerBuilder {
-    /// HTTP/1.1 with idle and header timeouts (``GuardedHTTP1Channel``).
-    public static func guardedHTTP1(timeouts: ConnectionTimeouts) -> HTTPServerBuilder {
-        .init { responder in GuardedHTTP1Channel(responder: responder, timeouts: timeouts) }
+    /// HTTP/1.1 with idle and header timeouts (``GuardedHTTP1Channel``) and, with `clients`,
+    /// a cap on each client's connections.
+    static func guardedHTTP1(timeouts: ConnectionTimeouts, clients: ClientConnections? = nil) -> HTTPServerBuilder {
+        .init { responder in GuardedHTTP1Channel(responder: responder, timeouts: timeouts, clients: clients) }
     }
 }
 
@@ -71,19 +76,24 @@ final class ConnectionClock: ChannelInboundHandler, RemovableChannelHandler, @un
     typealias InboundOut = ByteBuffer
 
     private let timeouts: ConnectionTimeouts
+    private let clients: ClientConnections?
+    private let activity = ClientConnections.Activity()
+    private var started = false
     private var context: ChannelHandlerContext?
     private var timer: Scheduled<Void>?
     /// Requests whose head has been read and whose response has not ended yet.
     private var requestsInFlight = 0
     private var readingHead = false
 
-    init(timeouts: ConnectionTimeouts) {
+    init(timeouts: ConnectionTimeouts, clients: ClientConnections? = nil) {
         self.timeouts = timeouts
+        self.clients = clients
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        if context.channel.isActive { arm(timeouts.idle) }
+        // Hummingbird adds its handlers to a channel that is usually active already.
+        if context.channel.isActive { start(context) }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -92,12 +102,25 @@ final class ConnectionClock: ChannelInboundHandler, RemovableChannelHandler, @un
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        arm(timeouts.idle)
+        start(context)
         context.fireChannelActive()
+    }
+
+    /// Counts the connection for its client (closing it when the client holds its cap, all
+    /// busy) and arms the idle timer; once per connection.
+    private func start(_ context: ChannelHandlerContext) {
+        guard !started else { return }
+        started = true
+        if let clients, !clients.admit(context.channel, activity: activity) {
+            context.close(promise: nil)
+            return
+        }
+        arm(timeouts.idle)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         timer?.cancel()
+        clients?.remove(context.channel)
         context.fireChannelInactive()
     }
 
@@ -112,12 +135,14 @@ final class ConnectionClock: ChannelInboundHandler, RemovableChannelHandler, @un
     func headRead() {
         readingHead = false
         requestsInFlight += 1
+        activity.set(busy: true)
         timer?.cancel()
         timer = nil
     }
 
     func responseEnded() {
         requestsInFlight = max(0, requestsInFlight - 1)
+        if requestsInFlight == 0 { activity.set(busy: false) }
         if requestsInFlight == 0, !readingHead { arm(timeouts.idle) }
     }
 

@@ -23,6 +23,7 @@ struct GallerydConfiguration: Sendable {
     var trustedProxies: [AddressRange]
     var timeouts: ConnectionTimeouts
     var maxConnections: Int
+    var maxConnectionsPerClient: Int
     var galleryCacheBytes: Int
     var houseCredit: String
     var timeZone: TimeZone
@@ -98,6 +99,7 @@ struct GallerydConfiguration: Sendable {
                 origins: siteOrigins, hashAddresses: hashAddresses),
             trustedProxies: trustedProxies, timeouts: timeouts, publicURLConfigured: publicURLConfigured,
             maxConnections: min(maxConnections, max(16, DescriptorLimit.raised() - 256)),
+            maxConnectionsPerClient: maxConnectionsPerClient,
             galleryCacheBytes: galleryCacheBytes)
     }
 
@@ -187,6 +189,8 @@ struct GallerydConfiguration: Sendable {
             idle: .milliseconds(Int64(idle * 1000)), header: .milliseconds(Int64(header * 1000)))
         maxConnections = try config.int(
             "http.maxConnections", default: serverDefaults.maxConnections, in: 1...1_000_000)
+        maxConnectionsPerClient = try config.int(
+            "http.maxConnectionsPerClient", default: serverDefaults.maxConnectionsPerClient, in: 1...1_000_000)
         galleryCacheBytes =
             try config.int(
                 "http.galleryCacheMegabytes", default: serverDefaults.galleryCacheBytes >> 20, in: 1...65_536) << 20
