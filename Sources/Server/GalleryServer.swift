@@ -21,6 +21,9 @@ public struct ServerSettings: Sendable {
     /// Open connections per client address at most (`http.maxConnectionsPerClient`); a
     /// client at the cap loses its oldest idle connection. Trusted proxies are exempt.
     public var maxConnectionsPerClient: Int
+    /// Failed admin authentications one client may make at once before it is slowed to one
+    /// every 5 s (``AdminAuthenticationThrottle``).
+    public var adminAuthenticationBurst = 10
     /// Bytes the cached gallery answers and pages may hold; the least recently asked
     /// galleries are dropped beyond it.
     public var galleryCacheBytes: Int
@@ -143,7 +146,7 @@ public struct GalleryServer: Sendable {
         PreviewRoutes(directory: settings.dataDirectory + "/previews", files: files).register(on: router)
         RenditionRoutes(renditionsRoot: settings.dataDirectory + "/renditions", files: files).register(on: router)
         DownloadRoutes(renditionsRoot: settings.dataDirectory + "/renditions").register(on: router)
-        let throttle = AdminAuthenticationThrottle()
+        let throttle = AdminAuthenticationThrottle(burst: settings.adminAuthenticationBurst)
         AdminRoutes(stores: stores, actions: actions, throttle: throttle).register(on: router)
         AdminConsentRoutes(stores: stores, keeper: keeper, actions: actions, throttle: throttle).register(on: router)
         OpenAPIRoutes().register(on: router)

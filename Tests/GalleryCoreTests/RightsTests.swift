@@ -16,6 +16,11 @@ struct RightsTests {
             ("javascript:alert(1)", false), ("data:text/html,x", false), ("/relative", false),
             ("ftp://example.org", false), ("https://", false), ("https://exa mple.org", false),
             ("https://example.org/\u{7}", false), ("mailto:presse@example.org", false), ("", false),
+            // Characters RFC 3986 allows nowhere, and broken percent-encoding: refused, not escaped.
+            ("https://example.org/\"onmouseover=x", false), ("https://example.org/<script>", false),
+            ("https://example.org/a>b", false), ("https://example.org/{x}", false), ("https://example.org/a|b", false),
+            ("https://example.org/100%", false), ("https://example.org/%zz", false),
+            ("https://example.org/a%20b?q=x&y=1#frag", true), ("https://www.land.nrw/lizenz(2019)!", true),
         ])
     func webAddress(_ text: String, _ accepted: Bool) {
         #expect((RightsTerms.webAddress(text) != nil) == accepted)
@@ -33,8 +38,11 @@ struct RightsTests {
         #expect(DigitalSourceType(validating: "compositeWithTrainedAlgorithmicMedia")?.aiDisclosure == .edited)
         #expect(DigitalSourceType(validating: "algorithmicMedia")?.aiDisclosure == .generated)
         #expect(DigitalSourceType(validating: "digitalCapture")?.aiDisclosure == nil)
-        #expect(DigitalSourceType(validating: "https://example.org/own-vocabulary/x")?.aiDisclosure == nil)
-        for refused in ["not a uri", "javascript:alert(1)", "trained-algorithmic", "KI", "aiGenerated", "", "<x>"] {
+        for refused in [
+            "not a uri", "javascript:alert(1)", "trained-algorithmic", "KI", "aiGenerated", "", "<x>", "</script>",
+            "https://example.org/own-vocabulary/x", "http://cv.iptc.org/newscodes/digitalsourcetype/madeUp",
+            "http://cv.iptc.org/newscodes/digitalsourcetype/</script>",
+        ] {
             #expect(DigitalSourceType(validating: refused) == nil, "\(refused)")
         }
     }
@@ -166,6 +174,17 @@ struct RightsTests {
         ] {
             #expect(DownloadName.resolve(urlPath: bad) == nil, "\(bad)")
         }
+        // One letter with 7,990 combining marks is one character but 16 KB: names are
+        // bounded in bytes, so the URL stays short enough for any proxy.
+        let marks = "a" + String(repeating: "\u{301}", count: 7990)
+        let bounded = DownloadName.fileName(slug: "termin", position: 1, credit: "Foto " + marks + " Ende")
+        #expect(bounded.utf8.count <= DownloadName.maximumNameBytes + 4, "\(bounded.utf8.count) bytes")
+        #expect(DownloadName.urlPath(of: variant, width: 5120, fileName: bounded).utf8.count < 1024)
+        let longName = String(repeating: "Düsseldorf-", count: 40)
+        #expect(DownloadName.fileName(slug: "s", position: 1, credit: longName).utf8.count <= 154)
+        let marksInURL = "\(variant.sourceHash)/0123456789ab/5120/"
+            + (marks.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+        #expect((DownloadName.resolve(urlPath: marksInURL)?.fileName.utf8.count ?? 0) <= DownloadName.maximumNameBytes + 4)
     }
 
     @Test("the download is the original size unless a longest side is configured; never upscaled")

@@ -32,9 +32,10 @@ struct AdminTests {
         let actions = env.adminActions
         let readiness = Readiness()
         readiness.set("startup", unmetBecause: nil)
-        let server = GalleryServer(
-            catalog: env.catalog, settings: ServerSettings(dataDirectory: env.data.path), readiness: readiness,
-            actions: actions)
+        var settings = ServerSettings(dataDirectory: env.data.path)
+        // These tests send dozens of refused tokens on purpose; the throttle has its own test.
+        settings.adminAuthenticationBurst = 10_000
+        let server = GalleryServer(catalog: env.catalog, settings: settings, readiness: readiness, actions: actions)
         let app = Application(router: server.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         try await app.test(.live) { client in
             try await body(Harness(env: env, admin: admin, editor: editor, server: server), client)

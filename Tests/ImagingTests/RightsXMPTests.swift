@@ -82,6 +82,27 @@ struct RightsXMPTests {
         }
     }
 
+    @Test("usage terms in 20 languages × 8,000 characters: the JPEG keeps its rights XMP, the languages left out are named")
+    func oversizedUsageTerms() throws {
+        var rights = Self.rights
+        let languages = ["de", "en", "fr", "it", "es", "nl", "pl", "cs", "da", "sv", "fi", "pt", "el", "hu", "ro", "sk",
+            "sl", "hr", "bg", "et"]
+        rights.usageTerms = LanguageAlternative(
+            Dictionary(uniqueKeysWithValues: languages.map { ($0, String(repeating: "Nutzung \($0) ", count: 800)) }))
+        let source = FixtureJPEG(image: .gradient(width: 640, height: 400))
+        let settings = RenditionSettings(thumbnailWidth: 160, carouselWidths: [320], formats: [.jpeg])
+        let rendered = try RenditionRenderer(settings: settings).render(
+            source.data, plan: settings.plan(sourceWidth: 640, sourceHeight: 400), rights: rights)
+        #expect(rendered.warnings.contains { $0.contains("left out of the renditions' XMP") }, "\(rendered.warnings)")
+        for rendition in rendered.renditions {
+            let packet = try #require(XMPProperties.packets(in: [UInt8](rendition.data)).first, "the XMP was lost")
+            #expect(packet.count <= 65_000)
+            let fields = try #require(XMPReader.read(packet))
+            #expect(fields.creator == "Erika Muster" && fields.licensorName == "MWIDE NRW", "every other right kept")
+            #expect(fields.usageTerms?.values["de"]?.hasPrefix("Nutzung de") == true)
+        }
+    }
+
     @Test("the print download: original size, 8-bit sRGB JPEG, the same EXIF and XMP rights, no GPS")
     func download() throws {
         var exif = ExifBlock()

@@ -40,7 +40,25 @@ public enum DownloadName {
         let number = position < 10 ? "0\(position)" : String(position)
         let creditPart = sanitized(credit.replacingOccurrences(of: "©", with: ""))
         let base = [slug, number, creditPart].filter { !$0.isEmpty }.joined(separator: "-")
-        return String(base.prefix(150)) + ".jpg"
+        return prefix(base, utf8Bytes: maximumNameBytes) + ".jpg"
+    }
+
+    /// Bytes of a saved name at most (before `.jpg`): counted in UTF-8, not in characters,
+    /// since one character can carry thousands of combining marks — a name bounded in
+    /// characters made 48 KB URLs and `Content-Disposition` headers that proxies refuse.
+    public static let maximumNameBytes = 150
+
+    /// The longest prefix of `text`, in whole characters, of at most `limit` UTF-8 bytes.
+    public static func prefix(_ text: String, utf8Bytes limit: Int) -> String {
+        var result = ""
+        var used = 0
+        for character in text {
+            let size = character.utf8.count
+            guard used + size <= limit else { break }
+            result.append(character)
+            used += size
+        }
+        return result
     }
 
     /// Letters, digits, `.` and `_` kept (any script); every other run of characters
@@ -93,7 +111,7 @@ public enum DownloadName {
         let requested = parts[3].removingPercentEncoding ?? ""
         var name = sanitized(requested)
         if name.lowercased().hasSuffix(".jpg") { name = String(name.dropLast(4)) }
-        name = String(name.prefix(150))
+        name = prefix(name, utf8Bytes: maximumNameBytes)
         return (RenditionLayout.diskPath(of: variant, spec: spec), (name.isEmpty ? "download" : name) + ".jpg")
     }
 }

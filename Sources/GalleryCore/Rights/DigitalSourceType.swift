@@ -18,21 +18,20 @@ public struct DigitalSourceType: Hashable, Sendable {
         "algorithmicMedia", "screenCapture",
     ]
 
-    /// A URI (http or https, with a host), or a code of the vocabulary
-    /// (`trainedAlgorithmicMedia`, expanded to its URI); `nil` for anything else.
+    /// A term of the IPTC vocabulary, as its code (`trainedAlgorithmicMedia`) or its URI
+    /// (http or https), stored as the URI; `nil` for anything else — a Digital Source Type
+    /// outside the vocabulary says nothing a reader can act on (and free text such as
+    /// `</script>` has no place in JSON-LD and XMP).
     public init?(validating text: String) {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         if Self.codes.contains(trimmed) {
             self.uri = Self.vocabulary + trimmed
             return
         }
-        guard let url = RightsTerms.webAddress(trimmed) else { return nil }
         // The vocabulary is written with http and https alike; one spelling keeps codes comparable.
-        if let code = Self.code(in: url) {
-            self.uri = Self.vocabulary + code
-        } else {
-            self.uri = url
-        }
+        guard let url = RightsTerms.webAddress(trimmed), let code = Self.code(in: url), Self.codes.contains(code)
+        else { return nil }
+        self.uri = Self.vocabulary + code
     }
 
     /// The vocabulary's code (`trainedAlgorithmicMedia`), when the URI is one of its terms.

@@ -66,12 +66,28 @@ public struct RightsTerms: Hashable, Sendable, Codable {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty, trimmed.utf8.count <= 2048,
             !trimmed.unicodeScalars.contains(where: {
-                $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F
+                $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F || Self.notInURI.contains($0)
             }),
+            Self.percentEncodingIsValid(trimmed),
             let components = URLComponents(string: trimmed),
             let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
             let host = components.host, !host.isEmpty
         else { return nil }
         return trimmed
+    }
+
+    /// ASCII characters RFC 3986 (section 2) allows nowhere in a URI, not even in a query:
+    /// a "URL" with them is refused rather than escaped wherever it is written.
+    static let notInURI: Set<Unicode.Scalar> = ["\"", "<", ">", "\\", "^", "`", "{", "}", "|"]
+
+    /// Every `%` starts a percent-encoded octet (`%` and two hex digits, RFC 3986 §2.1).
+    static func percentEncodingIsValid(_ text: String) -> Bool {
+        let scalars = Array(text.unicodeScalars)
+        for (index, scalar) in scalars.enumerated() where scalar == "%" {
+            guard index + 2 < scalars.count, scalars[index + 1].properties.isASCIIHexDigit,
+                scalars[index + 2].properties.isASCIIHexDigit
+            else { return false }
+        }
+        return true
     }
 }

@@ -11,6 +11,42 @@ import GalleryCore
 /// controls, lone surrogates' replacements, U+FFFE/U+FFFF) are dropped, so every packet
 /// parses.
 enum XMPWriter {
+    /// Bytes an XMP packet may have in a JPEG's APP1 segment: 65,533 less the namespace
+    /// header `http://ns.adobe.com/xap/1.0/\0` (XMP Part 3, §1.1.3), with room to spare.
+    static let maximumPacketBytes = 65_000
+
+    /// The packet for `rights`, made to fit ``maximumPacketBytes``: usage terms in many
+    /// languages (the only field that can grow that large) lose their last languages, and at
+    /// worst the first is shortened, rather than every rights property being lost with an
+    /// APP1 segment that is too large. `warnings` says what was left out.
+    static func fitted(for rights: EmbeddedRights) -> (packet: [UInt8], warnings: [String]) {
+        var packet = packet(for: rights)
+        guard packet.count > maximumPacketBytes, var terms = rights.usageTerms?.alternatives else { return (packet, []) }
+        var trimmed = rights
+        var dropped: [String] = []
+        while packet.count > maximumPacketBytes, terms.count > 1 {
+            dropped.append(terms.removeLast().language)
+            trimmed.usageTerms = LanguageAlternative(
+                Dictionary(terms.map { ($0.language, $0.text) }, uniquingKeysWith: { first, _ in first }))
+            packet = XMPWriter.packet(for: trimmed)
+        }
+        var warnings: [String] = []
+        if !dropped.isEmpty {
+            warnings.append(
+                "usage terms in \(dropped.reversed().joined(separator: ", ")) left out of the renditions' XMP: "
+                    + "the packet would exceed a JPEG segment (64 KB)")
+        }
+        if packet.count > maximumPacketBytes, var first = terms.first {
+            let excess = packet.count - maximumPacketBytes
+            first.text = String(
+                decoding: first.text.utf8.prefix(max(0, first.text.utf8.count - excess - 64)), as: UTF8.self)
+            trimmed.usageTerms = LanguageAlternative([first.language: first.text])
+            packet = XMPWriter.packet(for: trimmed)
+            warnings.append("usage terms shortened in the renditions' XMP to fit a JPEG segment (64 KB)")
+        }
+        return (packet, warnings)
+    }
+
     static func packet(for rights: EmbeddedRights) -> [UInt8] {
         var properties: [String] = []
         if let artist = rights.artist {

@@ -58,7 +58,7 @@ public struct RenditionRenderer: Sendable {
             let decoded = try decode(source) { upright in Self.decodeWidth(for: plan, upright: upright) }
             do throws(VipsError) {
                 var set = try render(decoded, plan: plan, rights: rights)
-                set.warnings = decoded.warnings
+                set.warnings = decoded.warnings + XMPWriter.fitted(for: rights).warnings
                 return set
             } catch {
                 throw .renderFailed(detail: error.message)
@@ -82,7 +82,7 @@ public struct RenditionRenderer: Sendable {
             do throws(VipsError) {
                 let image = decoded.image
                 let data = try encode(
-                    image, as: .jpeg, exif: ExifWriter.block(for: rights), xmp: XMPWriter.packet(for: rights),
+                    image, as: .jpeg, exif: ExifWriter.block(for: rights), xmp: XMPWriter.fitted(for: rights).packet,
                     jpegQuality: settings.download.quality)
                 return RenderedRendition(spec: spec, width: image.width, height: image.height, data: data)
             } catch {
@@ -101,7 +101,7 @@ public struct RenditionRenderer: Sendable {
         }
         let bySize = Dictionary(uniqueKeysWithValues: zip(sizes, scaled))
         let exif = ExifWriter.block(for: rights)
-        let xmp = XMPWriter.packet(for: rights)
+        let xmp = XMPWriter.fitted(for: rights).packet
         let burnCredit = settings.burnCredit ? rights.copyright : nil
         // WebP and AVIF encode several times slower than JPEG; large before small.
         let renditions = try parallelMap(plan, cost: { $0.width * ($0.format == .jpeg ? 1 : 4) }) {

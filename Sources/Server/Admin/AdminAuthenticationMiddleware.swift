@@ -39,13 +39,17 @@ struct AdminAuthenticationMiddleware: RouterMiddleware {
     }
 }
 
-/// Failed admin authentications per client address: a burst of 10, then one more every
-/// 5 s. Each failure is counted in `galleryd_admin_auth_failures_total` and each refusal in
+/// Failed admin authentications per client address: a burst (10 by default), then one more
+/// every 5 s. Each failure is counted in `galleryd_admin_auth_failures_total` and each refusal in
 /// `galleryd_admin_auth_throttled_total`; a client's failures are logged once a minute.
 final class AdminAuthenticationThrottle: Sendable {
-    private let limiter = RateLimiter(burst: 10, perSecond: 0.2)
+    private let limiter: RateLimiter
     private let failures = Counter(label: "galleryd_admin_auth_failures_total")
     private let throttled = Counter(label: "galleryd_admin_auth_throttled_total")
+
+    init(burst: Int = 10) {
+        limiter = RateLimiter(burst: Double(max(1, burst)), perSecond: 0.2)
+    }
 
     /// Seconds to wait when `client` is throttled; nil when it may try.
     func refusal(for client: String) async -> Int? {
