@@ -75,7 +75,9 @@ public struct PostgresConsentLog: ConsentLog {
                 "UPDATE consent_chain SET head_seq = \(head.seq + 1), head_hash = \(event.hash) WHERE id = 1",
                 logger: logger)
             if let record { try await Self.upsert(record, connection, logger: logger) }
-            return (event, head.seq + 1 - head.checkpointed >= every)
+            // The first event is signed at once (no window without a checkpoint), then one
+            // every `every` events (at each multiple).
+            return (event, head.checkpointed == 0 || (head.seq + 1) / every > head.checkpointed / every)
         }
         if due {
             // The decision is logged either way; a failed checkpoint is retried with the next event.
@@ -176,14 +178,16 @@ public struct PostgresConsentLog: ConsentLog {
         try await count("SELECT count(*) FROM consent_event")
     }
 
-    public func verifyConsentChain(publicKey pinned: ConsentCheckpointPublicKey?) async throws
-        -> ConsentChainVerification
+    public func verifyConsentChain(publicKey pinned: ConsentCheckpointPublicKey?, witnesses: [ConsentCheckpoint])
+        async throws -> ConsentChainVerification
     {
         let files = consentLogFiles
         return try await database.transaction { connection in
             // One snapshot for the chain row and every event.
             try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
-            switch try files.verification(of: try await chainState(connection, locking: false), pinned: pinned) {
+            switch try files.verification(
+                of: try await chainState(connection, locking: false), pinned: pinned, witnesses: witnesses)
+            {
             case .finished(let verification): return verification
             case .events(var verifier, let checkpoints):
                 var finding = verifier.start()
@@ -194,7 +198,7 @@ public struct PostgresConsentLog: ConsentLog {
                 }
                 return ConsentChainVerification(
                     eventsChecked: verifier.eventsChecked, checkpointsChecked: checkpoints,
-                    finding: finding ?? verifier.finish())
+                    finding: finding ?? verifier.finish(maximumUnsignedAge: options.maximumUnsignedAge))
             }
         }
     }

@@ -182,9 +182,11 @@ struct RightsTests {
         #expect(DownloadName.urlPath(of: variant, width: 5120, fileName: bounded).utf8.count < 1024)
         let longName = String(repeating: "Düsseldorf-", count: 40)
         #expect(DownloadName.fileName(slug: "s", position: 1, credit: longName).utf8.count <= 154)
-        let marksInURL = "\(variant.sourceHash)/0123456789ab/5120/"
+        let marksInURL =
+            "\(variant.sourceHash)/0123456789ab/5120/"
             + (marks.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
-        #expect((DownloadName.resolve(urlPath: marksInURL)?.fileName.utf8.count ?? 0) <= DownloadName.maximumNameBytes + 4)
+        #expect(
+            (DownloadName.resolve(urlPath: marksInURL)?.fileName.utf8.count ?? 0) <= DownloadName.maximumNameBytes + 4)
     }
 
     @Test("the download is the original size unless a longest side is configured; never upscaled")

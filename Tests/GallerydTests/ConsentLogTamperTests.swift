@@ -74,9 +74,9 @@ struct ConsentLogTamperTests {
         let log = try await log()
         let result = try await log.verify()
         #expect(result.status == 0, "\(result.error)")
-        #expect(result.output.contains("6 events, 2 checkpoints"), "\(result.output)")
+        #expect(result.output.contains("6 events, 3 checkpoints"), "\(result.output)")
         let lines = try String(contentsOf: log.checkpointFile, encoding: .utf8).split(separator: "\n")
-        #expect(lines.count == 2)
+        #expect(lines.count == 3, "the first event's, then every third")
     }
 
     @Test("the key files are made on first use, readable by the owner only")
@@ -130,7 +130,7 @@ struct ConsentLogTamperTests {
         let result = try await log.verify()
         #expect(result.status != 0)
         #expect(result.error.contains("event 5 is missing"), "\(result.error)")
-        #expect(result.error.contains("checkpoint=2"), "\(result.error)")
+        #expect(result.error.contains("checkpoint=3"), "\(result.error)")
         #expect(result.error.contains(log.events[5].eventId), "\(result.error)")
     }
 
@@ -183,6 +183,92 @@ struct ConsentLogTamperTests {
         #expect(result.error.contains("the chain was downgraded"), "\(result.error)")
     }
 
+    // MARK: Downgrades without any key (issue 22)
+
+    /// Every copy of the checkpoints removed: the file, the head marker and the catalog's.
+    func removeEveryCheckpointCopy(_ log: Log) async throws {
+        try FileManager.default.removeItem(at: log.checkpointFile)
+        try FileManager.default.removeItem(atPath: log.data + "/secrets/consent-checkpoints.head")
+        try await log.sql("DELETE FROM consentCheckpointHead")
+    }
+
+    @Test("every checkpoint copy removed, the keyed start moved past the end and the chain recomputed plain: caught")
+    func downgradedWithoutCheckpoints() async throws {
+        let hoursAgo = Date().addingTimeInterval(-7200)
+        let log = try await log(count: 6, every: 3) { hoursAgo.addingTimeInterval(Double($0)) }
+        try await removeEveryCheckpointCopy(log)
+        try await log.sql("UPDATE consentChainVersion SET keyedFrom = 100")
+        try await log.recompute({ $0.computedHash }, changing: 2)
+        let result = try await log.verify()
+        #expect(result.status != 0, "\(result.output)")
+        #expect(result.error.contains("no signed checkpoint covers it"), "\(result.error)")
+        #expect(result.error.contains("seq=1"), "\(result.error)")
+    }
+
+    @Test("the tail deleted once the checkpoint copies are gone: caught by the events' age")
+    func tailDeletedWithoutCheckpoints() async throws {
+        let hoursAgo = Date().addingTimeInterval(-7200)
+        let log = try await log(count: 6, every: 3) { hoursAgo.addingTimeInterval(Double($0)) }
+        try await removeEveryCheckpointCopy(log)
+        try await log.sql("DELETE FROM consentEvent WHERE seq >= 4")
+        let result = try await log.verify()
+        #expect(result.status != 0)
+        #expect(result.error.contains("no signed checkpoint covers it"), "\(result.error)")
+    }
+
+    @Test("the first event is signed at once: no window in which the tail can be cut or the log emptied unseen")
+    func firstEventSigned() async throws {
+        let log = try await log(count: 1, every: 100)
+        let checkpoints = try log.env.catalog.consentCheckpoints().checkpoints
+        #expect(checkpoints.map(\.seq) == [1])
+        try await log.sql("DELETE FROM consentEvent")
+        let result = try await log.verify()
+        #expect(result.status != 0)
+        #expect(result.error.contains("event 1 is missing"), "\(result.error)")
+    }
+
+    @Test("removing one copy of the checkpoints is a finding: the head marker, the catalog's copy")
+    func oneCopyRemoved() async throws {
+        let marker = try await log()
+        try FileManager.default.removeItem(atPath: marker.data + "/secrets/consent-checkpoints.head")
+        let withoutMarker = try await marker.verify()
+        #expect(withoutMarker.status != 0)
+        #expect(withoutMarker.error.contains("head marker"), "\(withoutMarker.error)")
+        let catalogCopy = try await log()
+        try await catalogCopy.sql("DELETE FROM consentCheckpointHead")
+        let withoutCopy = try await catalogCopy.verify()
+        #expect(withoutCopy.status != 0)
+        #expect(withoutCopy.error.contains("catalog's copy"), "\(withoutCopy.error)")
+    }
+
+    @Test("an auditor's witnesses (the latest checkpoint line, the journal's lines) catch a rollback of everything")
+    func witnesses() async throws {
+        let log = try await log(count: 6, every: 3)
+        let lines = try String(contentsOf: log.checkpointFile, encoding: .utf8).split(separator: "\n").map(String.init)
+        let last = try #require(lines.last)
+        let latest = try #require(ConsentCheckpoint(jsonLine: last))
+        // The auditor's copy of the latest line; and the same checkpoint as the journal shows it.
+        let kept = log.env.root.appendingPathComponent("latest-checkpoint.json")
+        try (lines.last! + "\n").write(to: kept, atomically: true, encoding: .utf8)
+        let journalLine =
+            "Dec 07 08:00:00 host galleryd[42]: 2026-12-07T08:00:00+0000 notice galleryd: anchorHash=\(latest.anchorHash) at=\(latest.at) checkpoint=\(latest.checkpoint) events=\(latest.events) headEventId=\(latest.headEventId) headHash=\(latest.headHash) keyedFrom=\(latest.keyedFrom) previous=\(latest.previous) prunedThrough=\(latest.prunedThrough) reason=\(latest.reason) seq=\(latest.seq) signature=\(latest.signature) [Catalog] consent checkpoint"
+        let journal = log.env.root.appendingPathComponent("journal.txt")
+        try ("something else\n" + journalLine + "\n").write(to: journal, atomically: true, encoding: .utf8)
+        #expect(try await log.verify(["--witness", kept.path, "--witness", journal.path]).status == 0)
+
+        // Everything rolled back to the first checkpoint: the file, the marker, the catalog.
+        try (lines[0] + "\n").write(to: log.checkpointFile, atomically: true, encoding: .utf8)
+        try (lines[0] + "\n").write(
+            toFile: log.data + "/secrets/consent-checkpoints.head", atomically: true, encoding: .utf8)
+        try await log.sql(
+            "DELETE FROM consentEvent WHERE seq > 1", "UPDATE consentCheckpointHead SET line = '\(lines[0])', seq = 1")
+        for witness in [kept, journal] {
+            let result = try await log.verify(["--witness", witness.path])
+            #expect(result.status != 0, "\(witness.lastPathComponent): \(result.output)")
+            #expect(result.error.contains("missing from the checkpoint file"), "\(result.error)")
+        }
+    }
+
     @Test("a chain recomputed with HMAC under a wrong key is caught")
     func recomputedWrongKey() async throws {
         let log = try await log()
@@ -207,7 +293,7 @@ struct ConsentLogTamperTests {
         try older.write(to: log.checkpointFile)
         let replaced = try await log.verify()
         #expect(replaced.status != 0)
-        #expect(replaced.error.contains("checkpoint #2"), "\(replaced.error)")
+        #expect(replaced.error.contains("checkpoint #3"), "\(replaced.error)")
         #expect(replaced.error.contains("replaced by an older one"), "\(replaced.error)")
 
         // Cut the catalog back to the old checkpoint and drop its copy there: the head marker remains.
@@ -221,15 +307,16 @@ struct ConsentLogTamperTests {
     func editedCheckpoint() async throws {
         let log = try await log(count: 9)
         let lines = try String(contentsOf: log.checkpointFile, encoding: .utf8).split(separator: "\n").map(String.init)
-        #expect(lines.count == 3)
+        #expect(lines.count == 4, "the first event's, then every third")
         try
-            (lines[0].replacingOccurrences(of: "\"seq\":3", with: "\"seq\":2") + "\n" + lines[1] + "\n" + lines[2]
-            + "\n").write(to: log.checkpointFile, atomically: true, encoding: .utf8)
+            (lines[0] + "\n" + lines[1].replacingOccurrences(of: "\"seq\":3", with: "\"seq\":2") + "\n" + lines[2]
+            + "\n" + lines[3] + "\n").write(to: log.checkpointFile, atomically: true, encoding: .utf8)
         let edited = try await log.verify()
         #expect(edited.status != 0)
-        #expect(edited.error.contains("checkpoint #1: the signature does not verify"), "\(edited.error)")
+        #expect(edited.error.contains("checkpoint #2: the signature does not verify"), "\(edited.error)")
 
-        try (lines[0] + "\n" + lines[2] + "\n").write(to: log.checkpointFile, atomically: true, encoding: .utf8)
+        try (lines[0] + "\n" + lines[2] + "\n" + lines[3] + "\n").write(
+            to: log.checkpointFile, atomically: true, encoding: .utf8)
         let removed = try await log.verify()
         #expect(removed.status != 0)
         #expect(removed.error.contains("checkpoint #2 is missing"), "\(removed.error)")
@@ -267,7 +354,7 @@ struct ConsentLogTamperTests {
         #expect(pruned == 4)
         let result = try await log.verify()
         #expect(result.status == 0, "\(result.error)")
-        #expect(result.output.contains("4 events, 3 checkpoints"), "\(result.output)")
+        #expect(result.output.contains("4 events, 4 checkpoints"), "\(result.output)")
         let last = try #require(try log.env.catalog.consentCheckpoints().checkpoints.last)
         #expect(last.reason == "prune")
         #expect(last.prunedThrough == 4)
@@ -348,7 +435,7 @@ struct ConsentLogTamperTests {
         let checkpoints = try #require(object["checkpoints"] as? [[String: Any]])
         let pem = try #require(object["publicKey"] as? String)
         #expect(events.count == 7)
-        #expect(checkpoints.count == 2)
+        #expect(checkpoints.count == 3, "the first event's, then every third")
         // Checked the way an auditor would, from the PEM and the documented canonical text.
         let der = try #require(
             Data(base64Encoded: pem.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()))
@@ -383,7 +470,7 @@ struct ConsentLogTamperTests {
         #expect(csv.output.split(separator: "\r\n").count == 8, "CSV rows unchanged")
         let written = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: checkpointFile)) as? [String: Any])
-        #expect((written["checkpoints"] as? [[String: Any]])?.count == 2)
+        #expect((written["checkpoints"] as? [[String: Any]])?.count == 3)
         #expect(written["publicKey"] as? String == pem)
     }
 
@@ -403,10 +490,10 @@ struct ConsentLogTamperTests {
         let audit = try await ChildProcess.run(
             URL(fileURLWithPath: "/usr/bin/python3"), ["-O", script, export.path, chainKey], in: folder)
         #expect(audit.status == 0, "\(audit.output) \(audit.error)")
-        #expect(audit.output.contains("7 events, 2 checkpoints: linked and continuous, every hash recomputed"))
+        #expect(audit.output.contains("7 events, 3 checkpoints: linked and continuous, every hash recomputed"))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
         try Data((object["publicKey"] as? String ?? "").utf8).write(to: folder.appendingPathComponent("key.pub"))
-        for number in 1...2 {
+        for number in 1...3 {
             let verified = try await ChildProcess.run(
                 URL(fileURLWithPath: "/usr/bin/openssl"),
                 [

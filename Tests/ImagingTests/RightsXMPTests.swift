@@ -82,11 +82,15 @@ struct RightsXMPTests {
         }
     }
 
-    @Test("usage terms in 20 languages × 8,000 characters: the JPEG keeps its rights XMP, the languages left out are named")
+    @Test(
+        "usage terms in 20 languages × 8,000 characters: the JPEG keeps its rights XMP, the languages left out are named"
+    )
     func oversizedUsageTerms() throws {
         var rights = Self.rights
-        let languages = ["de", "en", "fr", "it", "es", "nl", "pl", "cs", "da", "sv", "fi", "pt", "el", "hu", "ro", "sk",
-            "sl", "hr", "bg", "et"]
+        let languages = [
+            "de", "en", "fr", "it", "es", "nl", "pl", "cs", "da", "sv", "fi", "pt", "el", "hu", "ro", "sk",
+            "sl", "hr", "bg", "et",
+        ]
         rights.usageTerms = LanguageAlternative(
             Dictionary(uniqueKeysWithValues: languages.map { ($0, String(repeating: "Nutzung \($0) ", count: 800)) }))
         let source = FixtureJPEG(image: .gradient(width: 640, height: 400))

@@ -160,7 +160,7 @@ extension ConsentLogFiles {
     /// when these checks already failed. `pinned` pins the checkpoint key (else the signing
     /// key's, else the published one).
     package func verification(
-        of state: ConsentChainState?, pinned: ConsentCheckpointPublicKey?
+        of state: ConsentChainState?, pinned: ConsentCheckpointPublicKey?, witnesses: [ConsentCheckpoint] = []
     ) throws -> ConsentChainCheck {
         let key = try chainKey(creating: false)
         let derived = try signingKey(creating: false)?.publicKey
@@ -177,8 +177,12 @@ extension ConsentLogFiles {
             return failed("the checkpoint key is not the given public key")
         }
         var copies: [(place: String, line: String)] = []
-        if let marker = headMarker() { copies.append(("head marker \(headMarkerFile)", marker)) }
+        let marker = headMarker()
+        if let marker { copies.append(("head marker \(headMarkerFile)", marker)) }
         if let line = state?.checkpointCopy { copies.append(("catalog", line)) }
+        for (index, witness) in witnesses.enumerated() {
+            copies.append(("witness \(index + 1) (checkpoint #\(witness.checkpoint))", witness.jsonLine))
+        }
         let trail: ConsentCheckpointTrail
         switch ConsentCheckpointTrail.verify(
             lines: try checkpointLines(), copies: copies, publicKey: pinned ?? derived ?? published)
@@ -186,6 +190,20 @@ extension ConsentLogFiles {
         case .success(let checked): trail = checked
         case .failure(let finding):
             return .finished(ConsentChainVerification(eventsChecked: 0, checkpointsChecked: 0, finding: finding))
+        }
+        // Each checkpoint is kept in three places at once; one removed is a finding, not a
+        // reason to check less.
+        if let latest = trail.latest {
+            if marker == nil {
+                return failed(
+                    "the checkpoint head marker \(headMarkerFile) was removed (the checkpoint file ends at #\(latest.checkpoint))",
+                    checkpoints: trail.checkpoints.count)
+            }
+            if state != nil, state?.checkpointCopy == nil {
+                return failed(
+                    "the catalog's copy of the latest checkpoint was removed (the checkpoint file ends at #\(latest.checkpoint))",
+                    checkpoints: trail.checkpoints.count)
+            }
         }
         guard let state else {
             return failed(

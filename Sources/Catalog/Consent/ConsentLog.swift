@@ -43,8 +43,12 @@ public protocol ConsentLog: Sendable {
     /// Checks the whole log: the checkpoint file (signatures, numbering, links) and the
     /// copies of its latest line, then every event's link and hash from the anchor (pruned
     /// prefix) or genesis, every checkpointed head, and that no checkpointed event is gone.
-    /// `publicKey` pins the checkpoint key (else the signing key's, else the published one).
-    func verifyConsentChain(publicKey: ConsentCheckpointPublicKey?) async throws -> ConsentChainVerification
+    /// `publicKey` pins the checkpoint key (else the signing key's, else the published one);
+    /// `witnesses` are checkpoints kept outside the catalog (an auditor's copy of the latest,
+    /// the journal's `consent checkpoint` lines): each must be in the checkpoint file, and
+    /// the log must reach it, or the log was rolled back.
+    func verifyConsentChain(publicKey: ConsentCheckpointPublicKey?, witnesses: [ConsentCheckpoint])
+        async throws -> ConsentChainVerification
 
     /// Deletes events older than `cutoff`, keeping the chain verifiable: the last deleted
     /// event's hash becomes the anchor the remaining chain starts from, and a signed
@@ -77,7 +81,11 @@ extension ConsentLog {
     }
 
     public func verifyConsentChain() async throws -> ConsentChainVerification {
-        try await verifyConsentChain(publicKey: nil)
+        try await verifyConsentChain(publicKey: nil, witnesses: [])
+    }
+
+    public func verifyConsentChain(publicKey: ConsentCheckpointPublicKey?) async throws -> ConsentChainVerification {
+        try await verifyConsentChain(publicKey: publicKey, witnesses: [])
     }
 
     @discardableResult
@@ -124,13 +132,24 @@ public struct ConsentLogOptions: Sendable {
     public var keyFile: String?
     /// A checkpoint at least every this many events.
     public var checkpointEvents: Int
+    /// A checkpoint at least this often while there are new events (`consent.checkpointMinutes`,
+    /// in seconds); verification finds events older than this and a margin that no
+    /// checkpoint covers. Nil: not checked.
+    public var checkpointInterval: TimeInterval?
+
+    /// How old an event no checkpoint covers may be: the interval and five minutes.
+    public var maximumUnsignedAge: TimeInterval? { checkpointInterval.map { $0 + 300 } }
     /// The data folder holding the log's keys and checkpoint file; nil: the SQLite
     /// catalog's folder.
     public var dataDirectory: String?
 
-    public init(keyFile: String? = nil, checkpointEvents: Int = 100, dataDirectory: String? = nil) {
+    public init(
+        keyFile: String? = nil, checkpointEvents: Int = 100, checkpointInterval: TimeInterval? = nil,
+        dataDirectory: String? = nil
+    ) {
         self.keyFile = keyFile
         self.checkpointEvents = checkpointEvents
+        self.checkpointInterval = checkpointInterval
         self.dataDirectory = dataDirectory
     }
 }

@@ -53,7 +53,10 @@ extension Catalog: ConsentLog {
             try event.insert(db)
             if let record { try record.upsert(db) }
             let checkpointed = try Int64.fetchOne(db, sql: "SELECT seq FROM consentCheckpointHead WHERE id = 1") ?? 0
-            return (event, (event.seq ?? 0) - checkpointed >= every)
+            // The first event is signed at once (no window without a checkpoint), then one
+            // every `every` events (at each multiple).
+            let seq = event.seq ?? 0
+            return (event, checkpointed == 0 || seq / every > checkpointed / every)
         }
         if due {
             // The decision is logged either way; a failed checkpoint is retried with the next event.
@@ -93,12 +96,13 @@ extension Catalog: ConsentLog {
         try await pool.read { db in try ConsentEvent.fetchCount(db) }
     }
 
-    public func verifyConsentChain(publicKey pinned: ConsentCheckpointPublicKey?) async throws
-        -> ConsentChainVerification
+    public func verifyConsentChain(publicKey pinned: ConsentCheckpointPublicKey?, witnesses: [ConsentCheckpoint])
+        async throws -> ConsentChainVerification
     {
         let files = consentLogFiles
+        let maximumUnsignedAge = consentLogOptions.maximumUnsignedAge
         return try await pool.read { db in
-            switch try files.verification(of: try Self.consentChainState(db), pinned: pinned) {
+            switch try files.verification(of: try Self.consentChainState(db), pinned: pinned, witnesses: witnesses) {
             case .finished(let verification): return verification
             case .events(var verifier, let checkpoints):
                 var finding = verifier.start()
@@ -108,7 +112,7 @@ extension Catalog: ConsentLog {
                 }
                 return ConsentChainVerification(
                     eventsChecked: verifier.eventsChecked, checkpointsChecked: checkpoints,
-                    finding: finding ?? verifier.finish())
+                    finding: finding ?? verifier.finish(maximumUnsignedAge: maximumUnsignedAge))
             }
         }
     }

@@ -1,3 +1,5 @@
+public import Foundation
+
 /// What is wrong with the consent log, naming the first bad event (or checkpoint).
 public struct ConsentLogFinding: Error, Sendable, Equatable, CustomStringConvertible {
     /// The first event that is altered, missing or unlinked.
@@ -133,6 +135,8 @@ public struct ConsentChainVerifier: Sendable {
     var expectedPrevious: String
     var lastSeq: Int64
     public private(set) var eventsChecked = 0
+    /// The first event no checkpoint covers, and when it was logged.
+    var oldestUncovered: (seq: Int64, at: Date)?
 
     public init(
         anchor: ConsentChainAnchor, keyedFrom: Int64, key: ConsentChainKey?, checkpoints: [ConsentCheckpoint]
@@ -217,11 +221,26 @@ public struct ConsentChainVerifier: Sendable {
         }
         expectedPrevious = event.hash
         lastSeq = seq
+        if oldestUncovered == nil, seq > (checkpoints.map(\.seq).max() ?? 0) { oldestUncovered = (seq, event.at) }
         return nil
     }
 
-    /// After the last event: the log must reach the latest checkpoint's head.
-    public func finish() -> ConsentLogFinding? {
+    /// After the last event: the log must reach the latest checkpoint's head, and — with
+    /// `maximumUnsignedAge` (consent.checkpointMinutes and a margin) — no event older than
+    /// that may lack a signed checkpoint: galleryd signs the first event at once and the
+    /// rest at least every interval, so an old unsigned event means checkpoints were removed
+    /// and the log rewritten (without any key), or galleryd stopped without signing.
+    public func finish(now: Date = Date(), maximumUnsignedAge: TimeInterval? = nil) -> ConsentLogFinding? {
+        if let maximumUnsignedAge, let uncovered = oldestUncovered,
+            now.timeIntervalSince(uncovered.at) > maximumUnsignedAge
+        {
+            let latest = checkpoints.max(by: { $0.seq < $1.seq })
+            return ConsentLogFinding(
+                seq: uncovered.seq, checkpoint: latest?.checkpoint,
+                problem:
+                    "event \(uncovered.seq) (\(ConsentEventExport.timestamp(uncovered.at))) is older than the checkpoint interval, but no signed checkpoint covers it (\(latest.map { "the latest, #\($0.checkpoint), ends at seq \($0.seq)" } ?? "there is none")): checkpoints were removed and the log may have been rewritten, or galleryd stopped without signing"
+            )
+        }
         guard let latest = checkpoints.max(by: { $0.seq < $1.seq }), latest.seq > lastSeq else { return nil }
         let missing = lastSeq &+ 1
         let known = witnesses[missing]?.compactMap(\.eventId).first

@@ -95,6 +95,36 @@ public struct ConsentCheckpoint: Codable, Sendable, Equatable {
         else { return nil }
         self = decoded
     }
+
+    /// A checkpoint as galleryd's `consent checkpoint` log line gives it (`key=value` for
+    /// every field and the signature, as the journal keeps it), or a checkpoint file's JSON
+    /// line; nil for anything else. Only a valid signature makes either a witness.
+    public init?(witnessLine line: some StringProtocol) {
+        let text = String(line)
+        if let json = text.firstIndex(of: "{"), let checkpoint = ConsentCheckpoint(jsonLine: text[json...]) {
+            self = checkpoint
+            return
+        }
+        guard text.contains("consent checkpoint") else { return nil }
+        var values: [String: String] = [:]
+        for field in text.split(separator: " ") {
+            guard let equals = field.firstIndex(of: "=") else { continue }
+            values[String(field[..<equals])] = String(field[field.index(after: equals)...])
+        }
+        guard let checkpoint = values["checkpoint"].flatMap({ Int64($0) }),
+            let seq = values["seq"].flatMap({ Int64($0) }),
+            let events = values["events"].flatMap({ Int64($0) }), let headHash = values["headHash"],
+            let prunedThrough = values["prunedThrough"].flatMap({ Int64($0) }), let anchorHash = values["anchorHash"],
+            let keyedFrom = values["keyedFrom"].flatMap({ Int64($0) }), let at = values["at"],
+            let reason = values["reason"], let previous = values["previous"], let signature = values["signature"]
+        else { return nil }
+        self.init(
+            checkpoint: checkpoint, seq: seq, events: events, headHash: headHash,
+            headEventId: values["headEventId"] ?? "", prunedThrough: prunedThrough, anchorHash: anchorHash,
+            keyedFrom: keyedFrom, at: Date(), reason: reason, previous: previous)
+        self.at = at
+        self.signature = signature
+    }
 }
 
 /// The private Ed25519 key that signs checkpoints (32 raw bytes in its key file).

@@ -21,7 +21,9 @@ enum XMPWriter {
     /// APP1 segment that is too large. `warnings` says what was left out.
     static func fitted(for rights: EmbeddedRights) -> (packet: [UInt8], warnings: [String]) {
         var packet = packet(for: rights)
-        guard packet.count > maximumPacketBytes, var terms = rights.usageTerms?.alternatives else { return (packet, []) }
+        guard packet.count > maximumPacketBytes, var terms = rights.usageTerms?.alternatives else {
+            return (packet, [])
+        }
         var trimmed = rights
         var dropped: [String] = []
         while packet.count > maximumPacketBytes, terms.count > 1 {

@@ -62,6 +62,12 @@ struct ConsentCommand: AsyncParsableCommand {
         @Option(help: "The checkpoint public key (PEM) the auditor holds; default: the data folder's.")
         var publicKey: String?
 
+        @Option(
+            help:
+                "A file of checkpoints kept outside the catalog: checkpoint file lines (JSON) or the journal's `consent checkpoint` lines (journalctl -u galleryd). Repeatable."
+        )
+        var witness: [String] = []
+
         func run() async throws {
             let pinned = try publicKey.map { path in
                 guard let data = FileManager.default.contents(atPath: path),
@@ -69,8 +75,18 @@ struct ConsentCommand: AsyncParsableCommand {
                 else { throw ValidationError("--public-key \(path) is no Ed25519 public key in PEM") }
                 return key
             }
+            var witnesses: [ConsentCheckpoint] = []
+            for path in witness {
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    throw ValidationError("--witness \(path) cannot be read")
+                }
+                let found = String(decoding: data, as: UTF8.self).split(separator: "\n")
+                    .compactMap(ConsentCheckpoint.init(witnessLine:))
+                guard !found.isEmpty else { throw ValidationError("--witness \(path) holds no checkpoint") }
+                witnesses += found
+            }
             let catalog = try await CatalogStores.open(common).consentLog
-            let result = try await catalog.verifyConsentChain(publicKey: pinned)
+            let result = try await catalog.verifyConsentChain(publicKey: pinned, witnesses: witnesses)
             if result.isIntact {
                 print("consent log intact: \(result.eventsChecked) events, \(result.checkpointsChecked) checkpoints")
             } else {

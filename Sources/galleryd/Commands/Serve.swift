@@ -81,6 +81,17 @@ struct Serve: AsyncParsableCommand {
 
         let role = configuration.role
         let stores = try await CatalogStores.open(configuration, logger: logger)
+        if role.servesAPI {
+            // The checkpoint key's public half, in the journal from the start: with it (and
+            // the latest checkpoint line) an auditor can tell a rolled-back consent log.
+            let files = ConsentLogFiles(
+                dataDirectory: configuration.dataDirectory, chainKeyFile: configuration.consentLogKeyFile)
+            if let key = try? files.signingKey(creating: true)?.publicKey {
+                logger.notice(
+                    "consent checkpoint public key",
+                    metadata: ["pem": "\(key.pem.split(separator: "\n").joined(separator: " "))"])
+            }
+        }
         let catalog = stores.catalog
         let ingestor = try Ingestor(settings: configuration.ingestSettings, stores: stores.ingest, logger: logger)
         let queue = JobQueue(store: stores.jobs, lease: configuration.jobLease, logger: logger)

@@ -40,6 +40,7 @@ struct ConsentCheckpointService: Service {
 extension GallerydConfiguration {
     var consentLogOptions: ConsentLogOptions {
         ConsentLogOptions(
-            keyFile: consentLogKeyFile, checkpointEvents: consentCheckpointEvents, dataDirectory: dataDirectory)
+            keyFile: consentLogKeyFile, checkpointEvents: consentCheckpointEvents,
+            checkpointInterval: consentCheckpointInterval.seconds, dataDirectory: dataDirectory)
     }
 }
