@@ -284,10 +284,10 @@ public struct PostgresConsentLog: ConsentLog {
         ).decode((Int64, String, String).self) {
             head = ConsentChainHead(seq: seq, hash: hash, eventId: eventId)
         }
-        let events = try await count("SELECT count(*) FROM consent_event", connection)
         guard
             let checkpoint = try consentLogFiles.appendCheckpoint(
-                state, head: head, events: Int64(events), reason: reason, now: now, force: force, logger: logger)
+                state, head: head, events: ConsentChainState.eventCount(state, head: head), reason: reason, now: now,
+                force: force, logger: logger)
         else { return nil }
         try await connection.query(
             "UPDATE consent_chain SET checkpoint_seq = \(checkpoint.seq), checkpoint_line = \(checkpoint.jsonLine) WHERE id = 1",

@@ -16,6 +16,13 @@ public struct ConsentChainState: Sendable, Equatable {
         self.keyedFrom = keyedFrom
         self.checkpointCopy = checkpointCopy
     }
+
+    /// The events a checkpoint counts: the chain runs without a gap from the anchor to the
+    /// head (the tail was just checked, the rest is checkpointed), so no count query is
+    /// needed — one scanned every event each time, since the first event is signed at once.
+    package static func eventCount(_ state: ConsentChainState, head: ConsentChainHead?) -> Int64 {
+        max(0, (head?.seq ?? state.anchor.seq) - state.anchor.seq)
+    }
 }
 
 /// Where a whole-log verification stands after the checks that need no event.

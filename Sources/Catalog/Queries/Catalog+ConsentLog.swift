@@ -183,9 +183,10 @@ extension Catalog: ConsentLog {
     func appendConsentCheckpoint(_ db: Database, reason: String, now: Date, force: Bool) throws -> ConsentCheckpoint? {
         let head = try Row.fetchOne(db, sql: "SELECT seq, hash, eventId FROM consentEvent ORDER BY seq DESC LIMIT 1")
             .map { ConsentChainHead(seq: $0["seq"], hash: $0["hash"], eventId: $0["eventId"]) }
+        let state = try checkedChainState(db)
         guard
             let checkpoint = try consentLogFiles.appendCheckpoint(
-                try checkedChainState(db), head: head, events: Int64(try ConsentEvent.fetchCount(db)), reason: reason,
+                state, head: head, events: ConsentChainState.eventCount(state, head: head), reason: reason,
                 now: now, force: force, logger: logger)
         else { return nil }
         try db.execute(
