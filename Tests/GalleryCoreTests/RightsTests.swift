@@ -21,6 +21,8 @@ struct RightsTests {
             ("https://example.org/a>b", false), ("https://example.org/{x}", false), ("https://example.org/a|b", false),
             ("https://example.org/100%", false), ("https://example.org/%zz", false),
             ("https://example.org/a%20b?q=x&y=1#frag", true), ("https://www.land.nrw/lizenz(2019)!", true),
+            ("HtTps://\u{1F60D}\u{ED}", false), ("https://düsseldorf.de/", false),
+            ("https://xn--dsseldorf-q9a.de/", true),
         ])
     func webAddress(_ text: String, _ accepted: Bool) {
         #expect((RightsTerms.webAddress(text) != nil) == accepted)

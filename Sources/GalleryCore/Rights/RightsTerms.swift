@@ -66,7 +66,8 @@ public struct RightsTerms: Hashable, Sendable, Codable {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty, trimmed.utf8.count <= 2048,
             !trimmed.unicodeScalars.contains(where: {
-                $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F || Self.notInURI.contains($0)
+                !$0.isASCII || $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F
+                    || Self.notInURI.contains($0)
             }),
             Self.percentEncodingIsValid(trimmed),
             let components = URLComponents(string: trimmed),
@@ -77,7 +78,8 @@ public struct RightsTerms: Hashable, Sendable, Codable {
     }
 
     /// ASCII characters RFC 3986 (section 2) allows nowhere in a URI, not even in a query:
-    /// a "URL" with them is refused rather than escaped wherever it is written.
+    /// a "URL" with them is refused rather than escaped wherever it is written. (A URI is
+    /// ASCII: other characters are percent-encoded, a host in punycode.)
     static let notInURI: Set<Unicode.Scalar> = ["\"", "<", ">", "\\", "^", "`", "{", "}", "|"]
 
     /// Every `%` starts a percent-encoded octet (`%` and two hex digits, RFC 3986 §2.1).

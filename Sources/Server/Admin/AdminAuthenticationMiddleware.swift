@@ -16,6 +16,13 @@ struct AdminAuthenticationMiddleware: RouterMiddleware {
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
+        let unauthorized = ProblemDetails(
+            .unauthorized, detail: "a valid admin token is required (Authorization: Bearer …)",
+            headers: [.wwwAuthenticate: "Bearer realm=\"galleryd\""])
+        // A request without a token is no attempt: it gets the challenge, uncounted.
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
+            throw unauthorized
+        }
         // Keyed by the resolved client address (a connection without one, as in-process
         // tests make, is not throttled).
         let client = context.clientAddress
@@ -24,14 +31,12 @@ struct AdminAuthenticationMiddleware: RouterMiddleware {
                 .tooManyRequests, detail: "too many failed admin authentications from this address; try again later",
                 headers: [.retryAfter: "\(wait)"])
         }
-        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer "),
+        guard
             let token = try await catalog.authenticate(
                 String(header.dropFirst("bearer ".count)).trimmingWhitespace().description)
         else {
             if let client { await throttle.recordFailure(of: client, logger: context.logger) }
-            throw ProblemDetails(
-                .unauthorized, detail: "a valid admin token is required (Authorization: Bearer …)",
-                headers: [.wwwAuthenticate: "Bearer realm=\"galleryd\""])
+            throw unauthorized
         }
         var context = context
         context.admin = AdminIdentity(name: token.name, scope: token.scope)

@@ -159,7 +159,7 @@ struct AdminRoutes {
         var patch = AssetPatch()
         for field in EditableAssetField.allCases {
             if let value = try body.optionalString(field.rawValue, maximumLength: maximumTextLength) {
-                patch.texts[field] = try Self.checked(field.rawValue, value.flatMap(TextNormalizer.clean))
+                patch.texts[field] = try Self.checked(field.rawValue, raw: value)
             }
         }
         patch.usageTerms = try body.optionalLanguageAlternative("usageTerms", maximumLength: maximumTextLength)
@@ -174,6 +174,19 @@ struct AdminRoutes {
 
     /// Rights addresses must be http(s) URLs (they become links, JSON-LD and XMP); a
     /// Digital Source Type a URI or a code of the IPTC vocabulary (stored as its URI).
+    /// ``checked(_:_:)`` of a value as sent: an address or source type that is not blank but
+    /// has nothing left once control characters are dropped is refused, not taken for
+    /// "remove the override".
+    static func checked(_ field: String, raw: String?) throws -> String? {
+        let cleaned = raw.flatMap(TextNormalizer.clean)
+        if cleaned == nil, let raw, !raw.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
+            ["license", "acquireLicensePage", "digitalSourceType"].contains(field)
+        {
+            _ = try checked(field, raw)
+        }
+        return try checked(field, cleaned)
+    }
+
     static func checked(_ field: String, _ value: String?) throws -> String? {
         guard let value else { return nil }
         switch field {
@@ -200,9 +213,7 @@ struct AdminRoutes {
                 "usageTerms", "licensor", "downloads",
             ])
         func text(_ field: String) throws -> String?? {
-            try body.optionalString(field, maximumLength: 2048).map {
-                try checked(field, $0.flatMap(TextNormalizer.clean))
-            }
+            try body.optionalString(field, maximumLength: 2048).map { try checked(field, raw: $0) }
         }
         return GalleryPatch(
             title: try body.optionalString("title", maximumLength: 500).map { $0.flatMap(TextNormalizer.clean) },

@@ -24,6 +24,7 @@ struct GallerydConfiguration: Sendable {
     var timeouts: ConnectionTimeouts
     var maxConnections: Int
     var maxConnectionsPerClient: Int
+    var adminAuthenticationBurst: Int
     var galleryCacheBytes: Int
     var houseCredit: String
     var timeZone: TimeZone
@@ -92,7 +93,7 @@ struct GallerydConfiguration: Sendable {
     }
 
     func serverSettings() throws -> ServerSettings {
-        ServerSettings(
+        var settings = ServerSettings(
             host: host, port: port, dataDirectory: dataDirectory,
             consent: ConsentOptions(
                 defaults: consentDefaults, cookieKey: try cookieKey(), publicURL: publicURL,
@@ -101,6 +102,8 @@ struct GallerydConfiguration: Sendable {
             maxConnections: min(maxConnections, max(16, DescriptorLimit.raised() - 256)),
             maxConnectionsPerClient: maxConnectionsPerClient,
             galleryCacheBytes: galleryCacheBytes)
+        settings.adminAuthenticationBurst = adminAuthenticationBurst
+        return settings
     }
 
     /// The config file used when `--config` is not given: `GALLERYD_CONFIG`, else
@@ -191,6 +194,8 @@ struct GallerydConfiguration: Sendable {
             "http.maxConnections", default: serverDefaults.maxConnections, in: 1...1_000_000)
         maxConnectionsPerClient = try config.int(
             "http.maxConnectionsPerClient", default: serverDefaults.maxConnectionsPerClient, in: 1...1_000_000)
+        adminAuthenticationBurst = try config.int(
+            "http.adminAuthenticationBurst", default: serverDefaults.adminAuthenticationBurst, in: 1...1_000_000)
         galleryCacheBytes =
             try config.int(
                 "http.galleryCacheMegabytes", default: serverDefaults.galleryCacheBytes >> 20, in: 1...65_536) << 20
