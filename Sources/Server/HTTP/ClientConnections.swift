@@ -28,9 +28,11 @@ final class ClientConnections: Sendable {
         self.exempt = exempt
     }
 
-    /// Counts a new connection; false when it is to be closed at once.
-    func admit(_ channel: any Channel, activity: Activity) -> Bool {
-        guard let address = channel.remoteAddress?.ipAddress, !exempt(address) else { return true }
+    /// Counts a new connection; false when it is to be closed at once. The address it was
+    /// counted under is kept by the caller for ``remove(_:address:)``: a closed channel no
+    /// longer tells its peer's address, and an entry not removed would keep its channel.
+    func admit(_ channel: any Channel, activity: Activity) -> (admitted: Bool, address: String?) {
+        guard let address = channel.remoteAddress?.ipAddress, !exempt(address) else { return (true, nil) }
         let (admitted, evicted) = clients.withLock { clients -> (Bool, (any Channel)?) in
             var entries = clients[address, default: []]
             var evicted: (any Channel)?
@@ -44,12 +46,11 @@ final class ClientConnections: Sendable {
             return (true, evicted)
         }
         evicted?.close(promise: nil)
-        return admitted
+        return (admitted, admitted ? address : nil)
     }
 
-    /// Forgets a connection that closed.
-    func remove(_ channel: any Channel) {
-        guard let address = channel.remoteAddress?.ipAddress else { return }
+    /// Forgets a connection that closed, counted under `address`.
+    func remove(_ channel: any Channel, address: String) {
         clients.withLock { clients in
             clients[address]?.removeAll { $0.channel === channel }
             if clients[address]?.isEmpty == true { clients[address] = nil }

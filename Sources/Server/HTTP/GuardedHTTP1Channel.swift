@@ -79,6 +79,8 @@ final class ConnectionClock: ChannelInboundHandler, RemovableChannelHandler, @un
     private let clients: ClientConnections?
     private let activity = ClientConnections.Activity()
     private var started = false
+    /// The client address this connection is counted under, until it closes.
+    private var countedAs: String?
     private var context: ChannelHandlerContext?
     private var timer: Scheduled<Void>?
     /// Requests whose head has been read and whose response has not ended yet.
@@ -111,16 +113,21 @@ final class ConnectionClock: ChannelInboundHandler, RemovableChannelHandler, @un
     private func start(_ context: ChannelHandlerContext) {
         guard !started else { return }
         started = true
-        if let clients, !clients.admit(context.channel, activity: activity) {
-            context.close(promise: nil)
-            return
+        if let clients {
+            let (admitted, address) = clients.admit(context.channel, activity: activity)
+            guard admitted else {
+                context.close(promise: nil)
+                return
+            }
+            countedAs = address
         }
         arm(timeouts.idle)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         timer?.cancel()
-        clients?.remove(context.channel)
+        if let clients, let countedAs { clients.remove(context.channel, address: countedAs) }
+        countedAs = nil
         context.fireChannelInactive()
     }
 
