@@ -135,6 +135,8 @@ public struct ConsentChainVerifier: Sendable {
     var expectedPrevious: String
     var lastSeq: Int64
     public private(set) var eventsChecked = 0
+    /// The latest checkpointed sequence number (0: none).
+    let coveredThrough: Int64
     /// The first event no checkpoint covers, and when it was logged.
     var oldestUncovered: (seq: Int64, at: Date)?
 
@@ -147,6 +149,7 @@ public struct ConsentChainVerifier: Sendable {
         self.checkpoints = checkpoints
         expectedPrevious = anchor.hash
         lastSeq = anchor.seq
+        coveredThrough = checkpoints.map(\.seq).max() ?? 0
         for checkpoint in checkpoints {
             witnesses[checkpoint.seq, default: []].append(
                 Witness(
@@ -221,7 +224,7 @@ public struct ConsentChainVerifier: Sendable {
         }
         expectedPrevious = event.hash
         lastSeq = seq
-        if oldestUncovered == nil, seq > (checkpoints.map(\.seq).max() ?? 0) { oldestUncovered = (seq, event.at) }
+        if oldestUncovered == nil, seq > coveredThrough { oldestUncovered = (seq, event.at) }
         return nil
     }
 

@@ -57,8 +57,9 @@ public struct RenditionRenderer: Sendable {
         return try RenderPriority.lowered { () throws(QuarantineReason) -> RenderedSet in
             let decoded = try decode(source) { upright in Self.decodeWidth(for: plan, upright: upright) }
             do throws(VipsError) {
-                var set = try render(decoded, plan: plan, rights: rights)
-                set.warnings = decoded.warnings + XMPWriter.fitted(for: rights).warnings
+                let xmp = XMPWriter.fitted(for: rights)
+                var set = try render(decoded, plan: plan, rights: rights, xmp: xmp.packet)
+                set.warnings = decoded.warnings + xmp.warnings
                 return set
             } catch {
                 throw .renderFailed(detail: error.message)
@@ -91,7 +92,8 @@ public struct RenditionRenderer: Sendable {
         }
     }
 
-    private func render(_ source: DecodedSource, plan: [RenditionSpec], rights: EmbeddedRights) throws(VipsError)
+    private func render(_ source: DecodedSource, plan: [RenditionSpec], rights: EmbeddedRights, xmp: [UInt8])
+        throws(VipsError)
         -> RenderedSet
     {
         let decoded = source.image
@@ -101,7 +103,6 @@ public struct RenditionRenderer: Sendable {
         }
         let bySize = Dictionary(uniqueKeysWithValues: zip(sizes, scaled))
         let exif = ExifWriter.block(for: rights)
-        let xmp = XMPWriter.fitted(for: rights).packet
         let burnCredit = settings.burnCredit ? rights.copyright : nil
         // WebP and AVIF encode several times slower than JPEG; large before small.
         let renditions = try parallelMap(plan, cost: { $0.width * ($0.format == .jpeg ? 1 : 4) }) {

@@ -135,11 +135,12 @@ extension Ingestor {
         for (name, valid) in top.sorted(by: { $0.name < $1.name }) {
             if MediaPath.isIgnored(fileName: name) { continue }
             if !valid { snapshot.notUTF8.append(name) }
-            if isFollowedFolder(name) {
+            switch entry(name) {
+            case .folder:
                 snapshot.galleryFolders.append(name)
                 collectFiles(in: name, into: &snapshot, depth: 0)
-            } else if let kind = FileStatus.of(root + "/" + name)?.kind, !isFolderLink(name, kind: kind) {
-                snapshot.files.append(name)
+            case .file: snapshot.files.append(name)
+            case .skipped: break
             }
         }
         return snapshot
@@ -151,11 +152,26 @@ extension Ingestor {
             let path = folder + "/" + name
             if MediaPath.isIgnored(fileName: name) { continue }
             if !valid { snapshot.notUTF8.append(path) }
-            if isFollowedFolder(path) {
-                collectFiles(in: path, into: &snapshot, depth: depth + 1)
-            } else if let kind = FileStatus.of(settings.mediaRoot + "/" + path)?.kind, !isFolderLink(path, kind: kind) {
-                snapshot.files.append(path)
+            switch entry(path) {
+            case .folder: collectFiles(in: path, into: &snapshot, depth: depth + 1)
+            case .file: snapshot.files.append(path)
+            case .skipped: break
             }
+        }
+    }
+
+    /// What the scan does with an entry, from one `lstat` (and, for a link, where it leads).
+    private enum ScanEntry { case folder, file, skipped }
+
+    private func entry(_ path: String) -> ScanEntry {
+        switch FileStatus.of(settings.mediaRoot + "/" + path)?.kind {
+        case .directory: .folder
+        case .symlink:
+            // A link to a folder is entered only when followed; it is never a file.
+            FileStatus.following(settings.mediaRoot + "/" + path)?.kind == .directory
+                ? (isFollowedFolder(path) ? .folder : .skipped) : .file
+        case nil: .skipped
+        default: .file
         }
     }
 
@@ -172,10 +188,5 @@ extension Ingestor {
             return target.hasPrefix(resolvedMediaRoot + "/")
         default: return false
         }
-    }
-
-    /// A link to a folder (followed or not, it is no file).
-    private func isFolderLink(_ path: String, kind: FileStatus.Kind) -> Bool {
-        kind == .symlink && FileStatus.following(settings.mediaRoot + "/" + path)?.kind == .directory
     }
 }

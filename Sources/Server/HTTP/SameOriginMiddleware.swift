@@ -35,9 +35,11 @@ struct SameOriginMiddleware: RouterMiddleware {
             throw refusal("the request came from another site (Sec-Fetch-Site: cross-site)")
         }
         let own = Self.requestOrigin(request, context: context, origins: origins)
-        let expected = [origins.configured, own].compactMap { $0 }.reduce(into: [String]()) {
-            if !$0.contains($1) { $0.append($1) }
-        }.joined(separator: " or ")
+        var expected: String {
+            [origins.configured, own].compactMap { $0 }.reduce(into: [String]()) {
+                if !$0.contains($1) { $0.append($1) }
+            }.joined(separator: " or ")
+        }
         guard let origin = request.headers[.origin], origin != "null" else {
             throw refusal("the request carries no Origin header; consent is accepted only from \(expected)")
         }
@@ -69,9 +71,6 @@ struct SameOriginMiddleware: RouterMiddleware {
             forwardedProto: request.headers[.xForwardedProto], forwardedHost: request.headers[.xForwardedHost],
             viaTrustedProxy: context.viaTrustedProxy)
     }
-
-    /// The serialised origin of a URL (RFC 6454 §6.2).
-    static func origin(of text: String) -> String? { SiteOrigins.origin(of: text) }
 }
 
 extension HTTPField.Name {
