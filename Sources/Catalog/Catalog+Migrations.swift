@@ -271,6 +271,37 @@ extension Catalog {
             try db.execute(
                 sql: "CREATE INDEX job_by_lease_owner ON job (leaseOwner) WHERE leaseOwner IS NOT NULL")
         }
+        migrator.registerMigration("v13-publication-erasure") { db in
+            // Embargo and expiry: the gallery's resolved window (admin › sidecar), and the
+            // admin's windows of galleries and photos (JSON, the whole window).
+            try db.alter(table: "gallery") { table in
+                table.add(column: "publishAt", .datetime)
+                table.add(column: "unpublishAt", .datetime)
+            }
+            try db.alter(table: "galleryOverride") { table in
+                table.add(column: "schedule", .jsonText)
+            }
+            try db.alter(table: "assetOverride") { table in
+                table.add(column: "schedule", .jsonText)
+            }
+            // Whose rendition folder a retired one was: a replaced photo's old version keeps
+            // its grace period only while that photo is public (NULL: retired before this).
+            try db.alter(table: "retiredVariant") { table in
+                table.add(column: "assetId", .text)
+            }
+            try db.create(index: "retiredVariant_by_source", on: "retiredVariant", columns: ["sourceHash"])
+            // An erased photo's tombstone: nothing of its content, only what proves and
+            // enforces the erasure (the same bytes dropped again are not published).
+            try db.create(table: "erasure") { table in
+                table.primaryKey("sourceHash", .text)
+                table.column("assetId", .text).notNull()
+                table.column("path", .text).notNull()
+                table.column("erasedAt", .datetime).notNull()
+                table.column("erasedBy", .text).notNull()
+                table.column("reason", .text).notNull()
+            }
+            try db.create(index: "embed_by_preview", on: "embed", columns: ["previewPath"])
+        }
         return migrator
     }
 }

@@ -554,6 +554,33 @@ public final class PostgresDatabase: Sendable {
             "v6-job-lease-owner",
             ["CREATE INDEX job_by_lease_owner ON job (lease_owner) WHERE lease_owner IS NOT NULL"]
         ),
+        (
+            // Embargo and expiry (the gallery's resolved window as columns; the admin's windows
+            // in the overrides' records), whose a retired rendition folder was, and erased
+            // photos' tombstones (see the SQLite migration of the same name).
+            "v7-publication-erasure",
+            [
+                "ALTER TABLE gallery ADD COLUMN publish_at timestamptz, ADD COLUMN unpublish_at timestamptz",
+                "ALTER TABLE retired_variant ADD COLUMN asset_id text",
+                "CREATE INDEX retired_variant_by_source ON retired_variant (source_hash)",
+                "CREATE INDEX asset_by_source ON asset (source_hash)",
+                "CREATE INDEX embed_by_preview ON embed ((record->>'previewPath'))",
+                """
+                CREATE TABLE erasure (
+                    source_hash text PRIMARY KEY,
+                    asset_id text NOT NULL,
+                    path text NOT NULL,
+                    erased_at timestamptz NOT NULL,
+                    erased_by text NOT NULL,
+                    reason text NOT NULL
+                )
+                """,
+                """
+                CREATE TRIGGER erasure_changed AFTER INSERT OR UPDATE OR DELETE ON erasure
+                FOR EACH STATEMENT EXECUTE FUNCTION galleryd_notify_change()
+                """,
+            ]
+        ),
     ]
 
     /// An arbitrary fixed key for `pg_advisory_xact_lock`: galleryd's schema changes.

@@ -227,9 +227,9 @@ public struct PostgresGalleryStore: IngestCatalog, GalleryReader, EmbedStore, Ad
             else {
                 for try await id in try await connection.query(
                     """
-                    INSERT INTO gallery (folder, slug, published, revision, updated_at, record)
+                    INSERT INTO gallery (folder, slug, published, revision, updated_at, publish_at, unpublish_at, record)
                     VALUES (\(folder), \(fresh.slug), \(fresh.published), \(fresh.revision), \(now),
-                        \(try PostgresDatabase.json(fresh))::jsonb)
+                        \(fresh.publishAt), \(fresh.unpublishAt), \(try PostgresDatabase.json(fresh))::jsonb)
                     RETURNING id
                     """, logger: logger
                 ).decode(Int64.self) {
@@ -255,6 +255,7 @@ public struct PostgresGalleryStore: IngestCatalog, GalleryReader, EmbedStore, Ad
             """
             UPDATE gallery SET slug = \(gallery.slug), published = \(gallery.published),
                 revision = \(gallery.revision), updated_at = \(gallery.updatedAt),
+                publish_at = \(gallery.publishAt), unpublish_at = \(gallery.unpublishAt),
                 record = \(try PostgresDatabase.json(gallery))::jsonb
             WHERE id = \(gallery.id ?? -1)
             """, logger: logger)
@@ -408,9 +409,10 @@ public struct PostgresGalleryStore: IngestCatalog, GalleryReader, EmbedStore, Ad
     func retire(_ asset: AssetRecord, now: Date, _ connection: PostgresConnection) async throws {
         try await connection.query(
             """
-            INSERT INTO retired_variant (source_hash, variant_key, retired_at)
-            VALUES (\(asset.sourceHash), \(asset.variantKey), \(now))
-            ON CONFLICT (source_hash, variant_key) DO UPDATE SET retired_at = excluded.retired_at
+            INSERT INTO retired_variant (source_hash, variant_key, retired_at, asset_id)
+            VALUES (\(asset.sourceHash), \(asset.variantKey), \(now), \(asset.id.value))
+            ON CONFLICT (source_hash, variant_key)
+            DO UPDATE SET retired_at = excluded.retired_at, asset_id = excluded.asset_id
             """, logger: logger)
     }
 
@@ -468,11 +470,12 @@ public struct PostgresGalleryStore: IngestCatalog, GalleryReader, EmbedStore, Ad
 
     public func availability() -> CatalogAvailability { database.availability }
 
-    public func publishedRevision(slug: String) async throws -> Int? {
-        for try await revision in try await client.query(
-            "SELECT revision FROM gallery WHERE slug = \(slug) AND published", logger: logger
-        ).decode(Int64.self) {
-            return Int(revision)
+    public func publishedRevision(slug: String, at now: Date) async throws -> Int? {
+        for try await (revision, publishAt, unpublishAt) in try await client.query(
+            "SELECT revision, publish_at, unpublish_at FROM gallery WHERE slug = \(slug) AND published", logger: logger
+        ).decode((Int64, Date?, Date?).self) {
+            let window = PublicationWindow(publishAt: publishAt, unpublishAt: unpublishAt)
+            return PublicAccess.of(galleryPublished: true, gallery: window, at: now) == .open ? Int(revision) : nil
         }
         return nil
     }
@@ -487,14 +490,14 @@ public struct PostgresGalleryStore: IngestCatalog, GalleryReader, EmbedStore, Ad
         return parts.joined(separator: ",")
     }
 
-    public func galleryList() async throws -> GalleryList {
+    public func galleryList(at now: Date) async throws -> GalleryList {
         try await database.transaction { connection in
             try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
             var summaries: [GallerySummary] = []
             for gallery in try await galleries(
                 "SELECT \(unescaped: Self.galleryColumns) FROM gallery WHERE published ORDER BY slug", on: connection)
-            {
-                let (cover, count) = try await items(of: gallery, first: 1, connection)
+            where gallery.access(at: now) == .open {
+                let (cover, count) = try await items(of: gallery, at: now, first: 1, connection)
                 summaries.append(
                     GallerySummary(
                         slug: gallery.slug, title: gallery.title, summary: gallery.summary, itemCount: count,
@@ -504,38 +507,29 @@ public struct PostgresGalleryStore: IngestCatalog, GalleryReader, EmbedStore, Ad
         }
     }
 
-    public func gallery(slug: String) async throws -> BuiltGallery? {
+    public func gallery(slug: String, at now: Date) async throws -> BuiltGallery? {
         try await database.transaction { connection in
             try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
             guard
                 let gallery = try await galleries(
                     "SELECT \(unescaped: Self.galleryColumns) FROM gallery WHERE slug = \(slug) AND published",
                     on: connection
-                ).first
+                ).first, gallery.access(at: now) == .open
             else { return nil }
             let document = GalleryDocument(
                 slug: gallery.slug, title: gallery.title, summary: gallery.summary, updatedAt: gallery.updatedAt,
-                items: try await items(of: gallery, first: nil, connection).items,
+                items: try await items(of: gallery, at: now, first: nil, connection).items,
                 consent: ConsentState(policyVersion: "", granted: []))
             return BuiltGallery(document: document, revision: gallery.revision, folder: gallery.folder)
         }
     }
 
-    /// The visible items of a gallery in display order (``GalleryItemPlan``).
-    func items(of gallery: GalleryRecord, first limit: Int?, _ connection: PostgresConnection) async throws -> (
-        items: [GalleryItem], count: Int
-    ) {
-        var visible: [GalleryItemPlan.Visible] = []
-        for try await (id, fileName, takenAt) in try await connection.query(
-            """
-            SELECT id, file_name, taken_at FROM asset
-            WHERE gallery_id = \(gallery.id ?? -1)
-            AND NOT EXISTS (SELECT 1 FROM asset_override o WHERE o.asset_id = asset.id AND o.hidden)
-            """, logger: logger
-        ).decode((String, String, Date?).self) {
-            visible.append(GalleryItemPlan.Visible(id: id, fileName: fileName, takenAt: takenAt))
-        }
-        let plan = GalleryItemPlan(gallery: gallery, visible: visible, first: limit)
+    /// The items of a gallery public at `now` in display order (``GalleryItemPlan``).
+    func items(of gallery: GalleryRecord, at now: Date, first limit: Int?, _ connection: PostgresConnection)
+        async throws -> (items: [GalleryItem], count: Int)
+    {
+        let photos = try await photoRows(.gallery(gallery.id ?? -1), on: connection).map(\.photo)
+        let plan = GalleryItemPlan(gallery: gallery, photos: photos, at: now, first: limit)
         let ids = plan.assetIds
         let assets = try await assets(
             "SELECT \(unescaped: Self.assetColumns) FROM asset WHERE id = ANY(\(ids))", on: connection)
@@ -700,7 +694,13 @@ public struct PostgresGalleryStore: IngestCatalog, GalleryReader, EmbedStore, Ad
                 AssetOverrideRecord.self,
                 "SELECT record::text FROM asset_override WHERE asset_id = \(id.value) FOR UPDATE", on: connection
             ).first
-            let correction = AssetOverrideRecord.correcting(existing, of: asset, with: patch, actor: actor, now: now)
+            let gallery = try await galleries(
+                "SELECT \(unescaped: Self.galleryColumns) FROM gallery WHERE id = \(asset.galleryId)", on: connection
+            ).first
+            let correction = try AssetOverrideRecord.correcting(
+                existing, of: asset, with: patch, actor: actor, now: now,
+                sidecarWindow: gallery?.sidecarWindow(of: asset.fileName, schedule: gallery?.sidecar?.schedule)
+                    ?? PublicationWindow())
             for entry in correction.audit { try await audit(entry, connection) }
             if correction.visibilityChanged { try await bumpRevision(galleryId: asset.galleryId, now: now, connection) }
             if correction.changed {
@@ -730,7 +730,7 @@ public struct PostgresGalleryStore: IngestCatalog, GalleryReader, EmbedStore, Ad
                 GalleryOverrideRecord.self,
                 "SELECT record::text FROM gallery_override WHERE folder = \(gallery.folder) FOR UPDATE", on: connection
             ).first
-            let correction = GalleryOverrideRecord.correcting(
+            let correction = try GalleryOverrideRecord.correcting(
                 existing, of: gallery, with: patch, actor: actor, now: now)
             for entry in correction.audit { try await audit(entry, connection) }
             try await connection.query(

@@ -18,8 +18,9 @@ extension AssetOverrideRecord {
     /// Applies an editor's change to an asset's overrides (`existing`, if any). The texts are
     /// bound again by the caller (the ingestor), which also renders when the credit changed.
     package static func correcting(
-        _ existing: AssetOverrideRecord?, of asset: AssetRecord, with patch: AssetPatch, actor: String, now: Date
-    ) -> AdminCorrection<AssetOverrideRecord> {
+        _ existing: AssetOverrideRecord?, of asset: AssetRecord, with patch: AssetPatch, actor: String, now: Date,
+        sidecarWindow: PublicationWindow = PublicationWindow()
+    ) throws(PublicationTimeError) -> AdminCorrection<AssetOverrideRecord> {
         var override = existing ?? AssetOverrideRecord(assetId: asset.id, updatedAt: now, updatedBy: actor)
         let before = override
         var audit: [AuditRecord] = []
@@ -56,6 +57,15 @@ extension AssetOverrideRecord {
             override.hidden = hidden
             visibilityChanged = true
         }
+        if patch.publishAt != nil || patch.unpublishAt != nil {
+            let current = override.schedule ?? sidecarWindow
+            let window = try current.patched(publishAt: patch.publishAt, unpublishAt: patch.unpublishAt)
+            recordTimes(current, window, record)
+            if window != current || override.schedule == nil {
+                override.schedule = window
+                visibilityChanged = true
+            }
+        }
         let changed = override != before
         if changed {
             override.updatedAt = now
@@ -83,7 +93,7 @@ extension GalleryOverrideRecord {
     package static func correcting(
         _ existing: GalleryOverrideRecord?, of gallery: GalleryRecord, with patch: GalleryPatch, actor: String,
         now: Date
-    ) -> (override: GalleryOverrideRecord, audit: [AuditRecord], gallery: GalleryRecord) {
+    ) throws(PublicationTimeError) -> (override: GalleryOverrideRecord, audit: [AuditRecord], gallery: GalleryRecord) {
         var override = existing ?? GalleryOverrideRecord(folder: gallery.folder, updatedAt: now, updatedBy: actor)
         var audit: [AuditRecord] = []
         func record(_ field: String, _ old: String?, _ new: String?) {
@@ -135,6 +145,12 @@ extension GalleryOverrideRecord {
             rights.downloads = downloads
         }
         override.rights = rights.isEmpty ? nil : rights
+        if patch.publishAt != nil || patch.unpublishAt != nil {
+            let current = gallery.window
+            let window = try current.patched(publishAt: patch.publishAt, unpublishAt: patch.unpublishAt)
+            recordTimes(current, window, record)
+            override.schedule = window
+        }
         override.updatedAt = now
         override.updatedBy = actor
         // Until the sidecar is read again, the site's downloads setting is taken as the
@@ -146,6 +162,16 @@ extension GalleryOverrideRecord {
         updated.slug = gallery.slug
         updated.revision = gallery.revision + 1
         return (override, audit, updated)
+    }
+}
+
+/// One audit entry per changed time of a publication window (RFC 3339, UTC).
+func recordTimes(
+    _ old: PublicationWindow, _ new: PublicationWindow, _ record: (String, String?, String?) -> Void
+) {
+    for (field, keyPath) in [("publishAt", \PublicationWindow.publishAt), ("unpublishAt", \.unpublishAt)]
+    where old[keyPath: keyPath] != new[keyPath: keyPath] {
+        record(field, old[keyPath: keyPath].map(PublicationTime.text), new[keyPath: keyPath].map(PublicationTime.text))
     }
 }
 

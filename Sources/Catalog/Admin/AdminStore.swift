@@ -7,7 +7,7 @@ public import GalleryCore
 ///
 /// Two implementations: the SQLite catalog (``Catalog``) and PostgreSQL
 /// (`PostgresGalleryStore`).
-public protocol AdminStore: Sendable {
+public protocol AdminStore: ErasureStore {
     func adminAsset(id: AssetID) async throws -> AdminAssetView?
     /// Every gallery, by slug, with all its assets (published or hidden).
     func adminGalleries() async throws -> [AdminGalleryView]

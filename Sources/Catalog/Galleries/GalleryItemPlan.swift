@@ -6,16 +6,23 @@ public import GalleryCore
 /// by every ``GalleryReader``. A store reads the light columns of the visible photos,
 /// plans, then reads whole rows only for ``assetIds``.
 package struct GalleryItemPlan: Sendable {
-    /// A photo that is not hidden: what ordering needs.
+    /// A photo of the gallery: what ordering and the publication rule need.
     package struct Visible: Sendable {
         package var id: String
         package var fileName: String
         package var takenAt: Date?
+        package var hidden: Bool
+        /// The admin's window, if set (``AssetOverrideRecord/schedule``).
+        package var schedule: PublicationWindow?
 
-        package init(id: String, fileName: String, takenAt: Date?) {
+        package init(
+            id: String, fileName: String, takenAt: Date?, hidden: Bool = false, schedule: PublicationWindow? = nil
+        ) {
             self.id = id
             self.fileName = fileName
             self.takenAt = takenAt
+            self.hidden = hidden
+            self.schedule = schedule
         }
     }
 
@@ -25,9 +32,11 @@ package struct GalleryItemPlan: Sendable {
     /// How many photos the gallery shows.
     package let count: Int
 
-    /// All visible photos in order, or the first `limit`.
-    package init(gallery: GalleryRecord, visible: [Visible], first limit: Int? = nil) {
+    /// The photos public at `now` (``PublicAccess``) in order: all, or the first `limit`.
+    package init(gallery: GalleryRecord, photos: [Visible], at now: Date, first limit: Int? = nil) {
         self.gallery = gallery
+        let schedule = gallery.sidecar?.schedule
+        let visible = photos.filter { gallery.photoAccess(of: $0, schedule: schedule, at: now) == .open }
         var idByName: [String: String] = [:]
         for photo in visible where idByName[photo.fileName] == nil { idByName[photo.fileName] = photo.id }
         let order = GalleryOrder(explicitOrder: gallery.displayOrder)
@@ -66,5 +75,28 @@ package struct GalleryItemPlan: Sendable {
                 takenAtPrecision: CaptureTime.precision(asset.metadata), placeholder: asset.placeholder,
                 renditions: files.map(\.document), download: download)
         }
+    }
+}
+
+extension GalleryRecord {
+    /// Whether a photo of this gallery is public at `now`: the gallery published and in its
+    /// window, the photo not hidden and in its own (the admin's › the sidecar entry's).
+    package func photoAccess(of photo: GalleryItemPlan.Visible, schedule: SidecarSchedule?, at now: Date)
+        -> PublicAccess
+    {
+        PublicAccess.of(
+            galleryPublished: published, gallery: window, hidden: photo.hidden,
+            photo: photo.schedule ?? sidecarWindow(of: photo.fileName, schedule: schedule), at: now)
+    }
+
+    /// The next instant after `now` at which the gallery or one of `photos` becomes public
+    /// or stops being so.
+    package func nextPublicationChange(photos: [GalleryItemPlan.Visible], after now: Date) -> Date? {
+        let schedule = sidecar?.schedule
+        var times = [window.nextChange(after: now)]
+        for photo in photos {
+            times.append((photo.schedule ?? sidecarWindow(of: photo.fileName, schedule: schedule)).nextChange(after: now))
+        }
+        return times.compactMap { $0 }.min()
     }
 }

@@ -7,17 +7,17 @@ public import GalleryCore
 ///
 /// Two implementations: the SQLite catalog (``Catalog``) and PostgreSQL
 /// (`PostgresGalleryStore`).
-public protocol GalleryReader: Sendable {
+public protocol GalleryReader: PublicationReader {
     /// Equal stamps mean nothing was committed in between; read without a query.
     func stamp() -> CatalogStamp
-    /// The revision of a published gallery; nil when there is none.
-    func publishedRevision(slug: String) async throws -> Int?
+    /// The revision of a gallery public at `now` (``PublicAccess``); nil when there is none.
+    func publishedRevision(slug: String, at now: Date) async throws -> Int?
     /// A fingerprint of every published gallery's revision.
     func listRevision() async throws -> String
-    /// `GET /api/v1/galleries`.
-    func galleryList() async throws -> GalleryList
-    /// `GET /api/v1/galleries/{slug}` without its consent-dependent parts.
-    func gallery(slug: String) async throws -> BuiltGallery?
+    /// `GET /api/v1/galleries`: the galleries public at `now`, each with the photos public then.
+    func galleryList(at now: Date) async throws -> GalleryList
+    /// `GET /api/v1/galleries/{slug}` without its consent-dependent parts, as public at `now`.
+    func gallery(slug: String, at now: Date) async throws -> BuiltGallery?
     /// An asset's print-quality download, if published.
     func download(of id: AssetID) async throws -> RenditionRecord?
     /// Whether the catalog can be asked now (a database server can be away; an embedded
@@ -28,6 +28,14 @@ public protocol GalleryReader: Sendable {
 
 extension GalleryReader {
     public func availability() -> CatalogAvailability { .available }
+
+    public func publishedRevision(slug: String) async throws -> Int? {
+        try await publishedRevision(slug: slug, at: Date())
+    }
+
+    public func galleryList() async throws -> GalleryList { try await galleryList(at: Date()) }
+
+    public func gallery(slug: String) async throws -> BuiltGallery? { try await gallery(slug: slug, at: Date()) }
 }
 
 /// A gallery's social embeds, named for what publishing, the admin API and the consent

@@ -11,6 +11,8 @@ public import GalleryCore
 /// (`PostgresGalleryStore`).
 public protocol IngestCatalog: Sendable {
     func asset(atPath path: String) async throws -> AssetRecord?
+    /// The tombstone of erased bytes (SHA-256 of an original), if they were erased.
+    func erasure(sourceHash: String) async throws -> ErasureRecord?
     func quarantineEntry(atPath path: String) async throws -> QuarantineRecord?
     /// Every held file, by path.
     func quarantined() async throws -> [QuarantineRecord]

@@ -106,8 +106,11 @@ extension Catalog {
     {
         try await pool.write { db in
             guard let asset = try AssetRecord.fetchOne(db, key: id.value) else { return nil }
-            let correction = AssetOverrideRecord.correcting(
-                try AssetOverrideRecord.fetchOne(db, key: id.value), of: asset, with: patch, actor: actor, now: now)
+            let gallery = try GalleryRecord.fetchOne(db, key: asset.galleryId)
+            let correction = try AssetOverrideRecord.correcting(
+                try AssetOverrideRecord.fetchOne(db, key: id.value), of: asset, with: patch, actor: actor, now: now,
+                sidecarWindow: gallery?.sidecarWindow(of: asset.fileName, schedule: gallery?.sidecar?.schedule)
+                    ?? PublicationWindow())
             for var entry in correction.audit { try entry.insert(db) }
             if correction.visibilityChanged { try bumpRevision(db, galleryId: asset.galleryId, now: now) }
             if correction.changed { try correction.override.upsert(db) }
@@ -142,7 +145,7 @@ extension Catalog {
     {
         try await pool.write { db in
             guard let gallery = try GalleryRecord.filter(Column("slug") == slug).fetchOne(db) else { return nil }
-            let correction = GalleryOverrideRecord.correcting(
+            let correction = try GalleryOverrideRecord.correcting(
                 try GalleryOverrideRecord.fetchOne(db, key: gallery.folder), of: gallery, with: patch, actor: actor,
                 now: now)
             for var entry in correction.audit { try entry.insert(db) }

@@ -222,8 +222,11 @@ extension Catalog {
     /// the grace period unless an asset uses it again by then.
     func retire(_ db: Database, _ asset: AssetRecord, now: Date) throws {
         try db.execute(
-            sql: "INSERT OR REPLACE INTO retiredVariant (sourceHash, variantKey, retiredAt) VALUES (?, ?, ?)",
-            arguments: [asset.sourceHash, asset.variantKey, now])
+            sql: """
+                INSERT OR REPLACE INTO retiredVariant (sourceHash, variantKey, retiredAt, assetId)
+                VALUES (?, ?, ?, ?)
+                """,
+            arguments: [asset.sourceHash, asset.variantKey, now, asset.id.value])
     }
 
     func bumpRevision(_ db: Database, galleryId: Int64, now: Date) throws {

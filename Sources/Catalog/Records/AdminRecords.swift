@@ -75,6 +75,9 @@ public struct GalleryOverrideRecord: Codable, Sendable, Equatable, FetchableReco
     public var published: Bool?
     /// Rights terms and the downloads switch; each set field wins over the sidecar's.
     public var rights: RightsTerms?
+    /// The admin's embargo and expiry: once set (even to none), it wins over the sidecar's
+    /// as a whole.
+    public var schedule: PublicationWindow?
     public var updatedAt: Date
     public var updatedBy: String
 
@@ -98,6 +101,9 @@ public struct AssetOverrideRecord: Codable, Sendable, Equatable, FetchableRecord
     public var hidden: Bool?
     /// The rights corrections: only the rights fields of ``TextOverrides`` are set.
     public var rights: TextOverrides?
+    /// The admin's embargo and expiry of the photo: once set (even to none), it wins over
+    /// the sidecar entry's as a whole.
+    public var schedule: PublicationWindow?
     public var updatedAt: Date
     public var updatedBy: String
 

@@ -24,6 +24,9 @@ public struct GalleryRecord: Codable, Sendable, Equatable, FetchableRecord, Muta
     /// Whether its photos offer a print-quality download: the admin's › the sidecar's ›
     /// the site's `downloads.enabled`.
     public var downloads: Bool
+    /// The gallery's embargo and expiry (the admin's › the sidecar's).
+    public var publishAt: Date?
+    public var unpublishAt: Date?
     /// Increases with every change that alters the gallery's JSON; the JSON cache key.
     public var revision: Int
     public var updatedAt: Date
@@ -56,7 +59,24 @@ extension GalleryRecord {
         let terms = (override?.rights ?? RightsTerms()).over(sidecar?.rights).validated().terms
         self.downloads = terms.downloads ?? siteDownloads
         self.rights = terms.isEmpty ? nil : terms
+        let window = override?.schedule ?? sidecar?.schedule.gallery ?? PublicationWindow()
+        (self.publishAt, self.unpublishAt) = (window.publishAt, window.unpublishAt)
         self.revision = 1
         self.updatedAt = now
+    }
+
+    /// When the gallery is public (``PublicAccess``).
+    public var window: PublicationWindow { PublicationWindow(publishAt: publishAt, unpublishAt: unpublishAt) }
+
+    /// Whether the gallery is public at `now`.
+    public func access(at now: Date) -> PublicAccess {
+        PublicAccess.of(galleryPublished: published, gallery: window, at: now)
+    }
+
+    /// A file entry's own window, as the sidecar declares it (by the name shown or the
+    /// name as stored).
+    public func sidecarWindow(of fileName: String, schedule: SidecarSchedule?) -> PublicationWindow {
+        guard let schedule else { return PublicationWindow() }
+        return schedule.items[fileName] ?? schedule.items[MediaName.display(fileName)] ?? PublicationWindow()
     }
 }

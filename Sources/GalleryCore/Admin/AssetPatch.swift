@@ -1,3 +1,5 @@
+public import Foundation
+
 /// The asset texts an editor may override: captions and credits, and the rights fields
 /// (`license` and `acquireLicensePage` must be http(s) URLs, `digitalSourceType` a URI or
 /// a code of the IPTC vocabulary).
@@ -37,18 +39,26 @@ public struct AssetPatch: Sendable, Equatable {
     public var usageTerms: LanguageAlternative??
     public var aiGenerated: Bool??
     public var hidden: Bool?
+    /// A new embargo or expiry (`nil` inside: none), over the window the photo has now.
+    public var publishAt: Date??
+    public var unpublishAt: Date??
 
     public init(
         texts: [EditableAssetField: String?] = [:], usageTerms: LanguageAlternative?? = nil,
-        aiGenerated: Bool?? = nil, hidden: Bool? = nil
+        aiGenerated: Bool?? = nil, hidden: Bool? = nil, publishAt: Date?? = nil, unpublishAt: Date?? = nil
     ) {
         self.texts = texts
         self.usageTerms = usageTerms
         self.aiGenerated = aiGenerated
         self.hidden = hidden
+        self.publishAt = publishAt
+        self.unpublishAt = unpublishAt
     }
 
-    public var isEmpty: Bool { texts.isEmpty && usageTerms == nil && aiGenerated == nil && hidden == nil }
+    public var isEmpty: Bool {
+        texts.isEmpty && usageTerms == nil && aiGenerated == nil && hidden == nil && publishAt == nil
+            && unpublishAt == nil
+    }
 }
 
 /// A validated change to a gallery's settings; `nil` inside an entry removes the override.
@@ -63,6 +73,8 @@ public struct GalleryPatch: Sendable, Equatable {
     public var usageTerms: LanguageAlternative??
     public var licensor: String??
     public var downloads: Bool??
+    public var publishAt: Date??
+    public var unpublishAt: Date??
 
     public init(
         title: String?? = nil, summary: String?? = nil, defaultCredit: String?? = nil, order: [String]?? = nil,
@@ -79,5 +91,21 @@ public struct GalleryPatch: Sendable, Equatable {
         self.defaultCredit = defaultCredit
         self.order = order
         self.published = published
+    }
+}
+
+extension PublicationWindow {
+    /// This window with a patch's `publishAt` and `unpublishAt` applied; refused when
+    /// `unpublishAt` would not come after `publishAt`.
+    public func patched(publishAt: Date??, unpublishAt: Date??) throws(PublicationTimeError) -> PublicationWindow {
+        var window = self
+        if let publishAt { window.publishAt = publishAt }
+        if let unpublishAt { window.unpublishAt = unpublishAt }
+        if let start = window.publishAt, let end = window.unpublishAt, end <= start {
+            throw PublicationTimeError(
+                field: unpublishAt != nil ? "unpublishAt" : "publishAt",
+                message: unpublishAt != nil ? "must come after publishAt" : "must come before unpublishAt")
+        }
+        return window
     }
 }

@@ -8,6 +8,7 @@
 /// license: https://www.example.nrw/nutzungsbedingungen
 /// usageTerms: {de: Nur zur redaktionellen Berichterstattung, en: Editorial use only}
 /// downloads: true
+/// publishAt: 2026-05-04T11:30:00+02:00
 /// order: [bild-1.jpg, bild-2.jpg]
 /// items:
 ///   bild-1.jpg:
@@ -34,6 +35,10 @@ public struct GallerySidecar: Codable, Sendable, Equatable {
     public var licensor: String?
     /// Print-quality downloads for this gallery (the site's `downloads.enabled` otherwise).
     public var downloads: Bool?
+    /// The gallery's embargo and expiry (``PublicationTime``); each entry of `items` may
+    /// have its own.
+    public var publishAt: String?
+    public var unpublishAt: String?
 
     /// Rights values that are not taken (they are read, not refused): addresses that are no
     /// http(s) URL, a Digital Source Type that is no URI — of the gallery and of each entry.

@@ -83,6 +83,9 @@ public enum QuarantineReason: Error, Hashable, Sendable {
     case notInGallery
     case unreadable(detail: String)
     case slugCollision(slug: String, folder: String)
+    /// The same bytes were erased by an admin (``erased`` is the tombstone's sentence): they
+    /// are not published again until the tombstone is lifted.
+    case erased(String)
     /// A reason recorded earlier, for a file that has not changed since.
     case recorded(code: String, message: String)
 
@@ -100,6 +103,7 @@ public enum QuarantineReason: Error, Hashable, Sendable {
         case .notInGallery: "not-in-gallery"
         case .unreadable: "unreadable"
         case .slugCollision: "slug-collision"
+        case .erased: "erased"
         case .recorded(let code, _): code
         }
     }
@@ -132,6 +136,8 @@ public enum QuarantineReason: Error, Hashable, Sendable {
             "the file cannot be read: \(detail)"
         case .slugCollision(let slug, let folder):
             "the folder maps to slug \"\(slug)\", which folder \"\(folder)\" already uses"
+        case .erased(let tombstone):
+            tombstone
         case .recorded(_, let message):
             message
         }

@@ -24,6 +24,10 @@ public struct TextOverrides: Hashable, Sendable, Codable {
     public var digitalSourceType: String?
     /// A person's word that the image is AI-generated (or, `false`, that it is not).
     public var aiGenerated: Bool?
+    /// A sidecar entry's embargo and expiry, as written (``GallerySidecar/schedule``); not
+    /// a text, so never bound.
+    public var publishAt: String?
+    public var unpublishAt: String?
 
     public init(
         caption: String? = nil, alt: String? = nil, headline: String? = nil, credit: String? = nil,

@@ -134,8 +134,11 @@ public final class Ingestor: Sendable {
             logger.warning("sidecar unreadable", metadata: ["folder": "\(folder)", "error": "\(error)"])
             // The gallery keeps its last good sidecar; the error is shown to admins beside it.
             loaded.sidecar = try await catalog.gallery(folder: folder)?.sidecar
+        } else {
+            // Times without an offset are read in the site's zone once, here: stored, they name instants.
+            loaded.sidecar = loaded.sidecar?.resolvingTimes(in: settings.timeZone)
         }
-        for problem in loaded.sidecar?.rightsProblems ?? []
+        for problem in (loaded.sidecar?.rightsProblems ?? []) + (loaded.sidecar?.schedule.problems ?? [])
         where reportedSidecarProblems.withLock({ $0.insert(folder + "\u{1F}" + problem).inserted }) {
             logger.warning("sidecar value ignored", metadata: ["folder": "\(folder)", "problem": "\(problem)"])
         }
@@ -250,6 +253,8 @@ public final class Ingestor: Sendable {
             try await catalog.touch(path: relativePath, fileSize: status.size, modifiedAt: status.modifiedAt)
             return try await refresh(existing, in: gallery, readPath: readPath, status: status, settings: settings)
         }
+        // Erased bytes stay unpublished wherever they are dropped, until an admin lifts the tombstone.
+        if let tombstone = try await catalog.erasure(sourceHash: sourceHash) { throw tombstone.quarantineReason }
         do {
             return try await publish(
                 bytes, sourceHash: sourceHash, location: location, relativePath: relativePath, status: status,

@@ -1,0 +1,219 @@
+public import Catalog
+public import Foundation
+public import GalleryCore
+import Logging
+import PostgresNIO
+
+/// The publication rule's reads and erasure on PostgreSQL (``PublicationReader``,
+/// ``ErasureStore``): the same contract as the SQLite catalog's, through the same rule.
+extension PostgresGalleryStore: PublicationReader, ErasureStore {
+    /// Which photos ``photoRows(_:on:)`` reads.
+    enum PhotoFilter {
+        case gallery(Int64)
+        case sourceHash(String)
+        case ids([String])
+        case all
+    }
+
+    /// Photos as the publication rule needs them, with their gallery's id.
+    func photoRows(_ filter: PhotoFilter, on connection: PostgresConnection?) async throws
+        -> [(photo: GalleryItemPlan.Visible, galleryId: Int64)]
+    {
+        let select = """
+            SELECT a.id, a.file_name, a.taken_at, a.gallery_id, coalesce(o.hidden, false),
+                (o.record->'schedule')::text
+            FROM asset a LEFT JOIN asset_override o ON o.asset_id = a.id
+            """
+        let query: PostgresQuery =
+            switch filter {
+            case .gallery(let id): "\(unescaped: select) WHERE a.gallery_id = \(id)"
+            case .sourceHash(let hash): "\(unescaped: select) WHERE a.source_hash = \(hash)"
+            case .ids(let ids): "\(unescaped: select) WHERE a.id = ANY(\(ids))"
+            case .all: "\(unescaped: select)"
+            }
+        var rows: [(photo: GalleryItemPlan.Visible, galleryId: Int64)] = []
+        for try await (id, fileName, takenAt, galleryId, hidden, schedule) in try await run(query, on: connection)
+            .decode((String, String, Date?, Int64, Bool, String?).self)
+        {
+            let window = try schedule.flatMap { $0 == "null" ? nil : $0 }.map {
+                try PostgresDatabase.decode(PublicationWindow.self, $0)
+            }
+            rows.append(
+                (
+                    GalleryItemPlan.Visible(
+                        id: id, fileName: fileName, takenAt: takenAt, hidden: hidden, schedule: window), galleryId
+                ))
+        }
+        return rows
+    }
+
+    func access(of photos: [(photo: GalleryItemPlan.Visible, galleryId: Int64)], at now: Date,
+        _ connection: PostgresConnection) async throws -> FileAccess
+    {
+        let ids = Array(Set(photos.map(\.galleryId)))
+        let galleries = try await galleries(
+            "SELECT \(unescaped: Self.galleryColumns) FROM gallery WHERE id = ANY(\(ids))", on: connection)
+        let byId = Dictionary(galleries.compactMap { g in g.id.map { ($0, g) } }, uniquingKeysWith: { a, _ in a })
+        let accesses = photos.compactMap { photo, galleryId in
+            byId[galleryId].map { $0.photoAccess(of: photo, schedule: $0.sidecar?.schedule, at: now) }
+        }
+        return FileAccess(
+            access: PublicAccess.mostOpen(accesses) ?? .gone, keys: photos.map { CacheKey.asset($0.photo.id) })
+    }
+
+    public func fileAccess(sourceHash: String, at now: Date) async throws -> FileAccess? {
+        try await database.transaction { connection in
+            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
+            let current = try await photoRows(.sourceHash(sourceHash), on: connection)
+            if !current.isEmpty { return try await access(of: current, at: now, connection) }
+            if try await !strings(
+                "SELECT source_hash FROM erasure WHERE source_hash = \(sourceHash)", on: connection
+            ).isEmpty {
+                return FileAccess(access: .gone, keys: [])
+            }
+            var owners: [String?] = []
+            for try await owner in try await connection.query(
+                "SELECT asset_id FROM retired_variant WHERE source_hash = \(sourceHash)", logger: logger
+            ).decode(String?.self) {
+                owners.append(owner)
+            }
+            guard !owners.isEmpty else { return nil }
+            let ids = owners.compactMap { $0 }
+            if ids.count < owners.count { return FileAccess(access: .open, keys: []) }
+            let photos = try await photoRows(.ids(ids), on: connection)
+            guard !photos.isEmpty else { return FileAccess(access: .gone, keys: ids.map(CacheKey.asset)) }
+            return try await access(of: photos, at: now, connection)
+        }
+    }
+
+    public func previewAccess(path: String, at now: Date) async throws -> FileAccess? {
+        try await database.transaction { connection in
+            let folders = try await strings(
+                "SELECT gallery_folder FROM embed WHERE record->>'previewPath' = \(path)", on: connection)
+            guard !folders.isEmpty else { return nil }
+            let galleries = try await galleries(
+                "SELECT \(unescaped: Self.galleryColumns) FROM gallery WHERE folder = ANY(\(folders))", on: connection)
+            return FileAccess(
+                access: PublicAccess.mostOpen(galleries.map { $0.access(at: now) }) ?? .gone,
+                keys: galleries.map { CacheKey.gallery($0.slug) })
+        }
+    }
+
+    public func nextPublicationChange(after now: Date) async throws -> Date? {
+        try await database.transaction { connection in
+            let galleries = try await galleries(
+                "SELECT \(unescaped: Self.galleryColumns) FROM gallery", on: connection)
+            let windows = try await strings(
+                "SELECT (record->'schedule')::text FROM asset_override WHERE record ? 'schedule'", on: connection
+            ).compactMap { try? PostgresDatabase.decode(PublicationWindow.self, $0) }
+            return PublicationSchedule.nextChange(galleries: galleries, photoWindows: windows, after: now)
+        }
+    }
+
+    public func publicContents(at now: Date) async throws -> [String: PublicGallery] {
+        try await database.transaction { connection in
+            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
+            let galleries = try await galleries(
+                "SELECT \(unescaped: Self.galleryColumns) FROM gallery WHERE published", on: connection
+            ).filter { $0.access(at: now) == .open }
+            let byId = Dictionary(galleries.compactMap { g in g.id.map { ($0, g) } }, uniquingKeysWith: { a, _ in a })
+            var shown: [Int64: Set<String>] = [:]
+            for (photo, galleryId) in try await photoRows(.all, on: connection) {
+                guard let gallery = byId[galleryId],
+                    gallery.photoAccess(of: photo, schedule: gallery.sidecar?.schedule, at: now) == .open
+                else { continue }
+                shown[galleryId, default: []].insert(photo.id)
+            }
+            var contents: [String: PublicGallery] = [:]
+            for gallery in galleries {
+                contents[gallery.slug] = PublicGallery(revision: gallery.revision, assetIds: shown[gallery.id ?? -1] ?? [])
+            }
+            return contents
+        }
+    }
+
+    // MARK: ErasureStore
+
+    static let erasureColumns = "source_hash, asset_id, path, erased_at, erased_by, reason"
+
+    func erasures(_ query: PostgresQuery, on connection: PostgresConnection?) async throws -> [ErasureRecord] {
+        var records: [ErasureRecord] = []
+        for try await (hash, id, path, at, by, reason) in try await run(query, on: connection).decode(
+            (String, String, String, Date, String, String).self)
+        {
+            guard let id = AssetID(validating: id) else { throw PostgresCatalogError.unreadable("erasure \(hash)") }
+            records.append(
+                ErasureRecord(sourceHash: hash, assetId: id, path: path, erasedAt: at, erasedBy: by, reason: reason))
+        }
+        return records
+    }
+
+    public func erase(id: AssetID, reason: String, actor: String, now: Date) async throws -> ErasureRecord? {
+        try await write { connection in
+            guard
+                let asset = try await assets(
+                    "DELETE FROM asset WHERE id = \(id.value) RETURNING \(unescaped: Self.assetColumns)",
+                    on: connection
+                ).first
+            else { return nil }
+            let tombstone = ErasureRecord(
+                sourceHash: asset.sourceHash, assetId: id, path: asset.path, erasedAt: now, erasedBy: actor,
+                reason: reason)
+            try await connection.query(
+                """
+                INSERT INTO erasure (source_hash, asset_id, path, erased_at, erased_by, reason)
+                VALUES (\(tombstone.sourceHash), \(id.value), \(tombstone.path), \(now), \(actor), \(reason))
+                ON CONFLICT (source_hash) DO UPDATE SET asset_id = excluded.asset_id, path = excluded.path,
+                    erased_at = excluded.erased_at, erased_by = excluded.erased_by, reason = excluded.reason
+                """, logger: logger)
+            try await connection.query("DELETE FROM asset_override WHERE asset_id = \(id.value)", logger: logger)
+            try await connection.query(
+                "DELETE FROM retired_variant WHERE source_hash = \(asset.sourceHash)", logger: logger)
+            try await connection.query(
+                """
+                UPDATE audit SET old_value = NULL, new_value = NULL
+                WHERE target = \("asset \(id.value)") OR starts_with(target, \("asset \(id.value) "))
+                """, logger: logger)
+            let held = tombstone.quarantineReason
+            try await connection.query(
+                """
+                INSERT INTO quarantine (path, code, reason, file_size, modified_at, attempts, quarantined_at)
+                VALUES (\(asset.path), \(held.code), \(held.message), \(asset.fileSize), \(asset.modifiedAt), 1, \(now))
+                ON CONFLICT (path) DO UPDATE SET code = excluded.code, reason = excluded.reason,
+                    file_size = excluded.file_size, modified_at = excluded.modified_at,
+                    quarantined_at = excluded.quarantined_at
+                """, logger: logger)
+            try await audit(ErasureAudit.erased(tombstone), connection)
+            try await bumpRevision(galleryId: asset.galleryId, now: now, connection)
+            return tombstone
+        }
+    }
+
+    public func erasures() async throws -> [ErasureRecord] {
+        try await erasures(
+            "SELECT \(unescaped: Self.erasureColumns) FROM erasure ORDER BY erased_at DESC", on: nil)
+    }
+
+    public func erasure(sourceHash: String) async throws -> ErasureRecord? {
+        try await erasures(
+            "SELECT \(unescaped: Self.erasureColumns) FROM erasure WHERE source_hash = \(sourceHash)", on: nil
+        ).first
+    }
+
+    public func liftErasure(sourceHash: String, reason: String, actor: String, now: Date) async throws
+        -> ErasureRecord?
+    {
+        try await write { connection in
+            guard
+                let tombstone = try await erasures(
+                    "DELETE FROM erasure WHERE source_hash = \(sourceHash) RETURNING \(unescaped: Self.erasureColumns)",
+                    on: connection
+                ).first
+            else { return nil }
+            try await connection.query(
+                "DELETE FROM quarantine WHERE code = 'erased' AND path = \(tombstone.path)", logger: logger)
+            try await audit(ErasureAudit.lifted(tombstone, reason: reason, actor: actor, at: now), connection)
+            return tombstone
+        }
+    }
+}
