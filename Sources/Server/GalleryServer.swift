@@ -30,6 +30,10 @@ public struct ServerSettings: Sendable {
     /// Whether `site.publicURL` is set; if not, pages take absolute links from the
     /// request's own origin (``SiteOrigins``).
     public var publicURLConfigured: Bool
+    /// The wall clock the publication rule reads and the epoch of scheduled times passed.
+    public var clock = PublicationClock()
+    /// What a shared cache in front is told (`cache.tagHeader`, `cache.sharedMaxAgeSeconds`).
+    public var sharedCache = SharedCachePolicy()
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String,
@@ -128,14 +132,16 @@ public struct GalleryServer: Sendable {
             router.add(middleware: ClientAddressMiddleware(resolver: .init(trustedProxies: settings.trustedProxies)))
         }
         router.add(middleware: HeadMiddleware())
+        router.add(middleware: SharedCacheMiddleware(policy: settings.sharedCache))
         router.add(middleware: CatalogStaleMiddleware(catalog: stores.galleries))
         let routeMethods = RouteMethods()
         router.add(middleware: ProblemMiddleware(routeMethods: routeMethods))
         HealthRoutes(readiness: readiness, catalog: stores.galleries).register(on: router)
         if let metrics { MetricsRoutes(exporter: metrics).register(on: router) }
         let publicURL = settings.consent.publicURL
-        let cache = GalleryDocumentCache(catalog: stores.galleries, byteBudget: settings.galleryCacheBytes) {
-            slug, title in
+        let cache = GalleryDocumentCache(
+            catalog: stores.galleries, clock: settings.clock, byteBudget: settings.galleryCacheBytes
+        ) { slug, title in
             GalleryRoutes.shareLinks(publicURL: publicURL, slug: slug, title: title)
         }
         let galleries = GalleryRoutes(cache: cache, keeper: keeper)
@@ -143,11 +149,17 @@ public struct GalleryServer: Sendable {
         ConsentRoutes(keeper: keeper).register(on: router)
         EmbedFrameRoutes(catalog: stores.galleries, keeper: keeper).register(on: router)
         let files = ImmutableFileCache(capacity: 64 * 1024 * 1024)
-        PreviewRoutes(directory: settings.dataDirectory + "/previews", files: files).register(on: router)
-        RenditionRoutes(renditionsRoot: settings.dataDirectory + "/renditions", files: files).register(on: router)
-        DownloadRoutes(renditionsRoot: settings.dataDirectory + "/renditions").register(on: router)
+        let access = FileAccessCache(reader: stores.galleries, clock: settings.clock)
+        let renditions = settings.dataDirectory + "/renditions"
+        PreviewRoutes(directory: settings.dataDirectory + "/previews", files: files, access: access).register(
+            on: router)
+        RenditionRoutes(renditionsRoot: renditions, files: files, access: access).register(on: router)
+        DownloadRoutes(renditionsRoot: renditions, access: access).register(on: router)
         let throttle = AdminAuthenticationThrottle(burst: settings.adminAuthenticationBurst)
-        AdminRoutes(stores: stores, actions: actions, throttle: throttle).register(on: router)
+        AdminRoutes(
+            stores: stores, actions: actions, throttle: throttle, clock: settings.clock,
+            renditions: RenditionRoutes(renditionsRoot: renditions, files: files, access: nil)
+        ).register(on: router)
         AdminConsentRoutes(stores: stores, keeper: keeper, actions: actions, throttle: throttle).register(on: router)
         OpenAPIRoutes().register(on: router)
         PortalRoutes(

@@ -34,6 +34,14 @@ struct AdminAssetDocument: Encodable {
     /// What was ignored to publish the file ("colour profile ignored: …"); empty when nothing.
     var warnings: [String]
     var renditions: [RenditionDocument]
+    /// The photo's embargo and expiry as they apply (the admin's › the sidecar entry's; the
+    /// gallery's apply as well) and where it stands now: `public`, `embargoed` (before
+    /// `publishAt`), `expired`, `hidden`, or `unpublished` (its gallery is not public).
+    var publishAt: Date?
+    var unpublishAt: Date?
+    var publication: String
+    /// The admin's own window, when one was set (`null`: the sidecar's applies).
+    var scheduleOverride: PublicationWindow?
 
     struct Overrides: Encodable {
         var caption: String?
@@ -105,6 +113,23 @@ struct AdminAssetDocument: Encodable {
             ($0.role, $0.width) < ($1.role, $1.width)
         }
         .map(\.document)
+        let own =
+            override?.schedule
+            ?? view.gallery.sidecarWindow(of: asset.fileName, schedule: view.gallery.sidecar?.schedule)
+        (publishAt, unpublishAt) = (own.publishAt, own.unpublishAt)
+        scheduleOverride = override?.schedule
+        let now = Date()
+        if hidden {
+            publication = "hidden"
+        } else if view.gallery.access(at: now) != .open {
+            publication = "unpublished"
+        } else {
+            switch own.intersecting(view.gallery.window).phase(at: now) {
+            case .open: publication = "public"
+            case .before: publication = "embargoed"
+            case .after: publication = "expired"
+            }
+        }
     }
 }
 
@@ -124,6 +149,12 @@ struct AdminGalleryDocument: Encodable {
     /// Whether the gallery's photos offer a download (its setting, else the site's).
     var downloads: Bool
     var sidecarError: String?
+    var publishAt: Date?
+    var unpublishAt: Date?
+    /// `public`, `embargoed`, `expired` or `unpublished`.
+    var publication: String
+    /// Sidecar times that could not be taken (the gallery or entry is held unpublished).
+    var scheduleProblems: [String]
     var items: [AdminAssetDocument]
 
     init(_ view: AdminGalleryView) {
@@ -141,6 +172,17 @@ struct AdminGalleryDocument: Encodable {
         licensor = gallery.rights?.licensor
         downloads = gallery.downloads
         sidecarError = gallery.sidecarError
+        (publishAt, unpublishAt) = (gallery.publishAt, gallery.unpublishAt)
+        if !gallery.published {
+            publication = "unpublished"
+        } else {
+            switch gallery.window.phase(at: Date()) {
+            case .open: publication = "public"
+            case .before: publication = "embargoed"
+            case .after: publication = "expired"
+            }
+        }
+        scheduleProblems = gallery.sidecar?.schedule.problems ?? []
         items = view.assets.map(AdminAssetDocument.init)
     }
 }
@@ -151,4 +193,65 @@ struct AuditDocument: Encodable {
 
 struct QuarantineDocument: Encodable {
     var quarantine: [QuarantineRecord]
+}
+
+/// `GET /api/v1/admin/erasures`: the tombstones, and where each original still lies.
+struct ErasureDocument: Encodable {
+    var sourceHash: String
+    var assetId: String
+    var erasedAt: Date
+    var erasedBy: String
+    var reason: String
+    /// Where the original lay when it was erased, under the media folder: galleryd never
+    /// writes there, so it must be removed there.
+    var originalPath: String
+    var notice: String
+
+    init(_ record: ErasureRecord) {
+        sourceHash = record.sourceHash
+        assetId = record.assetId.value
+        erasedAt = record.erasedAt
+        erasedBy = record.erasedBy
+        reason = record.reason
+        originalPath = record.path
+        notice =
+            "Every rendition, download and text of this photo is deleted; the original still lies in the media "
+            + "folder at \(record.path) and must be removed there (galleryd never writes to the media folder)."
+    }
+}
+
+/// `GET /api/v1/admin/schedule`: what is embargoed or expired, galleries and photos, with
+/// their times.
+struct ScheduleDocument: Encodable {
+    struct Entry: Encodable {
+        var kind: String
+        var gallery: String
+        var id: String?
+        var fileName: String?
+        var publishAt: Date?
+        var unpublishAt: Date?
+        var publication: String
+    }
+
+    var entries: [Entry]
+
+    init(_ galleries: [AdminGalleryView]) {
+        var entries: [Entry] = []
+        for view in galleries {
+            let gallery = AdminGalleryDocument(view)
+            if gallery.publication == "embargoed" || gallery.publication == "expired" {
+                entries.append(
+                    Entry(
+                        kind: "gallery", gallery: gallery.slug, publishAt: gallery.publishAt,
+                        unpublishAt: gallery.unpublishAt, publication: gallery.publication))
+            }
+            for item in gallery.items where item.publication == "embargoed" || item.publication == "expired" {
+                entries.append(
+                    Entry(
+                        kind: "asset", gallery: gallery.slug, id: item.id, fileName: item.fileName,
+                        publishAt: item.publishAt, unpublishAt: item.unpublishAt, publication: item.publication))
+            }
+        }
+        self.entries = entries
+    }
 }

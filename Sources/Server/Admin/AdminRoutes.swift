@@ -51,6 +51,9 @@ struct AdminRoutes {
     let stores: ServerStores
     let actions: AdminActions
     let throttle: AdminAuthenticationThrottle
+    let clock: PublicationClock
+    /// The renditions of any photo, public or not, for the admin page (no-store).
+    let renditions: RenditionRoutes
     static let maximumTextLength = TextNormalizer.maximumLength
 
     func register(on router: Router<GalleryRequestContext>) {
@@ -68,8 +71,8 @@ struct AdminRoutes {
         admin.put("/galleries/:slug") { request, context in
             let actor = try context.requireScope(.admin)
             let slug = try context.parameters.require("slug")
-            let patch = try await Self.galleryPatch(request)
-            guard let updated = try await stores.admin.patchGallery(slug: slug, patch, actor: actor) else {
+            let patch = try await Self.galleryPatch(request, zone: clock.timeZone)
+            guard let updated = try await Self.refusingTimes({ try await stores.admin.patchGallery(slug: slug, patch, actor: actor) }) else {
                 throw ProblemDetails(.notFound, detail: "there is no gallery \"\(slug)\"")
             }
             // A new default credit changes items' credits (and their renditions' EXIF).
@@ -83,13 +86,47 @@ struct AdminRoutes {
         admin.patch("/assets/:id") { request, context in
             let actor = try context.requireScope(.editor)
             let id = try assetID(context)
-            let patch = try await Self.assetPatch(request, context: context)
-            guard let updated = try await stores.admin.patchAsset(id: id, patch, actor: actor) else {
+            let patch = try await Self.assetPatch(request, context: context, zone: clock.timeZone)
+            guard let updated = try await Self.refusingTimes({ try await stores.admin.patchAsset(id: id, patch, actor: actor) }) else {
                 throw ProblemDetails(.notFound, detail: "there is no asset \(id.value)")
             }
             await actions.refreshAsset(updated.path)
             return try JSONBody(AdminAssetDocument(try await asset(context))).response(cacheControl: "no-store")
         }
+        admin.post("/assets/:id/erase") { request, context in
+            let actor = try context.requireScope(.admin)
+            let id = try assetID(context)
+            let body = try await JSONRequest(request, allowedFields: ["reason"])
+            let reason = try body.requiredString("reason", maximumLength: 2000)
+            guard let tombstone = try await stores.admin.erase(id: id, reason: reason, actor: actor, now: clock.now())
+            else { throw ProblemDetails(.notFound, detail: "there is no asset \(id.value)") }
+            // Every folder of these bytes, whatever variant: nothing of the photo stays served.
+            try? FileManager.default.removeItem(atPath: renditions.renditionsRoot + "/" + tombstone.sourceHash)
+            return try JSONBody(ErasureDocument(tombstone)).response(cacheControl: "no-store")
+        }
+        admin.get("/erasures") { _, context in
+            _ = try context.requireScope(.admin)
+            return try JSONBody(["erasures": try await stores.admin.erasures().map(ErasureDocument.init)])
+                .response(cacheControl: "no-store")
+        }
+        admin.post("/erasures/:sha256/lift") { request, context in
+            let actor = try context.requireScope(.admin)
+            let hash = try context.parameters.require("sha256")
+            let body = try await JSONRequest(request, allowedFields: ["reason"])
+            let reason = try body.requiredString("reason", maximumLength: 2000)
+            guard
+                let lifted = try await stores.admin.liftErasure(
+                    sourceHash: hash, reason: reason, actor: actor, now: clock.now())
+            else { throw ProblemDetails(.notFound, detail: "there is no erasure of \(hash)") }
+            await actions.retryFile(lifted.path)
+            return Response(status: .noContent)
+        }
+        admin.get("/schedule") { _, context in
+            _ = try context.requireScope(.editor)
+            return try JSONBody(ScheduleDocument(try await stores.admin.adminGalleries()))
+                .response(cacheControl: "no-store")
+        }
+        renditions.register(on: admin, path: "/renditions/**")
         admin.get("/quarantine") { _, context in
             _ = try context.requireScope(.admin)
             return try JSONBody(QuarantineDocument(quarantine: try await stores.admin.quarantined()))
@@ -142,9 +179,33 @@ struct AdminRoutes {
     /// editors correct texts; only admins unpublish.
     static let assetFieldScopes: [String: AdminScope] =
         Dictionary(uniqueKeysWithValues: EditableAssetField.allCases.map { ($0.rawValue, .editor) })
-        .merging(["hidden": .admin, "usageTerms": .editor, "aiGenerated": .editor]) { $1 }
+        .merging([
+            "hidden": .admin, "usageTerms": .editor, "aiGenerated": .editor, "publishAt": .admin,
+            "unpublishAt": .admin,
+        ]) { $1 }
 
-    static func assetPatch(_ request: Request, context: GalleryRequestContext) async throws -> AssetPatch {
+    /// A store's refusal of a window (`unpublishAt` not after `publishAt`) as a 400 naming the field.
+    static func refusingTimes<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as PublicationTimeError {
+            throw JSONRequest.invalid(error.field, error.message)
+        }
+    }
+
+    /// `publishAt` / `unpublishAt` of a request: absent (nil), `null` (lift it), or a time.
+    static func time(_ body: JSONRequest, _ field: String, zone: TimeZone) throws -> Date?? {
+        guard let value = try body.optionalString(field, maximumLength: 64) else { return nil }
+        guard let text = value else { return .some(nil) }
+        switch PublicationTime.parse(text, field: field, zone: zone) {
+        case .success(let date): return .some(date)
+        case .failure(let error): throw JSONRequest.invalid(field, error.message)
+        }
+    }
+
+    static func assetPatch(_ request: Request, context: GalleryRequestContext, zone: TimeZone) async throws
+        -> AssetPatch
+    {
         let body = try await JSONRequest(request, allowedFields: Set(assetFieldScopes.keys))
         for field in body.object.keys.sorted() {
             guard let needed = assetFieldScopes[field], let admin = context.admin, !admin.scope.allows(needed) else {
@@ -168,6 +229,8 @@ struct AdminRoutes {
             guard let hidden else { throw JSONRequest.invalid("hidden", "must be true or false") }
             patch.hidden = hidden
         }
+        patch.publishAt = try time(body, "publishAt", zone: zone)
+        patch.unpublishAt = try time(body, "unpublishAt", zone: zone)
         guard !patch.isEmpty else { throw ProblemDetails(.badRequest, detail: "the request changes nothing") }
         return patch
     }
@@ -205,17 +268,17 @@ struct AdminRoutes {
         }
     }
 
-    static func galleryPatch(_ request: Request) async throws -> GalleryPatch {
+    static func galleryPatch(_ request: Request, zone: TimeZone) async throws -> GalleryPatch {
         let body = try await JSONRequest(
             request,
             allowedFields: [
                 "title", "summary", "defaultCredit", "order", "published", "license", "acquireLicensePage",
-                "usageTerms", "licensor", "downloads",
+                "usageTerms", "licensor", "downloads", "publishAt", "unpublishAt",
             ])
         func text(_ field: String) throws -> String?? {
             try body.optionalString(field, maximumLength: 2048).map { try checked(field, raw: $0) }
         }
-        return GalleryPatch(
+        var patch = GalleryPatch(
             title: try body.optionalString("title", maximumLength: 500).map { $0.flatMap(TextNormalizer.clean) },
             summary: try body.optionalString("summary", maximumLength: maximumTextLength).map {
                 $0.flatMap(TextNormalizer.clean)
@@ -228,6 +291,9 @@ struct AdminRoutes {
             acquireLicensePage: try text("acquireLicensePage"),
             usageTerms: try body.optionalLanguageAlternative("usageTerms", maximumLength: maximumTextLength),
             licensor: try text("licensor"), downloads: try body.optionalBool("downloads"))
+        patch.publishAt = try time(body, "publishAt", zone: zone)
+        patch.unpublishAt = try time(body, "unpublishAt", zone: zone)
+        return patch
     }
 
     /// The `limit` query parameter: absent → `default`, else a whole number in 1...maximum

@@ -72,6 +72,7 @@ struct EmbedFrameRoutes {
 struct PreviewRoutes {
     let directory: String
     let files: ImmutableFileCache
+    let access: FileAccessCache
 
     func register(on router: Router<GalleryRequestContext>) {
         let resolvedDirectory = RenditionRoutes.resolve(directory) ?? directory
@@ -80,6 +81,16 @@ struct PreviewRoutes {
             let hash = name.dropLast(4)
             guard name.hasSuffix(".jpg"), hash.count == 64, hash.allSatisfy({ $0.isHexDigit && !$0.isUppercase })
             else { throw ProblemDetails(.notFound, detail: "no preview at this address") }
+            // A preview is public while an embed of a public gallery shows it; one whose
+            // embeds are gone (or whose gallery is withdrawn) is gone too, if it existed.
+            let keys: [String]
+            if let decided = try await access.access(preview: name) {
+                keys = try FileAccess.require(decided, "preview")
+            } else if FileManager.default.fileExists(atPath: directory + "/" + name) {
+                throw ProblemDetails(.gone, detail: "this preview was withdrawn and is no longer published")
+            } else {
+                throw ProblemDetails(.notFound, detail: "no preview at this address")
+            }
             let etag = "\"\(hash.prefix(32))\""
             if EntityTag.matches(request.headers[.ifNoneMatch], etag) {
                 return EntityTag.notModified(etag: etag, cacheControl: RenditionRoutes.cacheControl)
@@ -88,9 +99,11 @@ struct PreviewRoutes {
                 RenditionRoutes.resolve(path)?.hasPrefix(resolvedDirectory + "/") == true
             }
             guard let bytes else { throw ProblemDetails(.notFound, detail: "no preview at this address") }
-            return try RenditionRoutes.response(
+            var response = try RenditionRoutes.response(
                 bytes, request: request, etag: etag, contentType: "image/jpeg",
                 cacheControl: RenditionRoutes.cacheControl)
+            response.setCacheKeys(keys)
+            return response
         }
     }
 }

@@ -1,3 +1,4 @@
+import Catalog
 import GalleryCore
 import Hummingbird
 
@@ -19,7 +20,12 @@ struct PortalRoutes: Sendable {
     /// Galleries per page of the portal's list.
     static let pageSize = 24
 
-    static let htmlHeaders: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "no-cache"]
+    /// Pages are the same for every visitor: a browser asks again each time (as `no-cache`
+    /// would have it), a shared cache may keep them (`cache.sharedMaxAgeSeconds`) while
+    /// galleryd purges it.
+    static let htmlHeaders: HTTPFields = [
+        .contentType: "text/html; charset=utf-8", .cacheControl: "public, max-age=0, must-revalidate",
+    ]
 
     /// The base of absolute links for this request: `site.publicURL`, else the request's
     /// own origin if it is one of the site's.
@@ -36,7 +42,10 @@ struct PortalRoutes: Sendable {
             let whole = try await galleries.cache.galleryList().list
             if whole.galleries.count == 1 {
                 let location = "/galleries/" + whole.galleries[0].slug + strings.locale.query
-                return Response(status: .found, headers: [.location: location, .cacheControl: "no-cache"])
+                var response = Response(
+                    status: .found, headers: [.location: location, .cacheControl: "public, max-age=0, must-revalidate"])
+                response.setCacheKeys([CacheKey.galleries])
+                return response
             }
             // Pages of `pageSize`, linked by the JSON's own cursors (`?after=`).
             let after = request.uri.queryParameters["after"].flatMap { GalleryListSlice.slug(fromCursor: String($0)) }
@@ -51,7 +60,9 @@ struct PortalRoutes: Sendable {
                     publicURL: publicURL
                 ).render()
             }
-            return Self.html(page)
+            var response = Self.html(page)
+            response.setCacheKeys([CacheKey.galleries])
+            return response
         }
         pages.get("/galleries/:slug") { request, context in
             let publicURL = base(request, context)
@@ -59,7 +70,10 @@ struct PortalRoutes: Sendable {
                 locale: PortalLocale(query: request.uri.queryParameters["lang"].map(String.init)))
             let slug = try context.parameters.require("slug")
             guard let gallery = try await galleries.cache.gallery(slug: slug) else {
-                return Self.html(NotFoundPage(strings: strings, path: request.uri.path).render(), status: .notFound)
+                // Exactly as for a slug that never existed; not kept, so it can appear at its time.
+                var response = Self.html(NotFoundPage(strings: strings, path: request.uri.path).render(), status: .notFound)
+                response.headers[.cacheControl] = "no-store"
+                return response
             }
             let others = try await galleries.cache.galleryList().list.galleries.count > 1
             let settings = try await galleries.keeper.settings()
@@ -76,7 +90,9 @@ struct PortalRoutes: Sendable {
                     publicURL: publicURL
                 ).render()
             }
-            return Self.html(page)
+            var response = Self.html(page)
+            response.setCacheKeys([CacheKey.gallery(slug), CacheKey.galleries])
+            return response
         }
         pages.get("/admin") { request, _ in
             let strings = PortalStrings(

@@ -1,3 +1,4 @@
+import Catalog
 import Foundation
 import GalleryCore
 import Hummingbird
@@ -8,6 +9,7 @@ import Hummingbird
 /// streamed from disk rather than kept in memory.
 struct DownloadRoutes {
     let renditionsRoot: String
+    let access: FileAccessCache
     static let cacheControl = "public, max-age=31536000, immutable"
 
     func register(on router: Router<GalleryRequestContext>) {
@@ -22,12 +24,15 @@ struct DownloadRoutes {
             else {
                 throw ProblemDetails(.notFound, detail: "no download at this address")
             }
+            let keys = try FileAccess.require(
+                try await access.access(sourceHash: String(urlPath.prefix { $0 != "/" })), "download")
             // The bytes are named by the first three parts; the name only changes the header.
             let etag = "\"" + urlPath.split(separator: "/").prefix(3).joined(separator: "-") + "\""
             if EntityTag.matches(request.headers[.ifNoneMatch], etag) {
                 return EntityTag.notModified(etag: etag, cacheControl: Self.cacheControl)
             }
             var headers: HTTPFields = [
+                SharedCachePolicy.keysField: keys.joined(separator: " "),
                 .contentType: OutputFormat.jpeg.mime, .eTag: etag, .cacheControl: Self.cacheControl,
                 .acceptRanges: "bytes", .init("X-Content-Type-Options")!: "nosniff",
                 .contentDisposition: Self.contentDisposition(fileName: fileName),

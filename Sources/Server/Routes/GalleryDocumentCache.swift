@@ -11,8 +11,14 @@ struct CachedGallery: Sendable {
     var folder: String
     var embeds: [EmbedRecord]
     var revision: Int
+    /// The publication clock's epoch it was built in (``PublicationClock``): with the
+    /// revision, what the document depends on.
+    var epoch: UInt64 = 0
     /// The encoded document minus the request's part (`nil`: encode whole documents).
     var template: GalleryJSONTemplate?
+
+    /// What was made from this document is for this version only.
+    var version: [UInt64] { [UInt64(revision), epoch] }
 }
 
 /// Gallery JSON built once per gallery change and served from memory.
@@ -57,6 +63,7 @@ final class GalleryDocumentCache: Sendable {
 
     private struct ListEntry {
         var stamp: CatalogStamp
+        var epoch: UInt64
         var revision: String
         /// Sorted by slug (the catalog's order), which the page cursors rely on.
         var list: GalleryList
@@ -68,6 +75,9 @@ final class GalleryDocumentCache: Sendable {
     }
 
     private let catalog: any GalleryReader & EmbedStore
+    /// The wall clock the publication rule reads, and the epoch that moves when a scheduled
+    /// time passes: an entry of another epoch is built again, whatever its revision.
+    let clock: PublicationClock
     /// Share links for a gallery (slug, title): part of every answer, built once.
     private let shareLinks: @Sendable (String, String) -> [ShareLink]
     private let galleries = Mutex(Galleries())
@@ -85,10 +95,11 @@ final class GalleryDocumentCache: Sendable {
     static let entryOverhead = 512
 
     init(
-        catalog: any GalleryReader & EmbedStore, byteBudget: Int = 128 << 20,
-        shareLinks: @escaping @Sendable (String, String) -> [ShareLink]
+        catalog: any GalleryReader & EmbedStore, clock: PublicationClock = PublicationClock(),
+        byteBudget: Int = 128 << 20, shareLinks: @escaping @Sendable (String, String) -> [ShareLink]
     ) {
         self.catalog = catalog
+        self.clock = clock
         self.byteBudget = byteBudget
         self.shareLinks = shareLinks
     }
@@ -107,14 +118,17 @@ final class GalleryDocumentCache: Sendable {
             state.entries[slug]!.lastUsed = state.clock
             return state.entries[slug]
         }
-        if let cached, cached.stamp == stamp { return cached.gallery }
+        let epoch = clock.epoch
+        if let cached, cached.stamp == stamp, cached.gallery.map({ $0.epoch == epoch }) ?? true {
+            return cached.gallery
+        }
         let (refresh, started) = refreshes.withLock { running -> (Task<CachedGallery?, any Error>, Bool) in
             if let task = running[slug] { return (task, false) }
             let task = Task { try await self.refresh(slug: slug, stamp: stamp, cached: cached) }
             running[slug] = task
             return (task, true)
         }
-        if !started, let cached { return cached.gallery }
+        if !started, let cached, cached.gallery.map({ $0.epoch == epoch }) ?? true { return cached.gallery }
         do {
             return try await refresh.value
         } catch  where cached != nil && TransientFault(error) != nil {
@@ -126,23 +140,25 @@ final class GalleryDocumentCache: Sendable {
     private func refresh(slug: String, stamp: CatalogStamp, cached: Entry?) async throws -> CachedGallery? {
         defer { _ = refreshes.withLock { $0.removeValue(forKey: slug) } }
         // Taken before the reads: a commit during them changes the stamp, so it is checked again.
-        let revision = try await catalog.publishedRevision(slug: slug)
+        let epoch = clock.epoch
+        let now = clock.now()
+        let revision = try await catalog.publishedRevision(slug: slug, at: now)
         let gallery: CachedGallery?
-        if let revision, let known = cached?.gallery, known.revision == revision {
+        if let revision, let known = cached?.gallery, known.revision == revision, known.epoch == epoch {
             gallery = known
-        } else if revision != nil, let built = try await catalog.gallery(slug: slug) {
+        } else if revision != nil, let built = try await catalog.gallery(slug: slug, at: now) {
             var document = built.document
             document.share = shareLinks(slug, document.title)
             gallery = CachedGallery(
                 document: document, folder: built.folder,
-                embeds: try await catalog.embeds(galleryFolder: built.folder), revision: built.revision,
+                embeds: try await catalog.embeds(galleryFolder: built.folder), revision: built.revision, epoch: epoch,
                 template: GalleryJSONTemplate(document: document))
         } else {
             gallery = nil
         }
         store(slug) { entry in
-            // The same revision keeps what was made from it; another one starts empty.
-            guard var entry, entry.gallery?.revision == gallery?.revision else {
+            // The same version keeps what was made from it; another one starts empty.
+            guard var entry, entry.gallery?.version == gallery?.version else {
                 return Entry(stamp: stamp, gallery: gallery)
             }
             entry.stamp = stamp
@@ -155,7 +171,7 @@ final class GalleryDocumentCache: Sendable {
     /// or replaced meanwhile).
     private func update(_ slug: String, beside gallery: CachedGallery, _ change: (inout Entry) -> Void) {
         store(slug) { entry in
-            guard var entry, entry.gallery?.revision == gallery.revision else { return nil }
+            guard var entry, entry.gallery?.version == gallery.version else { return nil }
             change(&entry)
             return entry
         }
@@ -164,7 +180,7 @@ final class GalleryDocumentCache: Sendable {
     /// What the entry of `slug` holds for `gallery`'s revision.
     private func cached<T: Sendable>(_ slug: String, beside gallery: CachedGallery, _ part: (Entry) -> T?) -> T? {
         galleries.withLock { state in
-            state.entries[slug].flatMap { $0.gallery?.revision == gallery.revision ? part($0) : nil }
+            state.entries[slug].flatMap { $0.gallery?.version == gallery.version ? part($0) : nil }
         }
     }
 
@@ -273,8 +289,9 @@ final class GalleryDocumentCache: Sendable {
     /// The published galleries, for the JSON and the portal's list page.
     func galleryList() async throws -> (list: GalleryList, body: JSONBody) {
         let stamp = catalog.stamp()
+        let epoch = clock.epoch
         let cached = list.withLock { $0 }
-        if let cached, cached.stamp == stamp { return (cached.list, cached.body) }
+        if let cached, cached.stamp == stamp, cached.epoch == epoch { return (cached.list, cached.body) }
         // Single flight, as for galleries: at 100,000 photos the list takes about half a
         // second to build, and during an ingest every commit would start a herd.
         let (refresh, started) = listRefresh.withLock {
@@ -284,7 +301,7 @@ final class GalleryDocumentCache: Sendable {
             running = task
             return (task, true)
         }
-        if !started, let cached { return (cached.list, cached.body) }
+        if !started, let cached, cached.epoch == epoch { return (cached.list, cached.body) }
         do {
             return try await refresh.value
         } catch  where TransientFault(error) != nil {
@@ -297,14 +314,16 @@ final class GalleryDocumentCache: Sendable {
         list: GalleryList, body: JSONBody
     ) {
         defer { listRefresh.withLock { $0 = nil } }
+        let epoch = clock.epoch
+        let now = clock.now()
         let revision = try await catalog.listRevision()
-        if let cached, cached.revision == revision {
+        if let cached, cached.revision == revision, cached.epoch == epoch {
             list.withLock { $0?.stamp = stamp }
             return (cached.list, cached.body)
         }
-        let built = try await catalog.galleryList()
+        let built = try await catalog.galleryList(at: now)
         let body = try JSONBody(built)
-        list.withLock { $0 = ListEntry(stamp: stamp, revision: revision, list: built, body: body) }
+        list.withLock { $0 = ListEntry(stamp: stamp, epoch: epoch, revision: revision, list: built, body: body) }
         return (built, body)
     }
 }

@@ -24,7 +24,10 @@ struct GalleryRoutes {
             // Without `limit` or `cursor` every published gallery, as before pagination; a
             // cursor alone pages by `defaultPageSize`.
             if query.get("limit") == nil, query.get("cursor") == nil {
-                return try await cache.galleryList().body.response(to: request, cacheControl: Self.publicCacheControl)
+                var response = try await cache.galleryList().body.response(
+                    to: request, cacheControl: Self.publicCacheControl)
+                response.setCacheKeys([CacheKey.galleries])
+                return response
             }
             let limitText = query.get("limit").map { String($0) } ?? String(Self.defaultPageSize)
             guard let limit = Int(limitText), (1...1000).contains(limit) else {
@@ -41,8 +44,10 @@ struct GalleryRoutes {
                 }
                 after = slug
             }
-            return try await cache.galleryPage(limit: limit, after: after)
+            var response = try await cache.galleryPage(limit: limit, after: after)
                 .response(to: request, cacheControl: Self.publicCacheControl)
+            response.setCacheKeys([CacheKey.galleries])
+            return response
         }
         router.get("/api/v1/galleries/:slug") { request, context in
             let slug = try context.parameters.require("slug")
@@ -57,13 +62,17 @@ struct GalleryRoutes {
                 ) {
                     try await self.body(gallery, consent: ResolvedConsent(settings: settings)).contiguous()
                 }
-                return body.response(to: request, cacheControl: Self.publicCacheControl, vary: Self.vary)
+                var response = body.response(to: request, cacheControl: Self.publicCacheControl, vary: Self.vary)
+                response.setCacheKeys([CacheKey.gallery(slug)])
+                return response
             }
             let consent = try await keeper.resolve(request, useOnceToken: true)
             let personal = consent.isPersonal || request.headers[.consentToken] != nil
-            return try await body(gallery, consent: consent).response(
+            var response = try await body(gallery, consent: consent).response(
                 to: request, cacheControl: personal ? Self.privateCacheControl : Self.publicCacheControl,
                 vary: Self.vary)
+            response.setCacheKeys([CacheKey.gallery(slug)])
+            return response
         }
     }
 

@@ -1,3 +1,4 @@
+import Catalog
 import Foundation
 import GalleryCore
 import Hummingbird
@@ -15,21 +16,32 @@ import Hummingbird
 struct RenditionRoutes {
     let renditionsRoot: String
     let files: ImmutableFileCache
+    /// Whether the photo it was made from is public now (nil: the admin's route, unchecked).
+    let access: FileAccessCache?
     static let cacheControl = "public, max-age=31536000, immutable"
 
-    func register(on router: Router<GalleryRequestContext>) {
+    func register(on router: some RouterMethods<GalleryRequestContext>, path: RouterPath = "/renditions/**") {
         let resolvedRoot = Self.resolve(renditionsRoot) ?? renditionsRoot
-        router.get("/renditions/**") { request, context -> Response in
+        let cacheControl = access == nil ? "private, no-store" : Self.cacheControl
+        router.get(path) { request, context -> Response in
             let urlPath = context.parameters.getCatchAll().joined(separator: "/")
             guard let relative = RenditionLayout.diskPath(forURLPath: urlPath),
                 let ext = urlPath.split(separator: ".").last, let format = OutputFormat(fileExtension: String(ext))
             else {
                 throw ProblemDetails(.notFound, detail: "no rendition at this address")
             }
+            // Before anything else, a 304 included: a withdrawn photo's files are gone for everyone.
+            var keys: [String] = []
+            if let access {
+                let hash = String(urlPath.prefix { $0 != "/" })
+                keys = try FileAccess.require(try await access.access(sourceHash: hash), "rendition")
+            }
             // The URL names the bytes for good, so the URL path itself is a strong validator.
             let etag = "\"" + urlPath.replacing("/", with: "-") + "\""
             if EntityTag.matches(request.headers[.ifNoneMatch], etag) {
-                return EntityTag.notModified(etag: etag, cacheControl: Self.cacheControl)
+                var response = EntityTag.notModified(etag: etag, cacheControl: cacheControl)
+                response.setCacheKeys(keys)
+                return response
             }
             // The resolved path must stay inside the folder (no planted symlink), checked
             // whenever the file is read from disk.
@@ -37,8 +49,10 @@ struct RenditionRoutes {
                 Self.resolve(path)?.hasPrefix(resolvedRoot + "/") == true
             }
             guard let bytes else { throw ProblemDetails(.notFound, detail: "no rendition at this address") }
-            return try Self.response(
-                bytes, request: request, etag: etag, contentType: format.mime, cacheControl: Self.cacheControl)
+            var response = try Self.response(
+                bytes, request: request, etag: etag, contentType: format.mime, cacheControl: cacheControl)
+            response.setCacheKeys(keys)
+            return response
         }
     }
 
