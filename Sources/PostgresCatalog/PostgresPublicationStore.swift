@@ -171,7 +171,7 @@ extension PostgresGalleryStore: PublicationReader, ErasureStore {
                 "DELETE FROM retired_variant WHERE source_hash = \(asset.sourceHash)", logger: logger)
             try await connection.query(
                 """
-                UPDATE audit SET old_value = NULL, new_value = NULL
+                UPDATE audit SET old_value = NULL, new_value = NULL, target = \("asset \(id.value)")
                 WHERE target = \("asset \(id.value)") OR starts_with(target, \("asset \(id.value) "))
                 """, logger: logger)
             let held = tombstone.quarantineReason

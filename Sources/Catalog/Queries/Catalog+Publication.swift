@@ -96,8 +96,8 @@ extension Catalog: PublicationReader, ErasureStore {
             // Nothing is left to collect: the caller deletes every folder of these bytes.
             try db.execute(sql: "DELETE FROM retiredVariant WHERE sourceHash = ?", arguments: [asset.sourceHash])
             try db.execute(
-                sql: "UPDATE audit SET oldValue = NULL, newValue = NULL WHERE target LIKE ? ESCAPE '\\'",
-                arguments: [Self.likePrefix("asset \(id.value)")])
+                sql: "UPDATE audit SET oldValue = NULL, newValue = NULL, target = ? WHERE target LIKE ? ESCAPE '\\'",
+                arguments: ["asset \(id.value)", Self.likePrefix("asset \(id.value)")])
             try QuarantineRecord(
                 path: asset.path, code: tombstone.quarantineReason.code, reason: tombstone.quarantineReason.message,
                 fileSize: asset.fileSize, modifiedAt: asset.modifiedAt, quarantinedAt: now

@@ -79,8 +79,11 @@ public struct GalleryPatch: Sendable, Equatable {
     public init(
         title: String?? = nil, summary: String?? = nil, defaultCredit: String?? = nil, order: [String]?? = nil,
         published: Bool?? = nil, license: String?? = nil, acquireLicensePage: String?? = nil,
-        usageTerms: LanguageAlternative?? = nil, licensor: String?? = nil, downloads: Bool?? = nil
+        usageTerms: LanguageAlternative?? = nil, licensor: String?? = nil, downloads: Bool?? = nil,
+        publishAt: Date?? = nil, unpublishAt: Date?? = nil
     ) {
+        self.publishAt = publishAt
+        self.unpublishAt = unpublishAt
         self.license = license
         self.acquireLicensePage = acquireLicensePage
         self.usageTerms = usageTerms

@@ -16,6 +16,9 @@ public struct SharedCachePolicy: Sendable {
         self.sharedMaxAge = sharedMaxAge
     }
 
+    /// Whether `name` can name a response field (RFC 9110 §5.1 token).
+    public static func isFieldName(_ name: String) -> Bool { HTTPField.Name(name) != nil }
+
     /// Where routes put the keys of what they answer with; renamed (or dropped) by
     /// ``SharedCacheMiddleware``.
     static let keysField = HTTPField.Name("Galleryd-Cache-Keys")!

@@ -165,6 +165,16 @@ struct Serve: AsyncParsableCommand {
             readiness.set("startup", unmetBecause: nil)
         }
         services.append(app)
+        if role.servesAPI {
+            let settings = server.settings
+            services.append(PublicationTimer(reader: stores.server.galleries, clock: settings.clock, logger: logger))
+            if !configuration.cachePurge.urls.isEmpty {
+                services.append(
+                    CachePurger(
+                        settings: configuration.cachePurge, reader: stores.server.galleries, clock: settings.clock,
+                        logger: logger))
+            }
+        }
         if role.ingests {
             services += [
                 JobWorkers(

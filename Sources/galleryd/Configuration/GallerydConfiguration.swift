@@ -26,6 +26,9 @@ struct GallerydConfiguration: Sendable {
     var maxConnectionsPerClient: Int
     var adminAuthenticationBurst: Int
     var galleryCacheBytes: Int
+    /// What a cache in front is told and sent (`cache.*`).
+    var sharedCache: SharedCachePolicy
+    var cachePurge: CachePurgeSettings
     var houseCredit: String
     var timeZone: TimeZone
     var workers: Int
@@ -103,6 +106,8 @@ struct GallerydConfiguration: Sendable {
             maxConnectionsPerClient: maxConnectionsPerClient,
             galleryCacheBytes: galleryCacheBytes)
         settings.adminAuthenticationBurst = adminAuthenticationBurst
+        settings.clock = PublicationClock(timeZone: timeZone)
+        settings.sharedCache = sharedCache
         return settings
     }
 
@@ -199,6 +204,23 @@ struct GallerydConfiguration: Sendable {
         galleryCacheBytes =
             try config.int(
                 "http.galleryCacheMegabytes", default: serverDefaults.galleryCacheBytes >> 20, in: 1...65_536) << 20
+        let purgeURLs = config.stringArray(forKey: "cache.purgeURLs", default: [])
+        for url in purgeURLs {
+            guard let parts = URLComponents(string: url), ["http", "https"].contains(parts.scheme ?? ""),
+                parts.host?.isEmpty == false
+            else { throw ConfigurationError(description: "cache.purgeURLs: \(url) is not an http(s) URL") }
+        }
+        let purgeDefaults = CachePurgeSettings()
+        cachePurge = CachePurgeSettings(
+            urls: purgeURLs, method: config.string(forKey: "cache.purgeMethod", default: purgeDefaults.method),
+            header: config.string(forKey: "cache.purgeHeader", default: purgeDefaults.header))
+        let tagHeader = config.string(forKey: "cache.tagHeader", default: "xkey")
+        guard tagHeader.isEmpty || SharedCachePolicy.isFieldName(tagHeader) else {
+            throw ConfigurationError(description: "cache.tagHeader: \(tagHeader) is not a header field name")
+        }
+        // A shared cache may keep public answers long only while galleryd purges it.
+        let sharedMaxAge = try config.int("cache.sharedMaxAgeSeconds", default: 86_400, in: 0...31_536_000)
+        sharedCache = SharedCachePolicy(tagHeader: tagHeader, sharedMaxAge: purgeURLs.isEmpty ? nil : sharedMaxAge)
         houseCredit = config.string(forKey: "credit.house", default: ingestDefaults.houseCredit)
         let zoneName = config.string(forKey: "timeZone", default: IngestSettings.defaultTimeZoneIdentifier)
         guard let zone = TimeZone(identifier: zoneName) else {
