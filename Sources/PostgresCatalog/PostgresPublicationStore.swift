@@ -47,9 +47,10 @@ extension PostgresGalleryStore: PublicationReader, ErasureStore {
         return rows
     }
 
-    func access(of photos: [(photo: GalleryItemPlan.Visible, galleryId: Int64)], at now: Date,
-        _ connection: PostgresConnection) async throws -> FileAccess
-    {
+    func access(
+        of photos: [(photo: GalleryItemPlan.Visible, galleryId: Int64)], at now: Date,
+        _ connection: PostgresConnection
+    ) async throws -> FileAccess {
         let ids = Array(Set(photos.map(\.galleryId)))
         let galleries = try await galleries(
             "SELECT \(unescaped: Self.galleryColumns) FROM gallery WHERE id = ANY(\(ids))", on: connection)
@@ -126,7 +127,8 @@ extension PostgresGalleryStore: PublicationReader, ErasureStore {
             }
             var contents: [String: PublicGallery] = [:]
             for gallery in galleries {
-                contents[gallery.slug] = PublicGallery(revision: gallery.revision, assetIds: shown[gallery.id ?? -1] ?? [])
+                contents[gallery.slug] = PublicGallery(
+                    revision: gallery.revision, assetIds: shown[gallery.id ?? -1] ?? [])
             }
             return contents
         }

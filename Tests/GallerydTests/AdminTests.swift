@@ -70,6 +70,8 @@ struct AdminTests {
                     "{id}", with: "0123456789abcdef0123"
                 )
                 .replacing(":slug", with: "konferenz").replacing(":id", with: "0123456789abcdef0123")
+                .replacing(":sha256", with: String(repeating: "a", count: 64))
+                .replacing("{sha256}", with: String(repeating: "a", count: 64)).replacing("**", with: "x/y.jpg")
                 for headers: HTTPFields in [
                     [:], [.authorization: "Bearer gd_nonsense"], [.authorization: "Basic YWRtaW46YWRtaW4="],
                     [.authorization: "Bearer \(revoked)"],

@@ -18,7 +18,8 @@ struct PublicationStoreTests {
             fileName: String(path.split(separator: "/").last!), fileSize: 1000, modifiedAt: 1_800_000_000.25,
             sourceHash: hash, format: .jpeg, width: 1200, height: 800, orientation: 1, takenAt: nil,
             metadata: EmbeddedMetadata(),
-            text: BoundText(caption: "Frau Müller am Rednerpult", captionSource: .iptc, credit: "© MWIDE NRW", creditSource: .house),
+            text: BoundText(
+                caption: "Frau Müller am Rednerpult", captionSource: .iptc, credit: "© MWIDE NRW", creditSource: .house),
             variantKey: "0123456789ab", placeholder: nil, ingestedAt: start, updatedAt: start)
     }
 
@@ -80,8 +81,10 @@ struct PublicationStoreTests {
             let node = try await catalog.node()
             let store = node.galleries
             let id = try #require(
-                try await store.syncGallery(folder: "G", sidecar: nil, sidecarError: nil, siteDownloads: true, now: start)
-                    .id)
+                try await store.syncGallery(
+                    folder: "G", sidecar: nil, sidecarError: nil, siteDownloads: true, now: start
+                )
+                .id)
             let a = asset("G/a.jpg", gallery: id, hash: Self.hashA)
             try await store.commit(asset: a, renditions: rendition(of: a), now: start)
             #expect(try await store.fileAccess(sourceHash: Self.hashA, at: start)?.access == .open)
@@ -120,8 +123,10 @@ struct PublicationStoreTests {
         try await storage.withCatalog { catalog in
             let store = try await catalog.node().galleries
             let id = try #require(
-                try await store.syncGallery(folder: "G", sidecar: nil, sidecarError: nil, siteDownloads: true, now: start)
-                    .id)
+                try await store.syncGallery(
+                    folder: "G", sidecar: nil, sidecarError: nil, siteDownloads: true, now: start
+                )
+                .id)
             let a = asset("G/a.jpg", gallery: id, hash: Self.hashA)
             let b = asset("G/b.jpg", gallery: id, hash: Self.hashB)
             for photo in [a, b] { try await store.commit(asset: photo, renditions: rendition(of: photo), now: start) }
@@ -154,15 +159,18 @@ struct PublicationStoreTests {
             let node = try await catalog.node()
             let store = node.galleries
             let id = try #require(
-                try await store.syncGallery(folder: "G", sidecar: nil, sidecarError: nil, siteDownloads: true, now: start)
-                    .id)
+                try await store.syncGallery(
+                    folder: "G", sidecar: nil, sidecarError: nil, siteDownloads: true, now: start
+                )
+                .id)
             let a = asset("G/a.jpg", gallery: id, hash: Self.hashA)
             try await store.commit(asset: a, renditions: rendition(of: a), now: start)
             _ = try await store.patchAsset(
                 id: a.id, AssetPatch(texts: [.caption: "Herr Schmidt, privat"]), actor: "token:ops", now: start)
 
             let tombstone = try #require(
-                try await store.erase(id: a.id, reason: "DSGVO Art. 17, Antrag 2026-41", actor: "token:ops", now: start + 1))
+                try await store.erase(
+                    id: a.id, reason: "DSGVO Art. 17, Antrag 2026-41", actor: "token:ops", now: start + 1))
             #expect(tombstone.sourceHash == Self.hashA && tombstone.path == "G/a.jpg")
             #expect(try await store.asset(atPath: "G/a.jpg") == nil)
             #expect(try await store.adminAsset(id: a.id) == nil)

@@ -95,7 +95,8 @@ extension GalleryRecord {
         let schedule = sidecar?.schedule
         var times = [window.nextChange(after: now)]
         for photo in photos {
-            times.append((photo.schedule ?? sidecarWindow(of: photo.fileName, schedule: schedule)).nextChange(after: now))
+            times.append(
+                (photo.schedule ?? sidecarWindow(of: photo.fileName, schedule: schedule)).nextChange(after: now))
         }
         return times.compactMap { $0 }.min()
     }

@@ -65,7 +65,8 @@ extension Catalog {
             else { return nil }
             let document = GalleryDocument(
                 slug: gallery.slug, title: gallery.title, summary: gallery.summary, updatedAt: gallery.updatedAt,
-                items: try Self.items(db, of: gallery, at: now).items, consent: ConsentState(policyVersion: "", granted: []))
+                items: try Self.items(db, of: gallery, at: now).items,
+                consent: ConsentState(policyVersion: "", granted: []))
             return BuiltGallery(document: document, revision: gallery.revision, folder: gallery.folder)
         }
     }
@@ -75,7 +76,8 @@ extension Catalog {
     static func items(_ db: Database, of gallery: GalleryRecord, at now: Date, first limit: Int? = nil) throws -> (
         items: [GalleryItem], count: Int
     ) {
-        let plan = GalleryItemPlan(gallery: gallery, photos: try photos(db, where: "a.galleryId = ?", [gallery.id]), at: now, first: limit)
+        let plan = GalleryItemPlan(
+            gallery: gallery, photos: try photos(db, where: "a.galleryId = ?", [gallery.id]), at: now, first: limit)
         let assets = try AssetRecord.filter(keys: plan.assetIds).fetchAll(db)
         let renditions = try RenditionRecord.filter(plan.assetIds.contains(Column("assetId"))).fetchAll(db)
         return (plan.items(assets: assets, renditions: renditions), plan.count)

@@ -103,7 +103,8 @@ public enum PublicationTime {
             return .failure(
                 PublicationTimeError(
                     field: field,
-                    message: "is not an RFC 3339 time (2026-05-04T10:00:00+02:00, or without offset in \(zone.identifier))"
+                    message:
+                        "is not an RFC 3339 time (2026-05-04T10:00:00+02:00, or without offset in \(zone.identifier))"
                 ))
         }
         guard date >= earliest, date <= latest else {
@@ -137,7 +138,8 @@ public enum PublicationTime {
 
     /// RFC 3339 text for `date` (UTC, whole seconds unless it has a fraction).
     public static func text(_ date: Date) -> String {
-        let format = Date.ISO8601FormatStyle(includingFractionalSeconds: date.timeIntervalSince1970.rounded() != date.timeIntervalSince1970)
+        let format = Date.ISO8601FormatStyle(
+            includingFractionalSeconds: date.timeIntervalSince1970.rounded() != date.timeIntervalSince1970)
         return date.formatted(format)
     }
 

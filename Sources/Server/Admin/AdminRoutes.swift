@@ -72,7 +72,11 @@ struct AdminRoutes {
             let actor = try context.requireScope(.admin)
             let slug = try context.parameters.require("slug")
             let patch = try await Self.galleryPatch(request, zone: clock.timeZone)
-            guard let updated = try await Self.refusingTimes({ try await stores.admin.patchGallery(slug: slug, patch, actor: actor) }) else {
+            guard
+                let updated = try await Self.refusingTimes({
+                    try await stores.admin.patchGallery(slug: slug, patch, actor: actor)
+                })
+            else {
                 throw ProblemDetails(.notFound, detail: "there is no gallery \"\(slug)\"")
             }
             // A new default credit changes items' credits (and their renditions' EXIF).
@@ -87,7 +91,11 @@ struct AdminRoutes {
             let actor = try context.requireScope(.editor)
             let id = try assetID(context)
             let patch = try await Self.assetPatch(request, context: context, zone: clock.timeZone)
-            guard let updated = try await Self.refusingTimes({ try await stores.admin.patchAsset(id: id, patch, actor: actor) }) else {
+            guard
+                let updated = try await Self.refusingTimes({
+                    try await stores.admin.patchAsset(id: id, patch, actor: actor)
+                })
+            else {
                 throw ProblemDetails(.notFound, detail: "there is no asset \(id.value)")
             }
             await actions.refreshAsset(updated.path)

@@ -71,7 +71,8 @@ struct PortalRoutes: Sendable {
             let slug = try context.parameters.require("slug")
             guard let gallery = try await galleries.cache.gallery(slug: slug) else {
                 // Exactly as for a slug that never existed; not kept, so it can appear at its time.
-                var response = Self.html(NotFoundPage(strings: strings, path: request.uri.path).render(), status: .notFound)
+                var response = Self.html(
+                    NotFoundPage(strings: strings, path: request.uri.path).render(), status: .notFound)
                 response.headers[.cacheControl] = "no-store"
                 return response
             }

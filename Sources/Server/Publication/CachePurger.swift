@@ -142,7 +142,8 @@ public final class CachePurger: Service, Sendable {
                     guard attempt < settings.attempts, !Task.isCancelled else {
                         failed.increment()
                         logger.error(
-                            "cache purge failed", metadata: ["url": "\(url)", "error": "\(error)", "keys": "\(part.count)"])
+                            "cache purge failed",
+                            metadata: ["url": "\(url)", "error": "\(error)", "keys": "\(part.count)"])
                         break
                     }
                     retried.increment()

@@ -1,8 +1,8 @@
 import Catalog
 import Foundation
 import GalleryCore
-import Synchronization
 import Hummingbird
+import Synchronization
 
 /// Whether a rendition, download or preview may be served, decided by the catalog
 /// (``PublicationReader``) and remembered until the catalog's stamp or the clock's epoch

@@ -13,7 +13,8 @@ public final class PublicationClock: Sendable {
     private let counter = Atomic<UInt64>(0)
 
     public init(
-        timeZone: TimeZone = TimeZone(identifier: "Europe/Berlin") ?? .gmt, now: @escaping @Sendable () -> Date = { Date() }
+        timeZone: TimeZone = TimeZone(identifier: "Europe/Berlin") ?? .gmt,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.timeZone = timeZone
         self.now = now
