@@ -216,6 +216,15 @@ struct PublicationTests {
             #expect(json == unknownJSON)
             let list = try await client.execute(uri: "/api/v1/galleries", method: .get) { String(buffer: $0.body) }
             #expect(!list.contains("konferenz"))
+            // Its time comes: page, JSON and list within a second, with nothing committed.
+            harness.clock.move(by: 86_400)
+            let shown = try await eventually(within: 1) {
+                try await client.execute(uri: "/galleries/konferenz", method: .get) { $0.status == .ok }
+            }
+            #expect(shown != nil)
+            #expect(try await gallery(client).items.count == 2)
+            let listed = try await client.execute(uri: "/api/v1/galleries", method: .get) { String(buffer: $0.body) }
+            #expect(listed.contains("konferenz"))
         }
     }
 

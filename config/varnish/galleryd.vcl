@@ -39,5 +39,9 @@ sub vcl_recv {
 sub vcl_deliver {
     # The keys are for this cache only.
     unset resp.http.xkey;
-    set resp.http.X-Cache = (obj.hits > 0) ? "hit" : "miss";
+    if (obj.hits > 0) {
+        set resp.http.X-Cache = "hit";
+    } else {
+        set resp.http.X-Cache = "miss";
+    }
 }

@@ -16,7 +16,8 @@ extension Catalog: PublicationReader, ErasureStore {
                 db, sql: "SELECT assetId FROM retiredVariant WHERE sourceHash = ?", arguments: [sourceHash])
             guard !owners.isEmpty else { return nil }
             let ids = owners.compactMap { $0 }
-            if ids.count < owners.count { return FileAccess(access: .open, keys: []) }  // retired before owners were kept
+            // Retired before owners were kept: the grace period as it was.
+            if ids.count < owners.count { return FileAccess(access: .open, keys: []) }
             let photos = try Self.photoRows(
                 db, where: "a.id IN (\(databaseQuestionMarks(count: ids.count)))", StatementArguments(ids))
             guard !photos.isEmpty else { return FileAccess(access: .gone, keys: ids.map(CacheKey.asset)) }

@@ -31,6 +31,9 @@ struct CachedGallery: Sendable {
 final class GalleryDocumentCache: Sendable {
     private struct Entry {
         var stamp: CatalogStamp
+        /// The publication clock's epoch it was checked in: an unknown or embargoed slug is
+        /// looked at again when a scheduled time passes, as a built gallery is.
+        var epoch: UInt64
         var gallery: CachedGallery?
         /// The answer without consent (the common case), encoded once.
         var anonymous: AnonymousAnswer?
@@ -119,7 +122,7 @@ final class GalleryDocumentCache: Sendable {
             return state.entries[slug]
         }
         let epoch = clock.epoch
-        if let cached, cached.stamp == stamp, cached.gallery.map({ $0.epoch == epoch }) ?? true {
+        if let cached, cached.stamp == stamp, cached.epoch == epoch {
             return cached.gallery
         }
         let (refresh, started) = refreshes.withLock { running -> (Task<CachedGallery?, any Error>, Bool) in
@@ -128,7 +131,7 @@ final class GalleryDocumentCache: Sendable {
             running[slug] = task
             return (task, true)
         }
-        if !started, let cached, cached.gallery.map({ $0.epoch == epoch }) ?? true { return cached.gallery }
+        if !started, let cached, cached.epoch == epoch { return cached.gallery }
         do {
             return try await refresh.value
         } catch  where cached != nil && TransientFault(error) != nil {
@@ -159,9 +162,10 @@ final class GalleryDocumentCache: Sendable {
         store(slug) { entry in
             // The same version keeps what was made from it; another one starts empty.
             guard var entry, entry.gallery?.version == gallery?.version else {
-                return Entry(stamp: stamp, gallery: gallery)
+                return Entry(stamp: stamp, epoch: epoch, gallery: gallery)
             }
             entry.stamp = stamp
+            entry.epoch = epoch
             return entry
         }
         return gallery
