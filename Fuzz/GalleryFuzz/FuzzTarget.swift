@@ -6,10 +6,10 @@ import Yams
 
 /// Feeds one input to one of galleryd's readers of untrusted bytes, chosen by its first
 /// byte: the IPTC, XMP, EXIF (libexif) and container readers (TIFF IFDs, PNG chunks), the
-/// sidecar's YAML, and the rendition path parser. A reader may reject anything; it must never crash, hang or read
+/// sidecar's YAML, the rendition path parser and the `publishAt` / `unpublishAt` reader. A reader may reject anything; it must never crash, hang or read
 /// out of bounds (AddressSanitizer watches in the fuzzing build).
 enum FuzzTarget {
-    static let readers = ["iptc", "xmp", "exif", "tiff", "sidecar", "rendition-path"]
+    static let readers = ["iptc", "xmp", "exif", "tiff", "sidecar", "rendition-path", "publication-time"]
 
     static func run(_ input: [UInt8]) {
         guard let selector = input.first else { return }
@@ -28,6 +28,15 @@ enum FuzzTarget {
             guard let text = String(validating: bytes, as: UTF8.self), SidecarSyntax.problem(in: text) == nil
             else { return }
             _ = try? YAMLDecoder().decode(GallerySidecar.self, from: text)
+        case 6:
+            // A time that parses is printed and read back to the same instant.
+            let text = String(decoding: bytes, as: UTF8.self)
+            if case .success(let date) = PublicationTime.parse(text, field: "publishAt", zone: .gmt),
+                case .success(let again) = PublicationTime.parse(
+                    PublicationTime.text(date), field: "publishAt", zone: .gmt)
+            {
+                precondition(abs(again.timeIntervalSince(date)) < 0.001, "\(text) does not read back")
+            }
         default:
             _ = RenditionLayout.diskPath(forURLPath: String(decoding: bytes, as: UTF8.self))
         }

@@ -299,4 +299,31 @@ struct PublicationTests {
             }
         }
     }
+
+    @Test(
+        "a sidecar's times: local ones read in the site's zone, one that cannot be read holds its photo and is reported"
+    )
+    func sidecarTimes() async throws {
+        let env = try TestEnvironment()
+        try env.write("Termin/a.jpg", photo(caption: Array("A".utf8), takenAt: "2019:03:12 10:01:00"))
+        try env.write("Termin/b.jpg", photo(caption: Array("B".utf8), takenAt: "2019:03:12 10:02:00"))
+        try env.write(
+            "Termin/gallery.yaml",
+            Array(
+                """
+                publishAt: 2020-01-01T12:00
+                items:
+                  b.jpg:
+                    publishAt: am Montag
+                """.utf8))
+        _ = try await env.pass()
+        let gallery = try #require(try await env.catalog.gallery(folder: "Termin"))
+        // 12:00 in Europe/Berlin in winter is 11:00 UTC.
+        #expect(gallery.publishAt == Date(timeIntervalSince1970: 1_577_876_400))
+        #expect(gallery.sidecar?.schedule.problems.first?.hasPrefix("b.jpg: publishAt") == true)
+        let built = try #require(try await env.catalog.gallery(slug: "termin"))
+        #expect(built.document.items.map(\.id) == [AssetID(relativePath: "Termin/a.jpg")])
+        let held = try #require(try await env.catalog.asset(atPath: "Termin/b.jpg"))
+        #expect(try await env.catalog.fileAccess(sourceHash: held.sourceHash, at: Date())?.access == .notYet)
+    }
 }

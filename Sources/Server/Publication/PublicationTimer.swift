@@ -31,11 +31,15 @@ public struct PublicationTimer: Service {
             try await cancelWhenGracefulShutdown {
                 var next: Date?
                 var checkedAt: CatalogStamp?
+                // When the public state was last known here: a time that came due between
+                // then and a later look (a publishAt set a moment ahead) is not missed.
+                var lastLook = clock.now()
                 while true {
+                    let now = clock.now()
                     let stamp = reader.stamp()
                     if stamp != checkedAt {
                         do {
-                            next = try await reader.nextPublicationChange(after: clock.now())
+                            next = try await reader.nextPublicationChange(after: min(lastLook, now))
                             checkedAt = stamp
                         } catch is CancellationError {
                             throw CancellationError()
@@ -43,7 +47,7 @@ public struct PublicationTimer: Service {
                             logger.debug("next publication time unknown", metadata: ["error": "\(error)"])
                         }
                     }
-                    let now = clock.now()
+                    if checkedAt == stamp { lastLook = now }
                     if let due = next, now >= due {
                         clock.advance()
                         logger.info(
