@@ -116,8 +116,14 @@ struct PublicationTests {
             let download = try #require(target.download?.url)
             #expect(try await status(client, rendition).0 == .ok)
             #expect(try await status(client, download).0 == .ok)
-            let (patched, _) = try await patch(client, harness.admin, target.id, #"{"hidden": true}"#)
+            let (patched, _) = try await patch(
+                client, harness.admin, target.id, #"{"hidden": true, "reason": "Lizenz abgelaufen"}"#)
             #expect(patched == .ok)
+            let withdrawn = try await harness.env.catalog.audit(since: nil, limit: 10).first {
+                $0.action == "asset.withdraw"
+            }
+            #expect(withdrawn?.target == "asset \(target.id.value)" && withdrawn?.newValue == "Lizenz abgelaufen")
+            #expect(withdrawn?.actor == "Redaktion Admin")
             for uri in [rendition, download] {
                 let (code, cacheControl) = try await status(client, uri)
                 #expect(code == .gone && cacheControl == "no-store", "\(uri)")

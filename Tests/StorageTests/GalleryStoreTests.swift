@@ -143,7 +143,8 @@ struct GalleryStoreTests {
             #expect(view.override?.hidden == true && view.renditions.count == 3 && view.gallery.id == id)
             #expect(try await store.gallery(slug: "g")?.document.items.map(\.id) == [AssetID(relativePath: "G/b.jpg")])
             let entries = try await node.audit.audit(since: nil, limit: 10)
-            #expect(Set(entries.compactMap(\.field)) == ["credit", "hidden"])
+            #expect(Set(entries.compactMap(\.field)) == ["credit", "hidden", "reason"])
+            #expect(entries.first { $0.action == "asset.withdraw" }?.target == "asset \(target.value)")
             #expect(entries.first { $0.field == "credit" }?.oldValue == "© MWIDE NRW")
 
             let gallery = try await store.patchGallery(

@@ -56,6 +56,11 @@ extension AssetOverrideRecord {
             record("hidden", String(override.hidden ?? false), String(hidden))
             override.hidden = hidden
             visibilityChanged = true
+            // Who, when, why and which asset: nothing of the photo's content.
+            audit.append(
+                AuditRecord(
+                    at: now, actor: actor, action: hidden ? "asset.withdraw" : "asset.restore",
+                    target: "asset \(asset.id.value)", field: "reason", newValue: patch.reason))
         }
         if patch.publishAt != nil || patch.unpublishAt != nil {
             let current = override.schedule ?? sidecarWindow

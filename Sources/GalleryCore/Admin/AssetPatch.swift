@@ -42,6 +42,9 @@ public struct AssetPatch: Sendable, Equatable {
     /// A new embargo or expiry (`nil` inside: none), over the window the photo has now.
     public var publishAt: Date??
     public var unpublishAt: Date??
+    /// Why (a withdrawal's licence end, a person's request): kept in the audit entry of a
+    /// withdrawal or its reversal; not part of the photo.
+    public var reason: String?
 
     public init(
         texts: [EditableAssetField: String?] = [:], usageTerms: LanguageAlternative?? = nil,

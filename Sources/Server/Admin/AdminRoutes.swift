@@ -189,7 +189,7 @@ struct AdminRoutes {
         Dictionary(uniqueKeysWithValues: EditableAssetField.allCases.map { ($0.rawValue, .editor) })
         .merging([
             "hidden": .admin, "usageTerms": .editor, "aiGenerated": .editor, "publishAt": .admin,
-            "unpublishAt": .admin,
+            "unpublishAt": .admin, "reason": .editor,
         ]) { $1 }
 
     /// A store's refusal of a window (`unpublishAt` not after `publishAt`) as a 400 naming the field.
@@ -239,6 +239,8 @@ struct AdminRoutes {
         }
         patch.publishAt = try time(body, "publishAt", zone: zone)
         patch.unpublishAt = try time(body, "unpublishAt", zone: zone)
+        patch.reason = try body.optionalString("reason", maximumLength: 2000).flatMap { $0 }.flatMap(
+            TextNormalizer.clean)
         guard !patch.isEmpty else { throw ProblemDetails(.badRequest, detail: "the request changes nothing") }
         return patch
     }
