@@ -97,3 +97,40 @@ def test_consent_settings_and_log_export(browser, galleryd, needs_consent_api):
     csv = files[0].read_text(encoding="utf-8")
     assert csv.splitlines()[0].count(",") >= 5, csv[:200]
     assert_only_own_origin(browser, "consent settings")
+
+
+def test_an_embargo_set_on_the_page_holds_the_photo_and_the_admin_still_sees_it(browser, galleryd):
+    sign_in(browser, galleryd.admin_token)
+    driver = browser.driver
+    driver.find_element(By.XPATH, "//button[contains(., 'Sicherheitsprobe')]").click()
+
+    def probe_one():
+        return [form for form in driver.find_elements(By.CSS_SELECTOR, "form.item") if "probe-1.jpg" in form.text]
+
+    form = wait_until(probe_one, message="no items")[0]
+    before = len(galleryd.get_json(f"/api/v1/galleries/{PROBE}")["items"])
+    publish_at = form.find_element(By.XPATH, ".//label[starts-with(., 'Veröffentlichen ab')]/following-sibling::input")
+    publish_at.send_keys("2099-01-01T10:00")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait_until(lambda: "probe-1.jpg gespeichert" in status_text(browser), message=status_text(browser))
+    item = wait_until(probe_one, message="the item is gone")[0]
+    assert "Stand: Sperrfrist" in item.text
+    # Not public any more, but its thumbnail reaches the admin through the token's route.
+    wait_until(lambda: (item.find_element(By.TAG_NAME, "img").get_attribute("src") or "").startswith("data:image/"),
+               message="the embargoed thumbnail was not loaded through the admin route")
+    assert len(galleryd.get_json(f"/api/v1/galleries/{PROBE}")["items"]) == before - 1
+    driver.find_element(By.CSS_SELECTOR, '[data-view="schedule"]').click()
+    wait_until(lambda: "probe-1.jpg" in driver.find_element(By.CSS_SELECTOR, ".admin-content").text,
+               message="the schedule does not list the embargoed photo")
+    assert "Sperrfrist" in driver.find_element(By.CSS_SELECTOR, ".admin-content").text
+    assert_only_own_origin(browser, "embargo")
+    # Lifted again for the other tests: the field emptied.
+    driver.find_element(By.CSS_SELECTOR, '[data-view="galleries"]').click()
+    wait_until(lambda: driver.find_elements(By.XPATH, "//button[contains(., 'Sicherheitsprobe')]"))
+    driver.find_element(By.XPATH, "//button[contains(., 'Sicherheitsprobe')]").click()
+    form = wait_until(probe_one, message="no items")[0]
+    field = form.find_element(By.XPATH, ".//label[starts-with(., 'Veröffentlichen ab')]/following-sibling::input")
+    field.clear()
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait_until(lambda: "probe-1.jpg gespeichert" in status_text(browser), message=status_text(browser))
+    assert len(galleryd.get_json(f"/api/v1/galleries/{PROBE}")["items"]) == before

@@ -93,6 +93,8 @@ function fail(error) {
 
 const views = [
   ["galleries", "Galerien", showGalleries],
+  ["schedule", "Sperrfristen", showSchedule],
+  ["erasures", "Löschungen", showErasures],
   ["quarantine", "Quarantäne", showQuarantine],
   ["consent", "Einwilligung", showConsentSettings],
   ["events", "Einwilligungsprotokoll", showConsentEvents],
@@ -192,6 +194,117 @@ function field(label, value, { multiline = false, type = "text", name } = {}) {
   return { wrapper, input };
 }
 
+// MARK: Publication (embargo, expiry, withdrawal, erasure)
+
+const PUBLICATION = {
+  public: "öffentlich",
+  embargoed: "Sperrfrist",
+  expired: "abgelaufen",
+  hidden: "ausgeblendet",
+  unpublished: "Galerie nicht öffentlich",
+};
+
+// Times are shown and entered as RFC 3339; a time without offset is the site's local time.
+function timeFields(owner) {
+  const publishAt = field("Veröffentlichen ab (RFC 3339, ohne Zeitzone: Ortszeit)", owner.publishAt ?? "");
+  const unpublishAt = field("Veröffentlichen bis", owner.unpublishAt ?? "");
+  publishAt.input.placeholder = unpublishAt.input.placeholder = "2026-05-04T11:30";
+  return {
+    wrappers: [publishAt.wrapper, unpublishAt.wrapper],
+    // Only what changed; an emptied field lifts the time.
+    changes(body) {
+      for (const [key, input] of [["publishAt", publishAt.input], ["unpublishAt", unpublishAt.input]]) {
+        const value = input.value.trim() || null;
+        if (value !== (owner[key] ?? null)) body[key] = value;
+      }
+    },
+  };
+}
+
+// A photo that is not public is not served at its public address: the admin's own route
+// (bearer token) gives its bytes, shown as a data: URL (the page's CSP allows no blob:).
+async function adminImage(img, url) {
+  try {
+    const blob = await api.call(`/api/v1/admin${url}`, { accept: "image/*", blob: true });
+    const reader = new FileReader();
+    reader.onload = () => (img.src = String(reader.result));
+    reader.readAsDataURL(blob);
+  } catch (error) {
+    img.alt = error.message;
+  }
+}
+
+async function showSchedule() {
+  const { entries = [] } = await api.call("/api/v1/admin/schedule");
+  const rows = entries.map((entry) =>
+    row(
+      entry.kind === "gallery" ? "Galerie" : "Bild",
+      el("button", { type: "button", class: "link", text: entry.gallery, onclick: () => showGallery(entry.gallery).catch(fail) }),
+      entry.fileName ?? "",
+      PUBLICATION[entry.publication] ?? entry.publication,
+      formatDate(entry.publishAt),
+      formatDate(entry.unpublishAt),
+    ),
+  );
+  content.replaceChildren(
+    el("h2", { text: "Sperrfristen und Ablauf" }),
+    entries.length
+      ? table(["Art", "Galerie", "Datei", "Stand", "Ab", "Bis"], rows)
+      : el("p", { text: "Nichts unter Sperrfrist, nichts abgelaufen." }),
+  );
+}
+
+async function showErasures() {
+  const { erasures = [] } = await api.call("/api/v1/admin/erasures");
+  const rows = erasures.map((erasure) => {
+    const reason = field("Grund der Aufhebung", "");
+    const lift = el("form", { class: "inline-form" }, reason.wrapper, el("button", { type: "submit", class: "button secondary", text: "Aufheben" }));
+    lift.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      if (!reason.input.value.trim()) return say("Bitte einen Grund angeben.", "error");
+      try {
+        await api.call(`/api/v1/admin/erasures/${encodeURIComponent(erasure.sourceHash)}/lift`, { method: "POST", body: { reason: reason.input.value.trim() } });
+        say("Löschung aufgehoben; liegt das Original noch im Medienordner, wird es wieder veröffentlicht.");
+        await showErasures();
+      } catch (error) {
+        fail(error);
+      }
+    });
+    return row(formatDate(erasure.erasedAt), erasure.erasedBy, erasure.reason, erasure.assetId, erasure.originalPath, lift);
+  });
+  content.replaceChildren(
+    el("h2", { text: "Endgültig gelöschte Bilder" }),
+    el("p", { text: "galleryd schreibt nie in den Medienordner: ein Original, das dort noch liegt, muss dort entfernt werden." }),
+    erasures.length
+      ? table(["Gelöscht", "Von", "Grund", "Bild", "Original im Medienordner", ""], rows)
+      : el("p", { text: "Keine Löschungen." }),
+  );
+}
+
+function eraseForm(asset) {
+  const reason = field("Grund (z. B. Antrag nach DSGVO Art. 17)", "");
+  const form = el(
+    "form",
+    { class: "inline-form danger" },
+    el("h5", { text: "Endgültig löschen" }),
+    reason.wrapper,
+    el("button", { type: "submit", class: "button secondary", text: "Endgültig löschen" }),
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (!reason.input.value.trim()) return say("Bitte einen Grund angeben.", "error");
+    if (!window.confirm(`${asset.fileName} mit allen Größen, Download und Texten endgültig löschen?`)) return;
+    try {
+      const erasure = await api.call(`/api/v1/admin/assets/${encodeURIComponent(asset.id)}/erase`, { method: "POST", body: { reason: reason.input.value.trim() } });
+      say(`Gelöscht. Das Original liegt noch im Medienordner: ${erasure.originalPath} – bitte dort entfernen.`);
+      form.closest(".item-wrapper")?.remove();
+    } catch (error) {
+      fail(error);
+    }
+  });
+  return form;
+}
+
 // MARK: Galleries and items
 
 async function showGalleries() {
@@ -205,7 +318,7 @@ async function showGalleries() {
         onclick: () => showGallery(gallery.slug).catch(fail),
       }),
       gallery.slug,
-      gallery.published ? "ja" : "nein",
+      PUBLICATION[gallery.publication] ?? (gallery.published ? "ja" : "nein"),
       String(gallery.items?.length ?? 0),
       gallery.sidecarError ?? "",
     ),
@@ -223,6 +336,7 @@ async function showGallery(slug) {
   const credit = field("Standard-Credit", gallery.defaultCredit);
   const order = field("Reihenfolge (ein Dateiname je Zeile)", (gallery.order ?? []).join("\n"), { multiline: true });
   const published = field("Veröffentlicht", gallery.published, { type: "checkbox" });
+  const times = timeFields(gallery);
   const settings = el(
     "form",
     { class: "card" },
@@ -232,6 +346,8 @@ async function showGallery(slug) {
     credit.wrapper,
     order.wrapper,
     published.wrapper,
+    ...times.wrappers,
+    ...(gallery.scheduleProblems ?? []).map((problem) => el("p", { class: "meta", text: `Sidecar: ${problem}` })),
     el("button", { type: "submit", class: "button", text: "Galerie speichern" }),
   );
   settings.addEventListener("submit", async (event) => {
@@ -245,6 +361,7 @@ async function showGallery(slug) {
     const newOrder = order.input.value.split("\n").map((line) => line.trim()).filter(Boolean);
     if (newOrder.join("\n") !== (gallery.order ?? []).join("\n")) body.order = newOrder.length ? newOrder : null;
     if (published.input.checked !== Boolean(gallery.published)) body.published = published.input.checked;
+    times.changes(body);
     if (Object.keys(body).length === 0) return say("Nichts geändert.");
     try {
       await api.call(`/api/v1/admin/galleries/${encodeURIComponent(slug)}`, { method: "PUT", body });
@@ -280,13 +397,22 @@ function itemEditor(asset) {
   const form = el("form", { class: "card item", "data-asset": asset.id });
   const thumbnail = (asset.renditions ?? []).find((r) => r.role === "thumbnail" && isLocalPath(r.url));
   const head = el("div", { class: "item-head" });
-  if (thumbnail) head.append(el("img", { src: thumbnail.url, alt: "", width: 160, height: Math.round((160 * thumbnail.height) / thumbnail.width) }));
+  if (thumbnail) {
+    const size = { alt: "", width: 160, height: Math.round((160 * thumbnail.height) / thumbnail.width) };
+    if (!asset.publication || asset.publication === "public") head.append(el("img", { src: thumbnail.url, ...size }));
+    else {
+      const img = el("img", size);
+      head.append(img);
+      adminImage(img, thumbnail.url);
+    }
+  }
   head.append(
     el(
       "div",
       {},
       el("h4", { text: asset.fileName }),
       el("p", { class: "meta", text: `${asset.width ?? "?"} × ${asset.height ?? "?"} · ${formatDate(asset.takenAt, asset.takenAtPrecision)}` }),
+      el("p", { class: "meta publication", "data-publication": asset.publication ?? "public", text: `Stand: ${PUBLICATION[asset.publication] ?? "öffentlich"}` }),
     ),
   );
   form.append(head);
@@ -298,9 +424,12 @@ function itemEditor(asset) {
     form.append(wrapper);
   }
   const hidden = field("Ausgeblendet", asset.hidden, { type: "checkbox" });
-  form.append(hidden.wrapper);
+  const reason = field("Grund des Ausblendens (für das Änderungsprotokoll)", "");
+  const times = timeFields(asset);
+  form.append(hidden.wrapper, reason.wrapper, ...times.wrappers);
   const embedded = el("details", {}, el("summary", { text: "Was die Datei selbst enthält (EXIF, IPTC, XMP)" }), el("pre", { text: JSON.stringify(asset.embedded ?? {}, null, 2) }));
   form.append(embedded, el("button", { type: "submit", class: "button", text: "Speichern" }));
+  const wrapper = el("div", { class: "item-wrapper" }, form, eraseForm(asset));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const patch = {};
@@ -309,17 +438,19 @@ function itemEditor(asset) {
       if (value !== (asset[key] ?? "")) patch[key] = value === "" ? null : value;
     }
     if (hidden.input.checked !== Boolean(asset.hidden)) patch.hidden = hidden.input.checked;
+    times.changes(patch);
     if (Object.keys(patch).length === 0) return say("Nichts geändert.");
+    if (reason.input.value.trim()) patch.reason = reason.input.value.trim();
     try {
       const updated = await api.call(`/api/v1/admin/assets/${encodeURIComponent(asset.id)}`, { method: "PATCH", body: patch });
       Object.assign(asset, updated ?? {});
-      form.replaceWith(itemEditor(asset));
+      wrapper.replaceWith(itemEditor(asset));
       say(`${asset.fileName} gespeichert.`);
     } catch (error) {
       fail(error);
     }
   });
-  return form;
+  return wrapper;
 }
 
 async function embedsEditor(slug) {
