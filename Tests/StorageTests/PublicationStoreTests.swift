@@ -195,4 +195,26 @@ struct PublicationStoreTests {
             #expect(try await store.erasures().isEmpty)
         }
     }
+
+    @Test(
+        "an embed's preview is public while its gallery is, gone once the gallery is not, unknown once the embed is removed",
+        arguments: StorageKind.allCases)
+    func previews(_ storage: StorageKind) async throws {
+        try await storage.withCatalog { catalog in
+            let store = try await catalog.node().galleries
+            _ = try await store.syncGallery(folder: "G", sidecar: nil, sidecarError: nil, siteDownloads: true, now: start)
+            var embed = EmbedRecord(
+                id: "e1", galleryFolder: "G", service: "youtube", url: "https://www.youtube.com/watch?v=e1",
+                externalId: "e1", kind: .video, title: nil, source: .admin, position: 1, createdAt: start)
+            let preview = String(repeating: "d", count: 64) + ".jpg"
+            embed.previewPath = preview
+            try await store.save(embed, actor: "token:ops", now: start)
+            #expect(try await store.previewAccess(path: preview, at: start) == FileAccess(access: .open, keys: ["gallery:g"]))
+            _ = try await store.patchGallery(
+                slug: "g", GalleryPatch(unpublishAt: .some(start + 10)), actor: "token:ops", now: start)
+            #expect(try await store.previewAccess(path: preview, at: start + 11)?.access == .gone)
+            #expect(try await store.removeEmbed(id: "e1", actor: "token:ops", now: start + 12))
+            #expect(try await store.previewAccess(path: preview, at: start + 13) == nil)
+        }
+    }
 }
