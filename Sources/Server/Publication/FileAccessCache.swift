@@ -17,7 +17,9 @@ final class FileAccessCache: Sendable {
 
     private let reader: any GalleryReader
     private let clock: PublicationClock
-    private let entries = Mutex<[String: Entry]>([:])
+    /// By SHA-256 of the original, and by preview file name.
+    private let sources = Mutex<[String: Entry]>([:])
+    private let previews = Mutex<[String: Entry]>([:])
     /// Distinct files remembered at most (a crawler's random hashes are answered, not kept forever).
     static let maximumEntries = 50_000
 
@@ -28,15 +30,17 @@ final class FileAccessCache: Sendable {
 
     /// A rendition's or download's bytes, by the SHA-256 of the original.
     func access(sourceHash: String) async throws -> FileAccess? {
-        try await cached("s" + sourceHash) { try await reader.fileAccess(sourceHash: sourceHash, at: $0) }
+        try await cached(sourceHash, in: sources) { try await reader.fileAccess(sourceHash: sourceHash, at: $0) }
     }
 
     /// An embed preview, by its file name under `previews/`.
     func access(preview name: String) async throws -> FileAccess? {
-        try await cached("p" + name) { try await reader.previewAccess(path: name, at: $0) }
+        try await cached(name, in: previews) { try await reader.previewAccess(path: name, at: $0) }
     }
 
-    private func cached(_ key: String, look: (Date) async throws -> FileAccess?) async throws -> FileAccess? {
+    private func cached(_ key: String, in entries: borrowing Mutex<[String: Entry]>, look: (Date) async throws -> FileAccess?)
+        async throws -> FileAccess?
+    {
         let stamp = reader.stamp()
         let epoch = clock.epoch
         let known = entries.withLock { $0[key] }
