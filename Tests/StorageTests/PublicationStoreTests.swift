@@ -202,14 +202,17 @@ struct PublicationStoreTests {
     func previews(_ storage: StorageKind) async throws {
         try await storage.withCatalog { catalog in
             let store = try await catalog.node().galleries
-            _ = try await store.syncGallery(folder: "G", sidecar: nil, sidecarError: nil, siteDownloads: true, now: start)
+            _ = try await store.syncGallery(
+                folder: "G", sidecar: nil, sidecarError: nil, siteDownloads: true, now: start)
             var embed = EmbedRecord(
                 id: "e1", galleryFolder: "G", service: "youtube", url: "https://www.youtube.com/watch?v=e1",
                 externalId: "e1", kind: .video, title: nil, source: .admin, position: 1, createdAt: start)
             let preview = String(repeating: "d", count: 64) + ".jpg"
             embed.previewPath = preview
             try await store.save(embed, actor: "token:ops", now: start)
-            #expect(try await store.previewAccess(path: preview, at: start) == FileAccess(access: .open, keys: ["gallery:g"]))
+            #expect(
+                try await store.previewAccess(path: preview, at: start)
+                    == FileAccess(access: .open, keys: ["gallery:g"]))
             _ = try await store.patchGallery(
                 slug: "g", GalleryPatch(unpublishAt: .some(start + 10)), actor: "token:ops", now: start)
             #expect(try await store.previewAccess(path: preview, at: start + 11)?.access == .gone)

@@ -38,9 +38,9 @@ final class FileAccessCache: Sendable {
         try await cached(name, in: previews) { try await reader.previewAccess(path: name, at: $0) }
     }
 
-    private func cached(_ key: String, in entries: borrowing Mutex<[String: Entry]>, look: (Date) async throws -> FileAccess?)
-        async throws -> FileAccess?
-    {
+    private func cached(
+        _ key: String, in entries: borrowing Mutex<[String: Entry]>, look: (Date) async throws -> FileAccess?
+    ) async throws -> FileAccess? {
         let stamp = reader.stamp()
         let epoch = clock.epoch
         let known = entries.withLock { $0[key] }
