@@ -14,7 +14,9 @@ public struct RenditionVariant: Hashable, Sendable {
     }
 
     public init?(sourceHash: String, key: String) {
-        guard Self.isSourceHash(sourceHash), key.count == 12, key.allSatisfy(Self.isLowerHex) else { return nil }
+        guard Self.isSourceHash(sourceHash), key.utf8.count == 12, key.utf8.allSatisfy(Self.isLowerHex) else {
+            return nil
+        }
         self.sourceHash = sourceHash
         self.key = key
     }
@@ -28,11 +30,12 @@ public struct RenditionVariant: Hashable, Sendable {
     public var directoryComponents: [String] { [String(sourceHash.prefix(2)), sourceHash, key] }
 
     public static func isSourceHash(_ value: String) -> Bool {
-        value.utf8.count == 64 && value.allSatisfy(isLowerHex)
+        value.utf8.count == 64 && value.utf8.allSatisfy(isLowerHex)
     }
 
-    static func isLowerHex(_ character: Character) -> Bool {
-        character.isASCII && (character.isNumber || ("a"..."f").contains(character))
+    /// On bytes, not characters: every rendition request checks 76 of them.
+    static func isLowerHex(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
     }
 }
 

@@ -25,7 +25,8 @@ struct DownloadRoutes {
                 throw ProblemDetails(.notFound, detail: "no download at this address")
             }
             let keys = try FileAccess.require(
-                try await access.access(sourceHash: String(urlPath.prefix { $0 != "/" })), "download")
+                try await access.access(sourceHash: String(decoding: urlPath.utf8.prefix(64), as: UTF8.self)),
+                "download")
             // The bytes are named by the first three parts; the name only changes the header.
             let etag = "\"" + urlPath.split(separator: "/").prefix(3).joined(separator: "-") + "\""
             if EntityTag.matches(request.headers[.ifNoneMatch], etag) {

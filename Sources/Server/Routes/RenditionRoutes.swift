@@ -33,7 +33,8 @@ struct RenditionRoutes {
             // Before anything else, a 304 included: a withdrawn photo's files are gone for everyone.
             var keys: [String] = []
             if let access {
-                let hash = String(urlPath.prefix { $0 != "/" })
+                // The path's shape is checked: the original's SHA-256 is its first 64 bytes.
+                let hash = String(decoding: urlPath.utf8.prefix(64), as: UTF8.self)
                 keys = try FileAccess.require(try await access.access(sourceHash: hash), "rendition")
             }
             // The URL names the bytes for good, so the URL path itself is a strong validator.
