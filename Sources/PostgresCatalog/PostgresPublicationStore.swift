@@ -111,26 +111,12 @@ extension PostgresGalleryStore: PublicationReader, ErasureStore {
         }
     }
 
-    public func publicContents(at now: Date) async throws -> [String: PublicGallery] {
+    public func galleryContents(at now: Date) async throws -> [String: GalleryContents] {
         try await database.transaction { connection in
             try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
-            let galleries = try await galleries(
-                "SELECT \(unescaped: Self.galleryColumns) FROM gallery WHERE published", on: connection
-            ).filter { $0.access(at: now) == .open }
-            let byId = Dictionary(galleries.compactMap { g in g.id.map { ($0, g) } }, uniquingKeysWith: { a, _ in a })
-            var shown: [Int64: Set<String>] = [:]
-            for (photo, galleryId) in try await photoRows(.all, on: connection) {
-                guard let gallery = byId[galleryId],
-                    gallery.photoAccess(of: photo, schedule: gallery.sidecar?.schedule, at: now) == .open
-                else { continue }
-                shown[galleryId, default: []].insert(photo.id)
-            }
-            var contents: [String: PublicGallery] = [:]
-            for gallery in galleries {
-                contents[gallery.slug] = PublicGallery(
-                    revision: gallery.revision, assetIds: shown[gallery.id ?? -1] ?? [])
-            }
-            return contents
+            return GalleryContents.of(
+                galleries: try await galleries("SELECT \(unescaped: Self.galleryColumns) FROM gallery", on: connection),
+                photos: try await photoRows(.all, on: connection), at: now)
         }
     }
 

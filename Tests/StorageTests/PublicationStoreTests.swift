@@ -54,7 +54,8 @@ struct PublicationStoreTests {
             #expect(try await store.publishedRevision(slug: "sperrfrist", at: start + 10) == nil)
             #expect(try await store.galleryList(at: start + 10).galleries.isEmpty)
             #expect(try await store.fileAccess(sourceHash: Self.hashA, at: start + 10)?.access == .notYet)
-            #expect(try await store.publicContents(at: start + 10).isEmpty)
+            #expect(try await store.galleryContents(at: start + 10)["sperrfrist"]?.shown.isEmpty == true)
+            #expect(try await store.galleryContents(at: start + 10)["sperrfrist"]?.all.count == 2)
             #expect(try await store.nextPublicationChange(after: start + 10) == start + 3600)
 
             // At publishAt: both photos; at b's unpublishAt, b is gone and a stays.
@@ -67,7 +68,7 @@ struct PublicationStoreTests {
             #expect(try await store.gallery(slug: "sperrfrist", at: later)?.document.items.map(\.id) == [a.id])
             #expect(try await store.fileAccess(sourceHash: Self.hashB, at: later)?.access == .gone)
             #expect(try await store.fileAccess(sourceHash: Self.hashA, at: later)?.access == .open)
-            #expect(try await store.publicContents(at: later)["sperrfrist"]?.assetIds == [a.id.value])
+            #expect(try await store.galleryContents(at: later)["sperrfrist"]?.shown == [a.id.value])
             #expect(try await store.nextPublicationChange(after: later) == nil)
             #expect(try await store.fileAccess(sourceHash: Self.hashC, at: later) == nil)
         }

@@ -22,14 +22,48 @@ public enum CacheKey {
     public static func asset(_ id: String) -> String { "asset:" + id }
 }
 
-/// One public gallery as a cache in front may hold it: its revision and the photos shown.
-public struct PublicGallery: Sendable, Equatable {
+/// One gallery as the purger compares it: its revision, whether it is public, the photos
+/// it shows and all its photos (shown or not), by asset id.
+public struct GalleryContents: Sendable, Equatable {
     public var revision: Int
-    public var assetIds: Set<String>
+    public var isPublic: Bool
+    /// Public now (empty while the gallery is not).
+    public var shown: Set<String>
+    public var all: Set<String>
 
-    public init(revision: Int, assetIds: Set<String>) {
+    public init(revision: Int, isPublic: Bool, shown: Set<String>, all: Set<String>) {
         self.revision = revision
-        self.assetIds = assetIds
+        self.isPublic = isPublic
+        self.shown = shown
+        self.all = all
+    }
+
+    /// Every gallery's contents at `now`, from its record and its photos (the rows both
+    /// stores read).
+    package static func of(
+        galleries: [GalleryRecord], photos: [(photo: GalleryItemPlan.Visible, galleryId: Int64)], at now: Date
+    ) -> [String: GalleryContents] {
+        var contents: [Int64: GalleryContents] = [:]
+        var byId: [Int64: GalleryRecord] = [:]
+        var schedules: [Int64: SidecarSchedule] = [:]
+        for gallery in galleries {
+            guard let id = gallery.id else { continue }
+            byId[id] = gallery
+            schedules[id] = gallery.sidecar?.schedule
+            contents[id] = GalleryContents(
+                revision: gallery.revision, isPublic: gallery.access(at: now) == .open, shown: [], all: [])
+        }
+        for (photo, galleryId) in photos {
+            guard let gallery = byId[galleryId] else { continue }
+            contents[galleryId]?.all.insert(photo.id)
+            if contents[galleryId]?.isPublic == true,
+                gallery.photoAccess(of: photo, schedule: schedules[galleryId] ?? nil, at: now) == .open
+            {
+                contents[galleryId]?.shown.insert(photo.id)
+            }
+        }
+        return Dictionary(
+            contents.compactMap { id, value in byId[id].map { ($0.slug, value) } }, uniquingKeysWith: { a, _ in a })
     }
 }
 
@@ -47,8 +81,8 @@ public protocol PublicationReader: Sendable {
     /// The next instant after `now` at which any gallery or photo becomes public or stops
     /// being so (nil: none scheduled).
     func nextPublicationChange(after now: Date) async throws -> Date?
-    /// Every public gallery by slug, with the photos it shows at `now`.
-    func publicContents(at now: Date) async throws -> [String: PublicGallery]
+    /// Every gallery by slug, with the photos it shows at `now` and all its photos.
+    func galleryContents(at now: Date) async throws -> [String: GalleryContents]
 }
 
 /// Erasure: a photo's derivatives and content removed for good, a tombstone kept.

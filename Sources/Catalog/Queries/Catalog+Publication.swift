@@ -62,24 +62,10 @@ extension Catalog: PublicationReader, ErasureStore {
         }
     }
 
-    public func publicContents(at now: Date) async throws -> [String: PublicGallery] {
+    public func galleryContents(at now: Date) async throws -> [String: GalleryContents] {
         try await pool.read { db in
-            var contents: [String: PublicGallery] = [:]
-            let galleries = try GalleryRecord.filter(Column("published")).fetchAll(db)
-                .filter { $0.access(at: now) == .open }
-            let byId = Dictionary(uniqueKeysWithValues: galleries.compactMap { g in g.id.map { ($0, g) } })
-            var shown: [Int64: Set<String>] = [:]
-            for (photo, galleryId) in try Self.photoRows(db, where: "1", []) {
-                guard let gallery = byId[galleryId],
-                    gallery.photoAccess(of: photo, schedule: gallery.sidecar?.schedule, at: now) == .open
-                else { continue }
-                shown[galleryId, default: []].insert(photo.id)
-            }
-            for gallery in galleries {
-                contents[gallery.slug] = PublicGallery(
-                    revision: gallery.revision, assetIds: shown[gallery.id ?? -1] ?? [])
-            }
-            return contents
+            GalleryContents.of(
+                galleries: try GalleryRecord.fetchAll(db), photos: try Self.photoRows(db, where: "1", []), at: now)
         }
     }
 

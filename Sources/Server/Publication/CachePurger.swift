@@ -28,12 +28,13 @@ public struct CachePurgeSettings: Sendable {
 }
 
 /// Tells the caches in front what to forget. After every commit (any node's) and every
-/// scheduled time passed, it compares what is public now (``PublicationReader/publicContents(at:)``)
-/// with what was public before: a gallery whose revision or photos changed is purged by its
-/// key (its JSON and pages), a photo that left every public gallery by its key (its
-/// renditions and download), and the list when any gallery changed. Diffing, not hooks in
-/// every writer, so that a change made by any node, by the ingest, by an admin or by the
-/// clock is purged the same way.
+/// scheduled time passed, it compares every gallery (``PublicationReader/galleryContents(at:)``)
+/// with its last look: a gallery whose revision, state or photos changed is purged by its
+/// key (its JSON and pages) with the list, and so is every photo of it that is not public
+/// now (its renditions and download) — not only those seen public at the last look, since
+/// a photo published and withdrawn between two looks may have been fetched meanwhile.
+/// Diffing, not hooks in every writer, so that a change made by any node, by the ingest, by
+/// an admin or by the clock is purged the same way.
 ///
 /// Purges run beside the answers, never before them: an admin's request does not wait for a
 /// cache. A failed purge is tried again with back-off (0.25 s, doubling, up to 30 s between
@@ -71,7 +72,7 @@ public final class CachePurger: Service, Sendable {
         do {
             try await cancelWhenGracefulShutdown {
                 try await withThrowingDiscardingTaskGroup { group in
-                    var known: [String: PublicGallery]?
+                    var known: [String: GalleryContents]?
                     var seen: (CatalogStamp, UInt64)?
                     while true {
                         let (reader, clock, settings, logger) = (self.reader, self.clock, self.settings, self.logger)
@@ -80,7 +81,7 @@ public final class CachePurger: Service, Sendable {
                         if seen.map({ $0.0 != now.0 || $0.1 != now.1 }) ?? true {
                             do {
                                 let started = ContinuousClock.now
-                                let current = try await reader.publicContents(at: clock.now())
+                                let current = try await reader.galleryContents(at: clock.now())
                                 pause = max(pause, (ContinuousClock.now - started) * Self.backOffFactor)
                                 seen = now
                                 if let before = known {
@@ -104,7 +105,7 @@ public final class CachePurger: Service, Sendable {
     }
 
     /// The keys of what changed between two looks at the public contents.
-    static func keys(from before: [String: PublicGallery], to after: [String: PublicGallery]) -> [String] {
+    static func keys(from before: [String: GalleryContents], to after: [String: GalleryContents]) -> [String] {
         var keys: Set<String> = []
         for slug in Set(before.keys).union(after.keys) {
             let old = before[slug]
@@ -112,7 +113,8 @@ public final class CachePurger: Service, Sendable {
             guard old != new else { continue }
             keys.insert(CacheKey.gallery(slug))
             keys.insert(CacheKey.galleries)
-            for id in (old?.assetIds ?? []).subtracting(new?.assetIds ?? []) { keys.insert(CacheKey.asset(id)) }
+            let photos = (old?.all ?? []).union(new?.all ?? [])
+            for id in photos.subtracting(new?.shown ?? []) { keys.insert(CacheKey.asset(id)) }
         }
         return keys.sorted()
     }
