@@ -131,6 +131,22 @@ struct CommandLineTests {
         }
     }
 
+    @Test("a purge URL that is no http(s) address, or a tag header that is no field name, stops start-up")
+    func badCacheSettings() async throws {
+        let env = try TestEnvironment()
+        for (yaml, message) in [
+            ("cache:\n  purgeURLs: [\"ftp://varnish/\"]\n", "cache.purgeURLs: ftp://varnish/ is not an http(s) URL"),
+            ("cache:\n  tagHeader: \"x key\"\n", "cache.tagHeader: x key is not a header field name"),
+        ] {
+            let config = env.root.appendingPathComponent("cache.yaml")
+            try Data(yaml.utf8).write(to: config)
+            let result = try await GallerydProcess.run(
+                ["ingest", "--config", config.path, "--media", env.media.path, "--data", env.data.path], in: env.root)
+            #expect(result.status != 0)
+            #expect(result.error.contains(message), "\(result.error)")
+        }
+    }
+
     @Test("environment variables override the config file, flags override both")
     func precedence() async throws {
         let env = try TestEnvironment()

@@ -105,7 +105,7 @@ struct AdminRoutes {
             let actor = try context.requireScope(.admin)
             let id = try assetID(context)
             let body = try await JSONRequest(request, allowedFields: ["reason"])
-            let reason = try body.requiredString("reason", maximumLength: 2000)
+            let reason = try Self.reason(body)
             guard let tombstone = try await stores.admin.erase(id: id, reason: reason, actor: actor, now: clock.now())
             else { throw ProblemDetails(.notFound, detail: "there is no asset \(id.value)") }
             // Every folder of these bytes, whatever variant: nothing of the photo stays served.
@@ -121,7 +121,7 @@ struct AdminRoutes {
             let actor = try context.requireScope(.admin)
             let hash = try context.parameters.require("sha256")
             let body = try await JSONRequest(request, allowedFields: ["reason"])
-            let reason = try body.requiredString("reason", maximumLength: 2000)
+            let reason = try Self.reason(body)
             guard
                 let lifted = try await stores.admin.liftErasure(
                     sourceHash: hash, reason: reason, actor: actor, now: clock.now())
@@ -191,6 +191,15 @@ struct AdminRoutes {
             "hidden": .admin, "usageTerms": .editor, "aiGenerated": .editor, "publishAt": .admin,
             "unpublishAt": .admin, "reason": .editor,
         ]) { $1 }
+
+    /// An erasure's or a lift's `reason`: required, and it must say something once control
+    /// characters are dropped and spaces trimmed.
+    static func reason(_ body: JSONRequest) throws -> String {
+        guard let reason = TextNormalizer.clean(try body.requiredString("reason", maximumLength: 2000)) else {
+            throw JSONRequest.invalid("reason", "must say why, in visible text")
+        }
+        return reason
+    }
 
     /// A store's refusal of a window (`unpublishAt` not after `publishAt`) as a 400 naming the field.
     static func refusingTimes<T>(_ body: () async throws -> T) async throws -> T {
