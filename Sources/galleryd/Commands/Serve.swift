@@ -208,13 +208,14 @@ struct Serve: AsyncParsableCommand {
                         consentLog, onceGrants: onceGrants, retention: retention, logger: logger)
                 })
         }
-        services.append(SystemdLifecycle(notifier: notifier))
+        services.append(SystemdLifecycle(notifier: notifier, logger: logger))
         logger.info("serving", metadata: ["role": "\(role.rawValue)", "catalog": "\(configuration.catalogLocation)"])
         // No part ends on a transient fault (each retries); should one end all the same, the
         // whole process shuts down gracefully and exits, and systemd restarts it — never a
         // half-stopped process that still holds leases. A part that ignores shutdown is
-        // cancelled after 10 s, and one that ignores cancellation too ends the process 3 s
-        // later (within the unit's TimeoutStopSec=15).
+        // cancelled after 10 s, and one that ignores cancellation too ends the process 2.5 s
+        // later (SystemdLifecycle's deadline, before the group's own fatal error at 13 s,
+        // whose backtrace can take longer than the unit's TimeoutStopSec=15).
         var groupConfiguration = ServiceGroupConfiguration(
             services: services.map {
                 .init(
@@ -256,9 +257,17 @@ final class StartupProgress: Sendable {
     }
 }
 
-/// Pets the systemd watchdog while running; says STOPPING=1 when shutdown begins.
+/// Pets the systemd watchdog while running; says STOPPING=1 when shutdown begins, and from
+/// then on holds the process's deadline.
 struct SystemdLifecycle: Service {
     let notifier: SystemdNotifier
+    let logger: Logger
+    /// How long a shutdown may take in all: the service group's 10 s of graceful shutdown
+    /// and most of its 3 s of cancellation. Past it the process ends at once, saying so —
+    /// rather than through the group's fatal error, whose backtrace (symbolicated by the
+    /// Swift runtime) took longer than systemd's 15 s on this machine's debug build, once in
+    /// a CI run of scripts/fault-test.
+    static let shutdownDeadline: Duration = .milliseconds(12_500)
 
     func run() async throws {
         if let interval = notifier.watchdogInterval {
@@ -274,6 +283,20 @@ struct SystemdLifecycle: Service {
             try? await gracefulShutdown()
         }
         notifier.notify("STOPPING=1")
+        Self.endProcess(after: Self.shutdownDeadline, logger: logger)
+    }
+
+    /// A plain thread, not a task: it must run even if every task is stuck.
+    static func endProcess(after deadline: Duration, logger: Logger) {
+        let thread = Thread {
+            Thread.sleep(
+                forTimeInterval: Double(deadline.components.seconds) + Double(deadline.components.attoseconds) / 1e18)
+            logger.critical(
+                "shutdown did not finish in time; ending the process",
+                metadata: ["deadline": "\(deadline)"])
+            _exit(70)  // EX_SOFTWARE
+        }
+        thread.start()
     }
 }
 
