@@ -13,8 +13,6 @@ public struct PublicationWindow: Codable, Sendable, Hashable {
         self.unpublishAt = unpublishAt
     }
 
-    public var isEmpty: Bool { publishAt == nil && unpublishAt == nil }
-
     /// Where `now` lies: before the window, inside it, or after it.
     public func phase(at now: Date) -> Phase {
         if let unpublishAt, now >= unpublishAt { return .after }
@@ -57,20 +55,21 @@ public enum PublicAccess: Sendable, Equatable {
         galleryPublished: Bool, gallery: PublicationWindow, hidden: Bool, photo: PublicationWindow, at now: Date
     ) -> PublicAccess {
         guard galleryPublished, !hidden else { return .gone }
-        switch photo.intersecting(gallery).phase(at: now) {
-        case .open: return .open
-        case .before: return .notYet
-        case .after: return .gone
-        }
+        return PublicAccess(photo.intersecting(gallery).phase(at: now))
     }
 
     /// A gallery (its JSON, page, place in the list): published and its window open.
     public static func of(galleryPublished: Bool, gallery: PublicationWindow, at now: Date) -> PublicAccess {
         guard galleryPublished else { return .gone }
-        switch gallery.phase(at: now) {
-        case .open: return .open
-        case .before: return .notYet
-        case .after: return .gone
+        return PublicAccess(gallery.phase(at: now))
+    }
+
+    /// Before the window: not yet; inside: open; after: gone.
+    init(_ phase: PublicationWindow.Phase) {
+        switch phase {
+        case .open: self = .open
+        case .before: self = .notYet
+        case .after: self = .gone
         }
     }
 

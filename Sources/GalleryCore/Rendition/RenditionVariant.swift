@@ -96,6 +96,12 @@ public enum RenditionLayout {
         return "\(parts[0].prefix(2))/\(urlPath)"
     }
 
+    /// The original's SHA-256 in a rendition's or download's URL path whose shape is
+    /// checked: its first 64 bytes.
+    public static func sourceHash(ofURLPath urlPath: String) -> String {
+        String(decoding: urlPath.utf8.prefix(64), as: UTF8.self)
+    }
+
     /// The path on disk for a URL path known to be valid (from the catalog).
     public static func diskPath(of variant: RenditionVariant, spec: RenditionSpec) -> String {
         (variant.directoryComponents + [spec.fileName]).joined(separator: "/")

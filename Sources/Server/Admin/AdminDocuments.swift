@@ -124,11 +124,7 @@ struct AdminAssetDocument: Encodable {
         } else if view.gallery.access(at: now) != .open {
             publication = "unpublished"
         } else {
-            switch own.intersecting(view.gallery.window).phase(at: now) {
-            case .open: publication = "public"
-            case .before: publication = "embargoed"
-            case .after: publication = "expired"
-            }
+            publication = own.intersecting(view.gallery.window).phase(at: now).adminName
         }
     }
 }
@@ -176,11 +172,7 @@ struct AdminGalleryDocument: Encodable {
         if !gallery.published {
             publication = "unpublished"
         } else {
-            switch gallery.window.phase(at: Date()) {
-            case .open: publication = "public"
-            case .before: publication = "embargoed"
-            case .after: publication = "expired"
-            }
+            publication = gallery.window.phase(at: Date()).adminName
         }
         scheduleProblems = gallery.sidecar?.schedule.problems ?? []
         items = view.assets.map(AdminAssetDocument.init)
@@ -253,5 +245,16 @@ struct ScheduleDocument: Encodable {
             }
         }
         self.entries = entries
+    }
+}
+
+extension PublicationWindow.Phase {
+    /// `publication` in the admin documents: `embargoed`, `public`, `expired`.
+    var adminName: String {
+        switch self {
+        case .before: "embargoed"
+        case .open: "public"
+        case .after: "expired"
+        }
     }
 }

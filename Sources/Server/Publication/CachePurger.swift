@@ -74,8 +74,8 @@ public final class CachePurger: Service, Sendable {
                 try await withThrowingDiscardingTaskGroup { group in
                     var known: [String: GalleryContents]?
                     var seen: (CatalogStamp, UInt64)?
+                    let (reader, clock, settings, logger) = (self.reader, self.clock, self.settings, self.logger)
                     while true {
-                        let (reader, clock, settings, logger) = (self.reader, self.clock, self.settings, self.logger)
                         let now = (reader.stamp(), clock.epoch)
                         var pause = Self.lookInterval
                         if seen.map({ $0.0 != now.0 || $0.1 != now.1 }) ?? true {

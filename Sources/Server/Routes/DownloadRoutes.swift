@@ -25,7 +25,7 @@ struct DownloadRoutes {
                 throw ProblemDetails(.notFound, detail: "no download at this address")
             }
             let keys = try FileAccess.require(
-                try await access.access(sourceHash: String(decoding: urlPath.utf8.prefix(64), as: UTF8.self)),
+                try await access.access(sourceHash: RenditionLayout.sourceHash(ofURLPath: urlPath)),
                 "download")
             // The bytes are named by the first three parts; the name only changes the header.
             let etag = "\"" + urlPath.split(separator: "/").prefix(3).joined(separator: "-") + "\""

@@ -33,8 +33,7 @@ struct RenditionRoutes {
             // Before anything else, a 304 included: a withdrawn photo's files are gone for everyone.
             var keys: [String] = []
             if let access {
-                // The path's shape is checked: the original's SHA-256 is its first 64 bytes.
-                let hash = String(decoding: urlPath.utf8.prefix(64), as: UTF8.self)
+                let hash = RenditionLayout.sourceHash(ofURLPath: urlPath)
                 keys = try FileAccess.require(try await access.access(sourceHash: hash), "rendition")
             }
             // The URL names the bytes for good, so the URL path itself is a strong validator.
