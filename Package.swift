@@ -60,16 +60,27 @@ let package = Package(
             dependencies: ["GalleryCore", "CVips", "CExif", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
+        // The storage contract: the protocols every caller uses, the records as plain values
+        // and the rules both stores share. No database package: the stores are its peers.
         .target(
             name: "Catalog",
             dependencies: [
                 "GalleryCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The catalog on one machine: a SQLite file through GRDB (catalog.url sqlite:…).
+        .target(
+            name: "SQLiteCatalog",
+            dependencies: [
+                "Catalog", "GalleryCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
-        // The catalog's storage on PostgreSQL, for several machines (catalog.url postgres://…).
+        // The catalog on several machines: PostgreSQL (catalog.url postgres://…).
         .target(
             name: "PostgresCatalog",
             dependencies: [
@@ -119,7 +130,7 @@ let package = Package(
         .executableTarget(
             name: "galleryd",
             dependencies: [
-                "GalleryCore", "Imaging", "Catalog", "PostgresCatalog", "Ingest", "Server",
+                "GalleryCore", "Imaging", "Catalog", "SQLiteCatalog", "PostgresCatalog", "Ingest", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -169,7 +180,7 @@ let package = Package(
         .testTarget(
             name: "StorageTests",
             dependencies: [
-                "Catalog", "PostgresCatalog", "GalleryCore", "GalleryFixtures",
+                "Catalog", "SQLiteCatalog", "PostgresCatalog", "GalleryCore", "GalleryFixtures",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -179,7 +190,7 @@ let package = Package(
         .testTarget(
             name: "GallerydTests",
             dependencies: [
-                "galleryd", "GalleryCore", "Imaging", "Catalog", "PostgresCatalog", "Ingest", "Server",
+                "galleryd", "GalleryCore", "Imaging", "Catalog", "SQLiteCatalog", "PostgresCatalog", "Ingest", "Server",
                 "GalleryFixtures",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -1,5 +1,4 @@
 public import Foundation
-import GRDB
 
 #if canImport(Glibc)
     import Glibc
@@ -28,6 +27,13 @@ public enum CatalogAvailability: Sendable, Equatable {
     case unavailable(since: Date, reason: String)
 }
 
+/// An error of a store's driver that knows whether it passes (SQLite's full disk), so that
+/// the contract need not know the driver.
+public protocol TransientFaultConvertible: Error {
+    /// The fault this error stands for, or nil when it is not a transient one.
+    var transientFault: TransientFault? { get }
+}
+
 /// A failure that passes: what galleryd answers for it and how its workers retry it. Any
 /// error a store, the file system or the rendition storage throws can be classified, so
 /// routes and workers need not know the driver (GRDB, PostgresNIO) that threw it.
@@ -40,12 +46,13 @@ public enum TransientFault: Sendable, Equatable {
 
     /// The fault `error` stands for, or nil when it is not a transient one.
     public init?(_ error: any Error) {
+        if let fault = (error as? any TransientFaultConvertible)?.transientFault {
+            self = fault
+            return
+        }
         switch error {
         case let unavailable as CatalogUnavailable:
             self = .catalogUnavailable(unavailable.reason)
-        case let database as DatabaseError
-        where database.resultCode == .SQLITE_FULL || database.extendedResultCode == .SQLITE_IOERR_WRITE:
-            self = .noSpace("the catalog's disk is full (\(database.message ?? "SQLITE_FULL"))")
         case let posix as POSIXError where posix.code == .ENOSPC || posix.code == .EDQUOT:
             self = .noSpace("no space left on the data disk")
         default:

@@ -4,116 +4,148 @@ public import GalleryCore
 import Logging
 import PostgresNIO
 
-/// Admin tokens and the audit trail of several machines, in PostgreSQL: a token created
-/// through one node authenticates on every node. Same contracts as the SQLite catalog's
-/// (``AdminTokenStore``, ``AuditTrail``).
-public struct PostgresAdminStore: AdminTokenStore, AuditTrail {
+/// The admin's view and corrections of several machines, in PostgreSQL (``AdminStore``,
+/// ``ErasureStore``): the same contract as the SQLite store's, through the same rules
+/// (``AdminCorrection``), every change audited in its transaction.
+public struct PostgresAdminStore: AdminStore, PostgresRows {
     let database: PostgresDatabase
 
     public init(database: PostgresDatabase) {
         self.database = database
     }
 
-    var client: PostgresDatabase { database }
-    var logger: Logger { database.logger }
+    public func quarantined() async throws -> [QuarantineRecord] {
+        try await quarantine("SELECT \(unescaped: Self.quarantineColumns) FROM quarantine ORDER BY path")
+    }
 
-    // MARK: Tokens
+    public func adminAsset(id: AssetID) async throws -> AdminAssetView? {
+        try await database.transaction { connection in try await adminAsset(id: id, connection) }
+    }
 
-    public func createToken(name: String, scope: AdminScope, now: Date) async throws -> AdminToken {
-        let token = AdminToken.generate()
+    func adminAsset(id: AssetID, _ connection: PostgresConnection) async throws -> AdminAssetView? {
+        guard
+            let asset = try await assets(
+                "SELECT \(unescaped: Self.assetColumns) FROM asset WHERE id = \(id.value)", on: connection
+            ).first,
+            let gallery = try await galleries(
+                "SELECT \(unescaped: Self.galleryColumns) FROM gallery WHERE id = \(asset.galleryId)", on: connection
+            ).first
+        else { return nil }
+        return AdminAssetView(
+            asset: asset, gallery: gallery,
+            override: try await documents(
+                AssetOverrideRecord.self, "SELECT record::text FROM asset_override WHERE asset_id = \(id.value)",
+                on: connection
+            ).first,
+            renditions: try await renditions(
+                "SELECT \(unescaped: Self.renditionColumns) FROM rendition WHERE asset_id = \(id.value)",
+                on: connection))
+    }
+
+    public func adminGalleries() async throws -> [AdminGalleryView] {
         try await database.transaction { connection in
-            try await connection.query(
-                """
-                INSERT INTO admin_token (id, name, scope, secret_hash, created_at)
-                VALUES (\(token.id), \(name), \(scope.rawValue), \(token.secretHash), \(now))
-                """, logger: logger)
-            try await connection.query(
-                """
-                INSERT INTO audit (at, actor, action, target, new_value)
-                VALUES (\(now), 'cli', 'token.create', \(name), \(scope.rawValue))
-                """, logger: logger)
-        }
-        return token
-    }
-
-    public func authenticate(_ text: String, now: Date) async throws -> AdminTokenRecord? {
-        guard let token = AdminToken(text: text) else { return nil }
-        let record = try await records(
-            try await client.query(
-                "SELECT \(unescaped: Self.columns) FROM admin_token WHERE id = \(token.id)", logger: logger)
-        ).first
-        guard let record, record.revokedAt == nil, token.matches(secretHash: record.secretHash) else { return nil }
-        // Recording use is best effort: a busy database must not fail a read request.
-        if record.lastUsedAt.map({ now.timeIntervalSince($0) > 60 }) ?? true {
-            _ = try? await client.query(
-                "UPDATE admin_token SET last_used_at = \(now) WHERE id = \(record.id)", logger: logger)
-        }
-        return record
-    }
-
-    public func tokens() async throws -> [AdminTokenRecord] {
-        try await records(
-            try await client.query(
-                "SELECT \(unescaped: Self.columns) FROM admin_token ORDER BY created_at, id", logger: logger))
-    }
-
-    public func revokeToken(_ nameOrID: String, now: Date) async throws -> Int {
-        try await database.transaction { connection in
-            var count = 0
-            for try await _ in try await connection.query(
-                """
-                UPDATE admin_token SET revoked_at = \(now)
-                WHERE (name = \(nameOrID) OR id = \(nameOrID)) AND revoked_at IS NULL RETURNING id
-                """, logger: logger)
+            var views: [AdminGalleryView] = []
+            for gallery in try await galleries(
+                "SELECT \(unescaped: Self.galleryColumns) FROM gallery ORDER BY slug", on: connection)
             {
-                count += 1
+                views.append(try await adminGallery(gallery, connection))
             }
-            if count > 0 {
+            return views
+        }
+    }
+
+    public func adminGallery(slug: String) async throws -> AdminGalleryView? {
+        try await database.transaction { connection in
+            guard
+                let gallery = try await galleries(
+                    "SELECT \(unescaped: Self.galleryColumns) FROM gallery WHERE slug = \(slug)", on: connection
+                ).first
+            else { return nil }
+            return try await adminGallery(gallery, connection)
+        }
+    }
+
+    func adminGallery(_ gallery: GalleryRecord, _ connection: PostgresConnection) async throws -> AdminGalleryView {
+        var assets: [AdminAssetView] = []
+        for id in try await strings(
+            "SELECT id FROM asset WHERE gallery_id = \(gallery.id ?? -1) ORDER BY file_name, id", on: connection)
+        {
+            if let id = AssetID(validating: id), let view = try await adminAsset(id: id, connection) {
+                assets.append(view)
+            }
+        }
+        return AdminGalleryView(gallery: gallery, assets: assets)
+    }
+
+    public func patchAsset(id: AssetID, _ patch: AssetPatch, actor: String, now: Date) async throws -> AssetRecord? {
+        try await write { connection in
+            guard
+                let asset = try await assets(
+                    "SELECT \(unescaped: Self.assetColumns) FROM asset WHERE id = \(id.value) FOR UPDATE",
+                    on: connection
+                ).first
+            else { return nil }
+            let existing = try await documents(
+                AssetOverrideRecord.self,
+                "SELECT record::text FROM asset_override WHERE asset_id = \(id.value) FOR UPDATE", on: connection
+            ).first
+            let gallery = try await galleries(
+                "SELECT \(unescaped: Self.galleryColumns) FROM gallery WHERE id = \(asset.galleryId)", on: connection
+            ).first
+            let correction = try AssetOverrideRecord.correcting(
+                existing, of: asset, with: patch, actor: actor, now: now,
+                sidecarWindow: gallery?.sidecarWindow(of: asset.fileName, schedule: gallery?.sidecar?.schedule)
+                    ?? PublicationWindow())
+            for entry in correction.audit { try await audit(entry, connection) }
+            if correction.visibilityChanged { try await bumpRevision(galleryId: asset.galleryId, now: now, connection) }
+            if correction.changed {
                 try await connection.query(
-                    "INSERT INTO audit (at, actor, action, target) VALUES (\(now), 'cli', 'token.revoke', \(nameOrID))",
-                    logger: logger)
+                    """
+                    INSERT INTO asset_override (asset_id, hidden, record)
+                    VALUES (\(id.value), \(correction.override.hidden ?? false),
+                        \(try PostgresDatabase.json(correction.override))::jsonb)
+                    ON CONFLICT (asset_id) DO UPDATE SET hidden = excluded.hidden, record = excluded.record
+                    """, logger: logger)
             }
-            return count
+            return asset
         }
     }
 
-    static let columns = "id, name, scope, secret_hash, created_at, last_used_at, revoked_at"
-
-    func records(_ rows: PostgresRowSequence) async throws -> [AdminTokenRecord] {
-        var records: [AdminTokenRecord] = []
-        for try await (id, name, scope, secretHash, createdAt, lastUsedAt, revokedAt) in rows.decode(
-            (String, String, String, String, Date, Date?, Date?).self)
-        {
-            guard let scope = AdminScope(rawValue: scope) else {
-                throw PostgresCatalogError.unreadable("admin_token \(id): scope \(scope)")
-            }
-            var record = AdminTokenRecord(
-                id: id, name: name, scope: scope, secretHash: secretHash, createdAt: createdAt)
-            record.lastUsedAt = lastUsedAt
-            record.revokedAt = revokedAt
-            records.append(record)
+    public func patchGallery(slug: String, _ patch: GalleryPatch, actor: String, now: Date) async throws
+        -> GalleryRecord?
+    {
+        try await write { connection in
+            guard
+                let gallery = try await galleries(
+                    "SELECT \(unescaped: Self.galleryColumns) FROM gallery WHERE slug = \(slug) FOR UPDATE",
+                    on: connection
+                ).first
+            else { return nil }
+            let existing = try await documents(
+                GalleryOverrideRecord.self,
+                "SELECT record::text FROM gallery_override WHERE folder = \(gallery.folder) FOR UPDATE", on: connection
+            ).first
+            let correction = try GalleryOverrideRecord.correcting(
+                existing, of: gallery, with: patch, actor: actor, now: now)
+            for entry in correction.audit { try await audit(entry, connection) }
+            try await connection.query(
+                """
+                INSERT INTO gallery_override (folder, record) VALUES (\(gallery.folder),
+                    \(try PostgresDatabase.json(correction.override))::jsonb)
+                ON CONFLICT (folder) DO UPDATE SET record = excluded.record
+                """, logger: logger)
+            try await update(correction.gallery, connection)
+            return correction.gallery
         }
-        return records
     }
 
-    // MARK: Audit
-
-    public func audit(since: Date?, limit: Int) async throws -> [AuditRecord] {
-        let rows = try await client.query(
-            """
-            SELECT id, at, actor, action, target, field, old_value, new_value FROM audit
-            WHERE at >= \(since ?? .distantPast) ORDER BY id DESC LIMIT \(max(1, min(limit, 1000)))
-            """, logger: logger)
-        var entries: [AuditRecord] = []
-        for try await (id, at, actor, action, target, field, oldValue, newValue) in rows.decode(
-            (Int64, Date, String, String, String, String?, String?, String?).self)
-        {
-            var entry = AuditRecord(
-                at: at, actor: actor, action: action, target: target, field: field, oldValue: oldValue,
-                newValue: newValue)
-            entry.id = id
-            entries.append(entry)
+    public func releaseFromQuarantine(path: String, actor: String, now: Date) async throws -> Bool {
+        try await write { connection in
+            guard
+                try await !strings("DELETE FROM quarantine WHERE path = \(path) RETURNING path", on: connection).isEmpty
+            else { return false }
+            try await audit(AuditRecord(at: now, actor: actor, action: "quarantine.retry", target: path), connection)
+            return true
         }
-        return entries
     }
 }

@@ -10,12 +10,12 @@ import PostgresNIO
 public struct PostgresCatalogTransfer: CatalogTransfer {
     let database: PostgresDatabase
     let galleries: PostgresGalleryStore
-    let admin: PostgresAdminStore
+    let admin: PostgresAdminTokenStore
 
     public init(database: PostgresDatabase) {
         self.database = database
         galleries = PostgresGalleryStore(database: database)
-        admin = PostgresAdminStore(database: database)
+        admin = PostgresAdminTokenStore(database: database)
     }
 
     var logger: Logger { database.logger }
@@ -87,7 +87,7 @@ public struct PostgresCatalogTransfer: CatalogTransfer {
             }
             contents.adminTokens = try await admin.records(
                 try await connection.query(
-                    "SELECT \(unescaped: PostgresAdminStore.columns) FROM admin_token ORDER BY created_at, id",
+                    "SELECT \(unescaped: PostgresAdminTokenStore.columns) FROM admin_token ORDER BY created_at, id",
                     logger: logger))
             for try await (id, at, actor, action, target, field, oldValue, newValue) in try await connection.query(
                 "SELECT id, at, actor, action, target, field, old_value, new_value FROM audit ORDER BY id",

@@ -78,18 +78,12 @@ public struct ServerStores: Sendable {
         self.consent = consent
         self.onceGrants = onceGrants
     }
-
-    /// One SQLite catalog as every store.
-    public init(catalog: Catalog) {
-        self.init(
-            galleries: catalog, admin: catalog, tokens: catalog, audit: catalog, consent: catalog, onceGrants: catalog)
-    }
 }
 
 /// Builds galleryd's HTTP router: public gallery API, renditions, health.
 ///
 /// ```swift
-/// let router = GalleryServer(catalog: catalog, settings: settings, readiness: readiness).router()
+/// let router = GalleryServer(stores: stores, settings: settings, readiness: readiness).router()
 /// let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 8080)))
 /// ```
 public struct GalleryServer: Sendable {
@@ -111,16 +105,6 @@ public struct GalleryServer: Sendable {
         self.metrics = metrics
         self.actions = actions
         self.keeper = ConsentKeeper(stores: stores, options: settings.consent)
-    }
-
-    /// One machine: every store is the SQLite catalog.
-    public init(
-        catalog: Catalog, settings: ServerSettings, readiness: Readiness, metrics: MetricsExporter? = nil,
-        actions: AdminActions = .none
-    ) {
-        self.init(
-            stores: ServerStores(catalog: catalog), settings: settings, readiness: readiness, metrics: metrics,
-            actions: actions)
     }
 
     public func router() -> Router<GalleryRequestContext> {

@@ -7,6 +7,7 @@ import HummingbirdTesting
 import Imaging
 import Ingest
 import NIOCore
+import SQLiteCatalog
 import Server
 import Testing
 

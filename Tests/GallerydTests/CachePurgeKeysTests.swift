@@ -1,4 +1,5 @@
 import Catalog
+import SQLiteCatalog
 import Testing
 
 @testable import Server

@@ -5,6 +5,7 @@ import GalleryFixtures
 import Logging
 import PostgresCatalog
 import PostgresNIO
+import SQLiteCatalog
 import Testing
 
 /// `catalog.url` (`GALLERYD_CATALOG_URL`) picks the catalog every subcommand works on.
@@ -61,7 +62,7 @@ struct CatalogURLTests {
         let created = try await galleryd("admin", "token", "create", "--name", "redaktion", "--scope", "admin")
         #expect(created.status == 0, "\(created.error)")
         let token = created.output.trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(try await PostgresAdminStore(database: database).authenticate(token)?.scope == .admin)
+        #expect(try await PostgresAdminTokenStore(database: database).authenticate(token)?.scope == .admin)
         #expect(try await galleryd("admin", "token", "list").output.contains("admin  redaktion  active"))
 
         // A one-shot pass works on the PostgreSQL catalog too (and nothing goes to SQLite).
@@ -163,9 +164,9 @@ struct CatalogCopyTests {
         let copied = try #require(try await PostgresGalleryStore(database: database).gallery(slug: "termine"))
         #expect(copied.document.items == original.document.items)
         #expect(copied.revision == original.revision)
-        #expect(try await PostgresAdminStore(database: database).authenticate(token.text)?.name == "redaktion")
+        #expect(try await PostgresAdminTokenStore(database: database).authenticate(token.text)?.name == "redaktion")
         #expect(
-            try await PostgresAdminStore(database: database).audit(since: nil, limit: 10).contains {
+            try await PostgresAdminTokenStore(database: database).audit(since: nil, limit: 10).contains {
                 $0.field == "hidden"
             })
 
@@ -176,7 +177,7 @@ struct CatalogCopyTests {
         let toSQLite = try await galleryd(["catalog", "copy", "--from", url, "--to", back])
         #expect(toSQLite.status == 0, "\(toSQLite.error)")
         #expect(try await galleryd(["consent", "verify"], catalog: back).status == 0)
-        let returned = try Catalog(
+        let returned = try SQLiteStore(
             path: env.root.appendingPathComponent("back/catalog.sqlite").path, logger: logger)
         #expect(try await returned.gallery(slug: "termine")?.document.items == original.document.items)
         #expect(try await returned.consentEvents() == (try await env.catalog.consentEvents()))

@@ -4,6 +4,7 @@ import Foundation
 import GRDB
 import GalleryCore
 import Logging
+import SQLiteCatalog
 import Testing
 
 #if canImport(Glibc)
@@ -389,7 +390,7 @@ struct ConsentLogTamperTests {
             }
         }
         try queue.close()
-        let catalog = try Catalog(path: path, logger: .init(label: "test"))
+        let catalog = try SQLiteStore(path: path, logger: .init(label: "test"))
         let keyed = try await catalog.record(
             ConsentEventDraft(
                 consentId: "new", kind: .grant, scope: .once, decisions: ["youtube": true], policyVersion: "1",

@@ -4,6 +4,7 @@ import GalleryCore
 import GalleryFixtures
 import NIOCore
 import NIOHTTP1
+import SQLiteCatalog
 import Testing
 
 #if canImport(Glibc)

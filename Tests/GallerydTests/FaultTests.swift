@@ -2,6 +2,7 @@ import Catalog
 import Foundation
 import GalleryCore
 import GalleryFixtures
+import SQLiteCatalog
 import Testing
 
 #if canImport(Glibc)

@@ -3,6 +3,7 @@ import Foundation
 import GalleryCore
 import GalleryFixtures
 import Ingest
+import SQLiteCatalog
 import Testing
 
 #if canImport(Glibc)

@@ -8,6 +8,7 @@ import HummingbirdTesting
 import Ingest
 import Logging
 import NIOCore
+import SQLiteCatalog
 import Server
 import Synchronization
 import Testing

@@ -6,6 +6,7 @@ import GalleryFixtures
 import Hummingbird
 import HummingbirdTesting
 import Ingest
+import SQLiteCatalog
 import Server
 import Synchronization
 import Testing

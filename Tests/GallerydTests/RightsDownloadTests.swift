@@ -6,6 +6,7 @@ import Hummingbird
 import HummingbirdTesting
 import Ingest
 import NIOCore
+import SQLiteCatalog
 import Server
 import Testing
 

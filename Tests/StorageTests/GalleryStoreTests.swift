@@ -84,7 +84,8 @@ struct GalleryStoreTests {
         arguments: StorageKind.allCases)
     func quarantineAndCollect(_ storage: StorageKind) async throws {
         try await storage.withCatalog { catalog in
-            let store = try await catalog.node().galleries
+            let node = try await catalog.node()
+            let (store, admin) = (node.galleries, node.admin)
             let id = try #require(
                 try await store.syncGallery(
                     folder: "G", sidecar: nil, sidecarError: nil, siteDownloads: true, now: start
@@ -107,7 +108,7 @@ struct GalleryStoreTests {
             try await store.forgetRetired(collectable)
             #expect(try await store.collectableVariants(retiredBefore: start + 3).isEmpty)
 
-            #expect(try await store.releaseFromQuarantine(path: "G/x.jpg", actor: "token:ops", now: start + 4))
+            #expect(try await admin.releaseFromQuarantine(path: "G/x.jpg", actor: "token:ops", now: start + 4))
             #expect(try await store.quarantined().isEmpty)
             try await store.quarantine(entry, now: start + 5)
             #expect(try await store.removeFile(path: "G/x.jpg", now: start + 6))
@@ -123,7 +124,7 @@ struct GalleryStoreTests {
     func corrections(_ storage: StorageKind) async throws {
         try await storage.withCatalog { catalog in
             let node = try await catalog.node()
-            let store = node.galleries
+            let (store, admin) = (node.galleries, node.admin)
             let id = try #require(
                 try await store.syncGallery(
                     folder: "G", sidecar: nil, sidecarError: nil, siteDownloads: true, now: start
@@ -134,12 +135,12 @@ struct GalleryStoreTests {
                 try await store.commit(asset: photo, renditions: renditions(of: photo), now: start)
             }
             let target = AssetID(relativePath: "G/a.jpg")
-            let patched = try await store.patchAsset(
+            let patched = try await admin.patchAsset(
                 id: target, AssetPatch(texts: [.credit: "© MWIDE NRW/F. Fotografin", .caption: nil], hidden: true),
                 actor: "token:redaktion", now: start + 1)
             #expect(patched?.path == "G/a.jpg")
             #expect(try await store.overrides(for: target)?.credit == "© MWIDE NRW/F. Fotografin")
-            let view = try #require(try await store.adminAsset(id: target))
+            let view = try #require(try await admin.adminAsset(id: target))
             #expect(view.override?.hidden == true && view.renditions.count == 3 && view.gallery.id == id)
             #expect(try await store.gallery(slug: "g")?.document.items.map(\.id) == [AssetID(relativePath: "G/b.jpg")])
             let entries = try await node.audit.audit(since: nil, limit: 10)
@@ -147,11 +148,11 @@ struct GalleryStoreTests {
             #expect(entries.first { $0.action == "asset.withdraw" }?.target == "asset \(target.value)")
             #expect(entries.first { $0.field == "credit" }?.oldValue == "© MWIDE NRW")
 
-            let gallery = try await store.patchGallery(
+            let gallery = try await admin.patchGallery(
                 slug: "g", GalleryPatch(title: "Neu", order: ["b.jpg", "a.jpg"]), actor: "token:ops", now: start + 2)
             #expect(gallery?.title == "Neu" && gallery?.displayOrder == ["b.jpg", "a.jpg"])
-            #expect(try await store.adminGallery(slug: "g")?.assets.count == 2)
-            #expect(try await store.adminGalleries().map(\.gallery.title) == ["Neu"])
+            #expect(try await admin.adminGallery(slug: "g")?.assets.count == 2)
+            #expect(try await admin.adminGalleries().map(\.gallery.title) == ["Neu"])
             // The admin's title survives the next sync of the folder.
             let synced = try await store.syncGallery(
                 folder: "G", sidecar: GallerySidecar(title: "Alt"), sidecarError: nil, siteDownloads: true,

@@ -80,7 +80,7 @@ struct PublicationStoreTests {
     func adminSchedule(_ storage: StorageKind) async throws {
         try await storage.withCatalog { catalog in
             let node = try await catalog.node()
-            let store = node.galleries
+            let (store, admin) = (node.galleries, node.admin)
             let id = try #require(
                 try await store.syncGallery(
                     folder: "G", sidecar: nil, sidecarError: nil, siteDownloads: true, now: start
@@ -90,17 +90,17 @@ struct PublicationStoreTests {
             try await store.commit(asset: a, renditions: rendition(of: a), now: start)
             #expect(try await store.fileAccess(sourceHash: Self.hashA, at: start)?.access == .open)
 
-            _ = try await store.patchAsset(
+            _ = try await admin.patchAsset(
                 id: a.id, AssetPatch(publishAt: .some(start + 60)), actor: "token:ops", now: start)
             #expect(try await store.fileAccess(sourceHash: Self.hashA, at: start + 1)?.access == .notYet)
             #expect(try await store.gallery(slug: "g", at: start + 1)?.document.items.isEmpty == true)
             #expect(try await store.gallery(slug: "g", at: start + 60)?.document.items.map(\.id) == [a.id])
             #expect(try await store.nextPublicationChange(after: start) == start + 60)
             await #expect(throws: PublicationTimeError.self) {
-                _ = try await store.patchAsset(
+                _ = try await admin.patchAsset(
                     id: a.id, AssetPatch(unpublishAt: .some(start + 30)), actor: "token:ops", now: start)
             }
-            let gallery = try await store.patchGallery(
+            let gallery = try await admin.patchGallery(
                 slug: "g", GalleryPatch(publishAt: .some(start + 120), unpublishAt: .some(start + 240)),
                 actor: "token:ops", now: start)
             #expect(gallery?.publishAt == start + 120 && gallery?.unpublishAt == start + 240)
@@ -122,7 +122,8 @@ struct PublicationStoreTests {
         arguments: StorageKind.allCases)
     func withdrawal(_ storage: StorageKind) async throws {
         try await storage.withCatalog { catalog in
-            let store = try await catalog.node().galleries
+            let node = try await catalog.node()
+            let (store, admin) = (node.galleries, node.admin)
             let id = try #require(
                 try await store.syncGallery(
                     folder: "G", sidecar: nil, sidecarError: nil, siteDownloads: true, now: start
@@ -132,7 +133,7 @@ struct PublicationStoreTests {
             let b = asset("G/b.jpg", gallery: id, hash: Self.hashB)
             for photo in [a, b] { try await store.commit(asset: photo, renditions: rendition(of: photo), now: start) }
 
-            _ = try await store.patchAsset(id: a.id, AssetPatch(hidden: true), actor: "token:ops", now: start)
+            _ = try await admin.patchAsset(id: a.id, AssetPatch(hidden: true), actor: "token:ops", now: start)
             #expect(try await store.fileAccess(sourceHash: Self.hashA, at: start)?.access == .gone)
             #expect(try await store.fileAccess(sourceHash: Self.hashA, at: start)?.keys == [CacheKey.asset(a.id.value)])
 
@@ -145,7 +146,7 @@ struct PublicationStoreTests {
             #expect(try await store.fileAccess(sourceHash: Self.hashB, at: start + 4)?.access == .gone)
             #expect(try await store.fileAccess(sourceHash: Self.hashC, at: start + 4)?.access == .gone)
             // The gallery removed: every photo of it gone.
-            _ = try await store.patchAsset(id: a.id, AssetPatch(hidden: false), actor: "token:ops", now: start + 5)
+            _ = try await admin.patchAsset(id: a.id, AssetPatch(hidden: false), actor: "token:ops", now: start + 5)
             #expect(try await store.fileAccess(sourceHash: Self.hashA, at: start + 5)?.access == .open)
             try await store.removeGallery(folder: "G", now: start + 6)
             #expect(try await store.fileAccess(sourceHash: Self.hashA, at: start + 7)?.access == .gone)
@@ -158,7 +159,7 @@ struct PublicationStoreTests {
     func erasure(_ storage: StorageKind) async throws {
         try await storage.withCatalog { catalog in
             let node = try await catalog.node()
-            let store = node.galleries
+            let (store, admin) = (node.galleries, node.admin)
             let id = try #require(
                 try await store.syncGallery(
                     folder: "G", sidecar: nil, sidecarError: nil, siteDownloads: true, now: start
@@ -166,15 +167,15 @@ struct PublicationStoreTests {
                 .id)
             let a = asset("G/a.jpg", gallery: id, hash: Self.hashA)
             try await store.commit(asset: a, renditions: rendition(of: a), now: start)
-            _ = try await store.patchAsset(
+            _ = try await admin.patchAsset(
                 id: a.id, AssetPatch(texts: [.caption: "Herr Schmidt, privat"]), actor: "token:ops", now: start)
 
             let tombstone = try #require(
-                try await store.erase(
+                try await admin.erase(
                     id: a.id, reason: "DSGVO Art. 17, Antrag 2026-41", actor: "token:ops", now: start + 1))
             #expect(tombstone.sourceHash == Self.hashA && tombstone.path == "G/a.jpg")
             #expect(try await store.asset(atPath: "G/a.jpg") == nil)
-            #expect(try await store.adminAsset(id: a.id) == nil)
+            #expect(try await admin.adminAsset(id: a.id) == nil)
             #expect(try await store.overrides(for: a.id) == nil)
             #expect(try await store.fileAccess(sourceHash: Self.hashA, at: start + 2)?.access == .gone)
             #expect(try await store.erasure(sourceHash: Self.hashA) == tombstone)
@@ -188,12 +189,12 @@ struct PublicationStoreTests {
             }
             #expect(audit.contains { $0.action == "asset.erase" && $0.newValue == "DSGVO Art. 17, Antrag 2026-41" })
 
-            let lifted = try await store.liftErasure(
+            let lifted = try await admin.liftErasure(
                 sourceHash: Self.hashA, reason: "Einwilligung liegt vor", actor: "token:ops", now: start + 3)
             #expect(lifted?.assetId == a.id)
             #expect(try await store.erasure(sourceHash: Self.hashA) == nil)
             #expect(try await store.quarantineEntry(atPath: "G/a.jpg") == nil)
-            #expect(try await store.erasures().isEmpty)
+            #expect(try await admin.erasures().isEmpty)
         }
     }
 
@@ -202,7 +203,8 @@ struct PublicationStoreTests {
         arguments: StorageKind.allCases)
     func previews(_ storage: StorageKind) async throws {
         try await storage.withCatalog { catalog in
-            let store = try await catalog.node().galleries
+            let node = try await catalog.node()
+            let (store, admin) = (node.galleries, node.admin)
             _ = try await store.syncGallery(
                 folder: "G", sidecar: nil, sidecarError: nil, siteDownloads: true, now: start)
             var embed = EmbedRecord(
@@ -214,7 +216,7 @@ struct PublicationStoreTests {
             #expect(
                 try await store.previewAccess(path: preview, at: start)
                     == FileAccess(access: .open, keys: ["gallery:g"]))
-            _ = try await store.patchGallery(
+            _ = try await admin.patchGallery(
                 slug: "g", GalleryPatch(unpublishAt: .some(start + 10)), actor: "token:ops", now: start)
             #expect(try await store.previewAccess(path: preview, at: start + 11)?.access == .gone)
             #expect(try await store.removeEmbed(id: "e1", actor: "token:ops", now: start + 12))

@@ -6,7 +6,7 @@ public import GalleryCore
 /// one node works on every node of the catalog.
 ///
 /// Two implementations: the SQLite catalog (``Catalog``) and PostgreSQL
-/// (`PostgresAdminStore`).
+/// (`PostgresAdminTokenStore`).
 public protocol AdminTokenStore: Sendable {
     /// Creates a token (audited as `token.create`); the returned text is the only time the
     /// secret exists in clear.

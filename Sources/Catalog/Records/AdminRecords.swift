@@ -1,10 +1,9 @@
 public import Foundation
-public import GRDB
 public import GalleryCore
 
 /// What an admin token may do. `editor` reads galleries and assets and corrects asset
 /// texts; `admin` may do everything (gallery settings, embeds, consent, quarantine, audit).
-public enum AdminScope: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
+public enum AdminScope: String, Codable, Sendable, CaseIterable {
     case editor, admin
 
     public func allows(_ required: AdminScope) -> Bool { self == .admin || required == .editor }
@@ -12,9 +11,7 @@ public enum AdminScope: String, Codable, Sendable, CaseIterable, DatabaseValueCo
 
 /// An admin API token. The token itself is `gd_<id>_<secret>`; only the SHA-256 of the
 /// secret is stored, so a stolen catalog reveals no token.
-public struct AdminTokenRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "adminToken"
-
+public struct AdminTokenRecord: Codable, Sendable, Equatable {
     public var id: String
     public var name: String
     public var scope: AdminScope
@@ -33,9 +30,7 @@ public struct AdminTokenRecord: Codable, Sendable, Equatable, FetchableRecord, P
 }
 
 /// One change made through the admin API: who, when, what, old and new value.
-public struct AuditRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "audit"
-
+public struct AuditRecord: Codable, Sendable, Equatable {
     public var id: Int64?
     public var at: Date
     public var actor: String
@@ -57,16 +52,10 @@ public struct AuditRecord: Codable, Sendable, Equatable, FetchableRecord, Mutabl
         self.oldValue = oldValue
         self.newValue = newValue
     }
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) {
-        id = inserted.rowID
-    }
 }
 
 /// An admin's settings for a gallery; each set field wins over the sidecar.
-public struct GalleryOverrideRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "galleryOverride"
-
+public struct GalleryOverrideRecord: Codable, Sendable, Equatable {
     public var folder: String
     public var title: String?
     public var summary: String?
@@ -89,9 +78,7 @@ public struct GalleryOverrideRecord: Codable, Sendable, Equatable, FetchableReco
 }
 
 /// An admin's corrections of one asset; each set field wins over sidecar and file.
-public struct AssetOverrideRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "assetOverride"
-
+public struct AssetOverrideRecord: Codable, Sendable, Equatable {
     public var assetId: AssetID
     public var caption: String?
     public var alt: String?

@@ -1,12 +1,9 @@
 public import Foundation
-public import GRDB
 public import GalleryCore
 
 /// A published image: its source file's identity and version, what was read from it, the
 /// texts bound to it and where its renditions are.
-public struct AssetRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "asset"
-
+public struct AssetRecord: Codable, Sendable, Equatable {
     public var id: AssetID
     public var galleryId: Int64
     /// Path relative to the media root, `/`-separated.
@@ -33,9 +30,6 @@ public struct AssetRecord: Codable, Sendable, Equatable, FetchableRecord, Persis
     public var ingestedAt: Date
     public var updatedAt: Date
 
-    static let renditions = hasMany(RenditionRecord.self)
-    static let gallery = belongsTo(GalleryRecord.self)
-
     public init(
         id: AssetID, galleryId: Int64, path: String, fileName: String, fileSize: Int, modifiedAt: Double,
         sourceHash: String, format: SourceFormat, width: Int, height: Int, orientation: Int, takenAt: Date?,
@@ -61,14 +55,5 @@ public struct AssetRecord: Codable, Sendable, Equatable, FetchableRecord, Persis
         self.warnings = warnings
         self.ingestedAt = ingestedAt
         self.updatedAt = updatedAt
-    }
-}
-
-extension SourceFormat: DatabaseValueConvertible {}
-extension AssetID: DatabaseValueConvertible {
-    public var databaseValue: DatabaseValue { value.databaseValue }
-
-    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> AssetID? {
-        String.fromDatabaseValue(dbValue).flatMap(AssetID.init(validating:))
     }
 }

@@ -1,19 +1,8 @@
 public import Foundation
-public import GRDB
 public import GalleryCore
 
-extension ConsentEvent: FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "consentEvent"
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) {
-        seq = inserted.rowID
-    }
-}
-
 /// A permanent consent's current state (the cookie holds only its random id).
-public struct ConsentRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "consentRecord"
-
+public struct ConsentRecord: Codable, Sendable, Equatable {
     public var consentId: String
     public var granted: [String]
     public var policyVersion: String
@@ -36,6 +25,3 @@ public struct ConsentRecord: Codable, Sendable, Equatable, FetchableRecord, Pers
         self.expiryLogged = false
     }
 }
-
-extension ConsentScope: DatabaseValueConvertible {}
-extension ConsentEvent.Kind: DatabaseValueConvertible {}

@@ -1,12 +1,9 @@
 public import Foundation
-public import GRDB
 public import GalleryCore
 
 /// A social embed attached to a gallery (from its sidecar or by an admin).
-public struct EmbedRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "embed"
-
-    public enum Source: String, Codable, Sendable, DatabaseValueConvertible {
+public struct EmbedRecord: Codable, Sendable, Equatable {
+    public enum Source: String, Codable, Sendable {
         case sidecar, admin
     }
 
@@ -43,5 +40,3 @@ public struct EmbedRecord: Codable, Sendable, Equatable, FetchableRecord, Persis
         self.createdAt = createdAt
     }
 }
-
-extension EmbedKind: DatabaseValueConvertible {}

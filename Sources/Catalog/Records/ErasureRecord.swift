@@ -1,13 +1,10 @@
 public import Foundation
-public import GRDB
 public import GalleryCore
 
 /// An erased photo's tombstone (GDPR Art. 17, KUG §22): which bytes (SHA-256 of the
 /// original), which asset, when, by whom and why — nothing of the photo's content. While it
 /// stands, the same bytes dropped anywhere are not published.
-public struct ErasureRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "erasure"
-
+public struct ErasureRecord: Codable, Sendable, Equatable {
     public var sourceHash: String
     public var assetId: AssetID
     /// Where the original lay (relative to the media root) when it was erased: galleryd never

@@ -1,11 +1,8 @@
 public import Foundation
-public import GRDB
 public import GalleryCore
 
 /// A gallery: one folder directly under the media root.
-public struct GalleryRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "gallery"
-
+public struct GalleryRecord: Codable, Sendable, Equatable {
     public var id: Int64?
     /// Folder name under the media root.
     public var folder: String
@@ -31,11 +28,6 @@ public struct GalleryRecord: Codable, Sendable, Equatable, FetchableRecord, Muta
     public var revision: Int
     public var updatedAt: Date
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) {
-        id = inserted.rowID
-    }
-
-    static let assets = hasMany(AssetRecord.self)
 }
 
 extension GalleryRecord {

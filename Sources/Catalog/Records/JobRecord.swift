@@ -1,12 +1,9 @@
 public import Foundation
-public import GRDB
 
 /// A unit of work for the ingest workers, kept in the catalog so that a crash loses none.
 /// One job per path: a second change of a path before it is processed replaces the job.
-public struct JobRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "job"
-
-    public enum Kind: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
+public struct JobRecord: Codable, Sendable, Equatable {
+    public enum Kind: String, Codable, Sendable, CaseIterable {
         /// Ingest (or remove, if gone) one file.
         case file
         /// Compare a folder (and below) with the catalog; queue what differs.

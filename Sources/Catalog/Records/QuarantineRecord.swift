@@ -1,12 +1,9 @@
 public import Foundation
-public import GRDB
 import GalleryCore
 
 /// A file that could not be published, why, and which version of it failed (so that it is
 /// retried only when it changes, never in a hot loop).
-public struct QuarantineRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "quarantine"
-
+public struct QuarantineRecord: Codable, Sendable, Equatable {
     /// Path relative to the media root.
     public var path: String
     /// Stable machine-readable reason (``QuarantineReason/code``).

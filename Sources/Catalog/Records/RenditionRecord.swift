@@ -1,11 +1,8 @@
-public import GRDB
 public import GalleryCore
 
 /// One rendition file of an asset. `path` is relative to the renditions folder and is also
 /// the URL path after `/renditions/`.
-public struct RenditionRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "rendition"
-
+public struct RenditionRecord: Codable, Sendable, Equatable {
     public var assetId: AssetID
     public var role: RenditionRole
     public var width: Int
@@ -32,6 +29,3 @@ public struct RenditionRecord: Codable, Sendable, Equatable, FetchableRecord, Pe
             role: role, width: width, height: height, format: format, bytes: bytes, url: "/renditions/\(path)")
     }
 }
-
-extension RenditionRole: DatabaseValueConvertible {}
-extension OutputFormat: DatabaseValueConvertible {}

@@ -3,6 +3,7 @@ import Catalog
 import Foundation
 import GalleryCore
 import Logging
+import SQLiteCatalog
 
 /// `galleryd admin …`: administration from the shell, on the same catalog as `serve`.
 struct AdminCommand: AsyncParsableCommand {
@@ -79,12 +80,12 @@ struct TokenCommand: AsyncParsableCommand {
 extension AdminScope: ExpressibleByArgument {}
 
 /// Opens the SQLite catalog of a configuration, creating its folder if needed.
-func openSQLiteCatalog(_ configuration: GallerydConfiguration, logger: Logger) throws -> Catalog {
+func openSQLiteCatalog(_ configuration: GallerydConfiguration, logger: Logger) throws -> SQLiteStore {
     do {
         try FileManager.default.createDirectory(
             atPath: (configuration.catalogPath as NSString).deletingLastPathComponent,
             withIntermediateDirectories: true)
-        return try Catalog(
+        return try SQLiteStore(
             path: configuration.catalogPath, logger: logger, consentLog: configuration.consentLogOptions)
     } catch {
         printError("galleryd: cannot open the catalog at \(configuration.catalogPath): \(error)")

@@ -3,6 +3,7 @@ import Catalog
 import Foundation
 import Logging
 import PostgresCatalog
+import SQLiteCatalog
 
 /// `galleryd catalog …`: moving a catalog between SQLite and PostgreSQL.
 struct CatalogCommand: AsyncParsableCommand {
@@ -66,7 +67,7 @@ struct CatalogCommand: AsyncParsableCommand {
                 case .sqlite(let path):
                     try FileManager.default.createDirectory(
                         atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                    return try Catalog(path: path, logger: logger)
+                    return try SQLiteStore(path: path, logger: logger)
                 case .postgres(let postgres):
                     return PostgresCatalogTransfer(
                         database: try await PostgresDatabase(

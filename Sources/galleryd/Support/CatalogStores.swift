@@ -4,6 +4,7 @@ import Foundation
 import Ingest
 import Logging
 import PostgresCatalog
+import SQLiteCatalog
 import Server
 
 /// The stores of the catalog `catalog.url` names, opened for a command: the SQLite catalog
@@ -15,7 +16,7 @@ struct CatalogStores: Sendable {
     let jobs: any JobStore
     let watcherLease: any WatcherLease
     /// The SQLite catalog, when that is where the catalog lives (checkpointed on shutdown).
-    let sqlite: Catalog?
+    let sqlite: SQLiteStore?
     private let postgres: PostgresDatabase?
 
     var consentLog: any ConsentLog { server.consent }
@@ -25,9 +26,14 @@ struct CatalogStores: Sendable {
     static func open(_ configuration: GallerydConfiguration, logger: Logger) async throws -> CatalogStores {
         switch configuration.catalogLocation {
         case .sqlite:
+            // One machine: the SQLite store is every store.
             let catalog = try openSQLiteCatalog(configuration, logger: logger)
             return CatalogStores(
-                ingest: IngestStores(catalog: catalog), server: ServerStores(catalog: catalog), jobs: catalog,
+                ingest: IngestStores(catalog: catalog, jobs: catalog, consent: catalog),
+                server: ServerStores(
+                    galleries: catalog, admin: catalog, tokens: catalog, audit: catalog, consent: catalog,
+                    onceGrants: catalog),
+                jobs: catalog,
                 watcherLease: FileWatcherLease(path: configuration.catalogPath + ".watcher.lock"), sqlite: catalog,
                 postgres: nil)
         case .postgres(let location):
@@ -42,14 +48,15 @@ struct CatalogStores: Sendable {
             }
             let galleries = PostgresGalleryStore(database: database)
             let jobs = PostgresJobStore(database: database)
-            let admin = PostgresAdminStore(database: database)
+            let tokens = PostgresAdminTokenStore(database: database)
             let consent = PostgresConsentLog(
                 database: database, dataDirectory: configuration.dataDirectory,
                 options: configuration.consentLogOptions)
             return CatalogStores(
                 ingest: IngestStores(catalog: galleries, jobs: jobs, consent: consent),
                 server: ServerStores(
-                    galleries: galleries, admin: galleries, tokens: admin, audit: admin, consent: consent,
+                    galleries: galleries, admin: PostgresAdminStore(database: database), tokens: tokens, audit: tokens,
+                    consent: consent,
                     onceGrants: PostgresOnceGrantStore(database: database)),
                 jobs: jobs, watcherLease: PostgresWatcherLease(database: database), sqlite: nil, postgres: database)
         }

@@ -5,6 +5,7 @@ import GalleryFixtures
 import Logging
 import PostgresCatalog
 import PostgresNIO
+import SQLiteCatalog
 import Synchronization
 import Testing
 
@@ -64,18 +65,18 @@ final class StorageCatalog: Sendable {
                 throw PostgresCluster.Unavailable(description: "\(postgres) names no PostgreSQL database")
             }
             let database = try await PostgresCatalog.PostgresDatabase(location: location, password: nil, logger: logger)
-            let admin = PostgresAdminStore(database: database)
+            let admin = PostgresAdminTokenStore(database: database)
             node = StorageNode(
                 jobs: PostgresJobStore(database: database),
                 consentLog: PostgresConsentLog(database: database, dataDirectory: dataDirectory, options: options),
                 adminTokens: admin, audit: admin, onceGrants: PostgresOnceGrantStore(database: database),
-                galleries: PostgresGalleryStore(database: database),
+                galleries: PostgresGalleryStore(database: database), admin: PostgresAdminStore(database: database),
                 watcherLease: PostgresWatcherLease(database: database), raw: .postgres(database))
         } else {
-            let catalog = try Catalog(path: dataDirectory + "/catalog.sqlite", logger: logger, consentLog: options)
+            let catalog = try SQLiteStore(path: dataDirectory + "/catalog.sqlite", logger: logger, consentLog: options)
             node = StorageNode(
                 jobs: catalog, consentLog: catalog, adminTokens: catalog, audit: catalog, onceGrants: catalog,
-                galleries: catalog,
+                galleries: catalog, admin: catalog,
                 watcherLease: FileWatcherLease(path: dataDirectory + "/catalog.sqlite.watcher.lock"),
                 raw: .sqlite(catalog, path: dataDirectory + "/catalog.sqlite"))
         }
@@ -96,7 +97,7 @@ final class StorageCatalog: Sendable {
 /// One node's view of a catalog, through the protocols galleryd's targets use.
 struct StorageNode: Sendable {
     enum Raw: Sendable {
-        case sqlite(Catalog, path: String)
+        case sqlite(SQLiteStore, path: String)
         case postgres(PostgresCatalog.PostgresDatabase)
     }
 
@@ -105,7 +106,8 @@ struct StorageNode: Sendable {
     let adminTokens: any AdminTokenStore
     let audit: any AuditTrail
     let onceGrants: any OnceGrantStore
-    let galleries: any IngestCatalog & GalleryReader & EmbedStore & AdminStore
+    let galleries: any IngestCatalog & GalleryReader & EmbedStore
+    let admin: any AdminStore
     let watcherLease: any WatcherLease
     let raw: Raw
 

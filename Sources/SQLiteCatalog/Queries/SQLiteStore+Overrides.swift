@@ -1,8 +1,9 @@
+import Catalog
 import Foundation
 import GRDB
 public import GalleryCore
 
-extension Catalog {
+extension SQLiteStore {
     /// The admin's overrides of an asset's texts, if any were set.
     public func overrides(for id: AssetID) async throws -> TextOverrides? {
         try await pool.read { db in

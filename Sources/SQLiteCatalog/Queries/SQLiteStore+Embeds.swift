@@ -1,8 +1,9 @@
+public import Catalog
 public import Foundation
 import GRDB
 import GalleryCore
 
-extension Catalog {
+extension SQLiteStore {
     /// A gallery's embeds in display order.
     public func embeds(galleryFolder: String) async throws -> [EmbedRecord] {
         try await pool.read { db in

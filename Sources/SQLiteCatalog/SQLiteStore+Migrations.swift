@@ -1,7 +1,8 @@
+import Catalog
 import Foundation
 import GRDB
 
-extension Catalog {
+extension SQLiteStore {
     /// Named, append-only migrations. Never edit a shipped one: add the next.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()

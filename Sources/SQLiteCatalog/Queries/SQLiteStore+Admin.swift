@@ -1,36 +1,9 @@
+public import Catalog
 public import Foundation
 import GRDB
 public import GalleryCore
 
-/// An asset as the admin API shows it.
-public struct AdminAssetView: Sendable {
-    public var asset: AssetRecord
-    public var gallery: GalleryRecord
-    public var override: AssetOverrideRecord?
-    public var renditions: [RenditionRecord]
-
-    package init(
-        asset: AssetRecord, gallery: GalleryRecord, override: AssetOverrideRecord?, renditions: [RenditionRecord]
-    ) {
-        self.asset = asset
-        self.gallery = gallery
-        self.override = override
-        self.renditions = renditions
-    }
-}
-
-/// A gallery with all its assets, published or hidden, for the admin API.
-public struct AdminGalleryView: Sendable {
-    public var gallery: GalleryRecord
-    public var assets: [AdminAssetView]
-
-    package init(gallery: GalleryRecord, assets: [AdminAssetView]) {
-        self.gallery = gallery
-        self.assets = assets
-    }
-}
-
-extension Catalog: AdminTokenStore, AuditTrail {
+extension SQLiteStore: AdminTokenStore, AuditTrail {
     // MARK: Tokens
 
     public func createToken(name: String, scope: AdminScope, now: Date) async throws -> AdminToken {
@@ -85,7 +58,7 @@ extension Catalog: AdminTokenStore, AuditTrail {
     }
 }
 
-extension Catalog {
+extension SQLiteStore {
     // MARK: Assets
 
     public func adminAsset(id: AssetID) async throws -> AdminAssetView? {
@@ -163,24 +136,6 @@ extension Catalog {
             guard try QuarantineRecord.deleteOne(db, key: path) else { return false }
             _ = try AuditRecord(at: now, actor: actor, action: "quarantine.retry", target: path).inserted(db)
             return true
-        }
-    }
-}
-
-extension BoundText {
-    /// The bound value of an editable field, for audit entries.
-    public func value(of field: EditableAssetField) -> String? {
-        switch field {
-        case .caption: caption
-        case .alt: alt
-        case .headline: headline
-        case .credit: credit
-        case .creator: creator
-        case .license: license
-        case .acquireLicensePage: acquireLicensePage
-        case .licensor: licensor
-        case .longDescription: longDescription
-        case .digitalSourceType: digitalSourceType
         }
     }
 }

@@ -1,18 +1,8 @@
+public import Catalog
 public import Foundation
 import GRDB
 
-/// A rendition folder: the source's hash and the variant key.
-public struct VariantLocation: Hashable, Sendable {
-    public var sourceHash: String
-    public var variantKey: String
-
-    package init(sourceHash: String, variantKey: String) {
-        self.sourceHash = sourceHash
-        self.variantKey = variantKey
-    }
-}
-
-extension Catalog {
+extension SQLiteStore {
     /// Retired rendition folders past the grace period that no asset uses any more.
     public func collectableVariants(retiredBefore cutoff: Date) async throws -> [VariantLocation] {
         try await pool.read { db in

@@ -1,3 +1,4 @@
+public import Catalog
 public import Foundation
 import GRDB
 public import GalleryCore
@@ -5,7 +6,7 @@ import Logging
 
 /// The consent log of one machine, in the SQLite catalog. SQLite has one writer at a time,
 /// so appends are serialised by the write transaction itself.
-extension Catalog: ConsentLog {
+extension SQLiteStore: ConsentLog {
     /// The consent log's files beside this catalog (keys, checkpoints).
     public var consentLogFiles: ConsentLogFiles {
         ConsentLogFiles(

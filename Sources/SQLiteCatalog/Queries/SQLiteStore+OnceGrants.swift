@@ -1,7 +1,8 @@
+public import Catalog
 public import Foundation
 import GRDB
 
-extension Catalog: OnceGrantStore {
+extension SQLiteStore: OnceGrantStore {
     public func storeOnceGrant(_ grant: OnceGrant, tokenHash: String) async throws {
         let services = String(decoding: try JSONEncoder().encode(grant.services), as: UTF8.self)
         try await pool.write { db in

@@ -1,8 +1,9 @@
-public import Foundation
+public import Catalog
+import Foundation
 import GRDB
 import GalleryCore
 
-extension Catalog: CatalogTransfer {
+extension SQLiteStore: CatalogTransfer {
     public func contents() async throws -> CatalogContents {
         try await pool.read { db in
             var contents = CatalogContents()

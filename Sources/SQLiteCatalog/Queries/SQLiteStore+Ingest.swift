@@ -1,25 +1,9 @@
+public import Catalog
 public import Foundation
 import GRDB
 public import GalleryCore
 
-/// What the catalog knows of a file on disk, for deciding whether it changed.
-public struct KnownFile: Sendable, Equatable {
-    public var path: String
-    public var fileSize: Int
-    public var modifiedAt: Double
-    public var sourceHash: String?
-    public var isQuarantined: Bool
-
-    package init(path: String, fileSize: Int, modifiedAt: Double, sourceHash: String?, isQuarantined: Bool) {
-        self.path = path
-        self.fileSize = fileSize
-        self.modifiedAt = modifiedAt
-        self.sourceHash = sourceHash
-        self.isQuarantined = isQuarantined
-    }
-}
-
-extension Catalog {
+extension SQLiteStore {
     public func asset(atPath path: String) async throws -> AssetRecord? {
         try await pool.read { db in try AssetRecord.filter(Column("path") == path).fetchOne(db) }
     }
@@ -86,29 +70,23 @@ extension Catalog {
         now: Date
     ) async throws -> GalleryRecord {
         try await pool.write { db in
-            let override = try GalleryOverrideRecord.fetchOne(db, key: folder)
-            var fresh = GalleryRecord(
-                folder: folder, sidecar: sidecar, sidecarError: sidecarError, override: override,
-                siteDownloads: siteDownloads, now: now)
-            if let other = try GalleryRecord.filter(Column("slug") == fresh.slug && Column("folder") != folder)
-                .fetchOne(db)
-            {
-                throw QuarantineReason.slugCollision(slug: fresh.slug, folder: other.folder)
+            let sync = GallerySync(
+                folder: folder, sidecar: sidecar, sidecarError: sidecarError,
+                override: try GalleryOverrideRecord.fetchOne(db, key: folder), siteDownloads: siteDownloads, now: now)
+            try sync.checkSlug(
+                heldBy: try String.fetchOne(
+                    db, sql: "SELECT folder FROM gallery WHERE slug = ? AND folder <> ?",
+                    arguments: [sync.fresh.slug, folder]))
+            switch sync.outcome(existing: try GalleryRecord.filter(Column("folder") == folder).fetchOne(db)) {
+            case .insert(var record):
+                try record.insert(db)
+                return record
+            case .unchanged(let record):
+                return record
+            case .update(let record):
+                try record.update(db)
+                return record
             }
-            guard let existing = try GalleryRecord.filter(Column("folder") == folder).fetchOne(db) else {
-                try fresh.insert(db)
-                return fresh
-            }
-            var comparable = fresh
-            (comparable.id, comparable.revision, comparable.updatedAt) = (
-                existing.id, existing.revision, existing.updatedAt
-            )
-            let unchanged = comparable == existing
-            if unchanged { return existing }
-            fresh.id = existing.id
-            fresh.revision = existing.revision + 1
-            try fresh.update(db)
-            return fresh
         }
     }
 
@@ -239,7 +217,7 @@ extension Catalog {
     }
 }
 
-extension Catalog {
+extension SQLiteStore {
     /// An asset whose renditions were made from the same bytes with the same credit, so
     /// that a copy of a file in a second gallery reuses them.
     public func assetSharingRenditions(sourceHash: String, variantKey: String) async throws -> (

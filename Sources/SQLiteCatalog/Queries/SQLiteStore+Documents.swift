@@ -1,22 +1,9 @@
+public import Catalog
 public import Foundation
 import GRDB
 public import GalleryCore
 
-/// A gallery's public JSON with the revision it was built from (the cache key).
-public struct BuiltGallery: Sendable {
-    public var document: GalleryDocument
-    public var revision: Int
-    /// The gallery's folder under the media root.
-    public var folder: String
-
-    package init(document: GalleryDocument, revision: Int, folder: String) {
-        self.document = document
-        self.revision = revision
-        self.folder = folder
-    }
-}
-
-extension Catalog {
+extension SQLiteStore {
     /// The revision of a published gallery, or `nil` when there is no such gallery. A cheap
     /// indexed read that tells a cache whether its copy is still current.
     public func publishedRevision(slug: String, at now: Date) async throws -> Int? {
@@ -84,7 +71,7 @@ extension Catalog {
     }
 }
 
-extension Catalog {
+extension SQLiteStore {
     /// Photos as the publication rule needs them (``GalleryItemPlan/Visible``), with the
     /// gallery each belongs to.
     static func photos(_ db: Database, where condition: String, _ arguments: StatementArguments) throws

@@ -1,8 +1,9 @@
+public import Catalog
 public import Foundation
 import GRDB
 
 /// The job store of one machine: jobs in the SQLite catalog.
-extension Catalog: JobStore {
+extension SQLiteStore: JobStore {
     /// Queues work for a path. Queuing a path that is already queued replaces its job and
     /// makes it due (now, or at `notBefore`: a download waits for publishing to pause), so
     /// a burst of events for one file does the work once. A held job keeps its lease.

@@ -1,8 +1,9 @@
+public import Catalog
 public import Foundation
 import GRDB
 public import GalleryCore
 
-extension Catalog: PublicationReader, ErasureStore {
+extension SQLiteStore: PublicationReader, ErasureStore {
     // MARK: PublicationReader
 
     public func fileAccess(sourceHash: String, at now: Date) async throws -> FileAccess? {

@@ -1,19 +1,21 @@
+public import Catalog
 import Foundation
 import GRDB
 import GalleryCore
 public import Logging
 
-/// The SQLite catalog (WAL mode, through GRDB): galleries, assets, renditions, quarantine,
-/// the job queue and, later, the audit and consent logs. One catalog file per data dir;
-/// `ingest`, `serve` and the admin commands may open it at the same time.
+/// The catalog on one machine: one SQLite file (WAL mode, through GRDB) is every store of
+/// the contract in `Catalog` — galleries, assets, renditions, quarantine, jobs, overrides,
+/// audit, admin tokens and the consent log. One file per data dir; `ingest`, `serve` and
+/// the admin commands may open it at the same time.
 ///
 /// Every change that others can see happens in one transaction.
 ///
 /// ```swift
-/// let catalog = try Catalog(path: "var/catalog.sqlite", logger: logger)
+/// let catalog = try SQLiteStore(path: "var/catalog.sqlite", logger: logger)
 /// let list = try await catalog.galleryList()
 /// ```
-public final class Catalog: Sendable {
+public final class SQLiteStore: Sendable {
     /// Reads run concurrently with the single writer (WAL).
     let pool: DatabasePool
     let logger: Logger
@@ -78,5 +80,5 @@ public final class Catalog: Sendable {
     }
 }
 
-/// The SQLite catalog is every store of one machine (each protocol is one of its faces).
-extension Catalog: IngestCatalog, GalleryReader, EmbedStore, AdminStore {}
+/// The SQLite store is every store of one machine (each protocol is one of its faces).
+extension SQLiteStore: IngestCatalog, GalleryReader, EmbedStore, AdminStore {}

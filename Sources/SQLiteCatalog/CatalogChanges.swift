@@ -1,30 +1,17 @@
+public import Catalog
 import Foundation
 import GRDB
 import Synchronization
 
-/// A value that changes whenever the catalog may have changed, read without a query on the
-/// hot path, so that what is built from the catalog (gallery JSON, consent settings) can be
-/// served from memory and rebuilt only after a change.
-///
-/// Two parts:
-/// - commits made through this process's ``Catalog`` bump an in-memory counter at once (a
-///   GRDB transaction observer on the writer), so a request right after an admin's change
+/// The SQLite store's ``CatalogStamp``:
+/// - commits made through this process's ``SQLiteStore`` bump an in-memory counter at once
+///   (a GRDB transaction observer on the writer), so a request right after an admin's change
 ///   already sees it;
 /// - commits made by any other process (a `galleryd ingest` beside `serve`) change SQLite's
 ///   `PRAGMA data_version` on a connection of our own (SQLite §pragma_data_version: it
 ///   differs after another connection committed). That pragma only reads the WAL index in
 ///   shared memory, and is asked at most once per ``externalCheckInterval``; so another
 ///   process's change is seen within that interval, and a burst of requests asks once.
-public struct CatalogStamp: Sendable, Equatable {
-    var local: UInt64
-    var external: Int64
-
-    package init(local: UInt64, external: Int64) {
-        self.local = local
-        self.external = external
-    }
-}
-
 final class CatalogChanges: Sendable {
     /// How stale another process's change may be seen, at most.
     static let externalCheckInterval: Duration = .milliseconds(5)
@@ -77,7 +64,7 @@ final class CatalogChanges: Sendable {
     }
 }
 
-extension Catalog {
+extension SQLiteStore {
     /// See ``CatalogStamp``: equal stamps mean nothing was committed in between.
     public func stamp() -> CatalogStamp { changes.stamp() }
 }

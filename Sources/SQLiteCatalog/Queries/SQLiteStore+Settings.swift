@@ -1,6 +1,7 @@
+import Catalog
 import GRDB
 
-extension Catalog {
+extension SQLiteStore {
     /// A value galleryd keeps between runs (e.g. the fingerprint of the settings that
     /// shaped the renditions, to notice a change across a restart).
     public func storedValue(_ key: String) async throws -> String? {
