@@ -11,6 +11,7 @@ import Imaging
 import Ingest
 import Logging
 import NIOCore
+import SQLiteCatalog
 import Server
 import Testing
 
@@ -31,7 +32,7 @@ struct ConsentTests {
         let settings: ConsentSettings
         let provider: ProviderDouble
         /// Another web node with the same settings and cookie key, on `catalog`.
-        let node: @Sendable (Catalog) -> GalleryServer
+        let node: @Sendable (SQLiteStore) -> GalleryServer
     }
 
     /// A gallery with YouTube and Vimeo embeds, served over real HTTP on 127.0.0.1, with a
@@ -58,20 +59,21 @@ struct ConsentTests {
         _ = try await env.pass()
         let clock = TestClock()
         let admin = try await env.catalog.createToken(name: "Datenschutz", scope: .admin).text
-        let ingestor = env.ingestor
+        let (embeds, ingestSettings) = (env.stages.embeds, env.settings)
         let actions = AdminActions(
             refreshAsset: { _ in }, refreshGallery: { _ in }, retryFile: { _ in },
             attachEmbed: { request in
                 do {
-                    return try await ingestor.attachEmbed(
+                    return try await embeds.attachEmbed(
                         galleryFolder: request.galleryFolder, service: request.service, url: request.url,
-                        kind: request.kind,
-                        title: request.title, uploadedPreview: request.preview, actor: request.actor)
+                        kind: request.kind, title: request.title, uploadedPreview: request.preview,
+                        actor: request.actor,
+                        settings: ingestSettings)
                 } catch let rejection as EmbedRejection {
                     throw EmbedRequestRejected(field: rejection.field, message: rejection.description)
                 }
             })
-        let node = { @Sendable (catalog: Catalog) in
+        let node = { @Sendable (catalog: SQLiteStore) in
             GalleryServer(
                 catalog: catalog,
                 settings: ServerSettings(
@@ -245,7 +247,7 @@ struct ConsentTests {
     )
     func acrossNodes() async throws {
         try await withConsent { harness, nodeA in
-            let catalog = try Catalog(
+            let catalog = try SQLiteStore(
                 path: harness.env.data.appendingPathComponent("catalog.sqlite").path, logger: Logger(label: "node-b"))
             let app = Application(
                 router: harness.node(catalog).router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))

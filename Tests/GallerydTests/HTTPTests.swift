@@ -6,6 +6,7 @@ import GalleryFixtures
 import Hummingbird
 import HummingbirdTesting
 import Ingest
+import SQLiteCatalog
 import Server
 import Testing
 
@@ -181,7 +182,7 @@ struct HTTPTests {
             _ = try await env.catalog.patchAsset(id: id, AssetPatch(texts: [.caption: "Neu"]), actor: "test")
             try env.write("Drei/c.jpg", photo(caption: Array("Drei c".utf8), takenAt: "2019:03:12 10:03:00"))
             _ = try await env.pass()
-            _ = await env.ingestor.ingest(relativePath: "Zwei/b.jpg", settled: true)
+            _ = await env.ingest("Zwei/b.jpg")
             try await client.execute(uri: "/api/v1/galleries/zwei", method: .get) { response in
                 let document = try json(GalleryDocument.self, response.body)
                 #expect(document.items.map(\.caption) == ["Zwei a", "Neu"])

@@ -3,6 +3,7 @@ import Foundation
 import GalleryCore
 import GalleryFixtures
 import Ingest
+import SQLiteCatalog
 import Synchronization
 import Testing
 
@@ -48,13 +49,13 @@ struct IngestPassTests {
         })
         for index in 0..<20 { try env.write("Termine/bild-\(index).jpg", photo()) }
         for index in 0..<20 {
-            let outcome = await env.ingestor.ingest(relativePath: "Termine/bild-\(index).jpg", settled: true)
+            let outcome = await env.ingest("Termine/bild-\(index).jpg")
             guard case .ingested = outcome else { throw TimeoutError(description: "\(outcome)") }
         }
         #expect(syncs.withLock { $0 } == 1)
         try env.write("Termine/gallery.yaml", Array("title: Termine der Woche\n".utf8))
         try env.write("Termine/bild-20.jpg", photo())
-        _ = await env.ingestor.ingest(relativePath: "Termine/bild-20.jpg", settled: true)
+        _ = await env.ingest("Termine/bild-20.jpg")
         #expect(syncs.withLock { $0 } == 2)
         #expect(try await env.catalog.gallery(folder: "Termine")?.title == "Termine der Woche")
     }

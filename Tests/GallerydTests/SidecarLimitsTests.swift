@@ -4,6 +4,7 @@ import GalleryCore
 import GalleryFixtures
 import Ingest
 import NIOHTTP1
+import SQLiteCatalog
 import Testing
 
 #if canImport(Glibc)
@@ -41,7 +42,7 @@ struct SidecarLimitsTests {
         for (text, problem) in cases {
             try env.write("termin/gallery.yaml", Array(text.utf8))
             let started = ContinuousClock.now
-            _ = try await env.ingestor.syncGallery(folder: "termin")
+            _ = try await env.stages.galleries.syncGallery(folder: "termin", settings: env.settings)
             #expect(ContinuousClock.now - started < .seconds(2), "\(problem)")
             let gallery = try #require(try await env.catalog.gallery(folder: "termin"))
             #expect(gallery.sidecarError?.contains(problem) == true, "\(gallery.sidecarError ?? "no error")")

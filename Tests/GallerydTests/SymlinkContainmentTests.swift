@@ -3,6 +3,7 @@ import Foundation
 import GalleryCore
 import GalleryFixtures
 import Ingest
+import SQLiteCatalog
 import Testing
 
 #if canImport(Glibc)
@@ -63,14 +64,14 @@ struct SymlinkContainmentTests {
 
         // A folder job (what inotify's folder events and SIGHUP lead to) for each.
         for folder in ["e-swap", "g", "g/sub", "vorher"] {
-            try await env.ingestor.plan(folder: folder).toIngest.forEach { path in
+            try await env.reconciler.plan(folder: folder).toIngest.forEach { path in
                 #expect(
                     !path.hasPrefix("e-swap/") && !path.hasPrefix("g/sub/") && !path.hasPrefix("vorher/"), "\(path)")
             }
         }
         // What an admin's retry or a stale job does: ingest one path directly.
         for path in ["e-swap/a.jpg", "g/sub/a.jpg", "vorher/b.jpg", "g/link.jpg"] {
-            let outcome = await env.ingestor.ingest(relativePath: path, settled: true)
+            let outcome = await env.ingest(path)
             guard case IngestOutcome.quarantined(let reason) = outcome else {
                 Issue.record("\(path): \(outcome)")
                 continue

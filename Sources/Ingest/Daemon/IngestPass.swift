@@ -1,6 +1,7 @@
-import Catalog
-import Foundation
+public import Catalog
+public import Foundation
 import GalleryCore
+public import Logging
 import Synchronization
 
 /// Progress of a pass, reported after each file.
@@ -18,21 +19,35 @@ public struct IngestProgress: Sendable {
 /// second pass running meanwhile never does the same job, and a pass that is killed leaves
 /// its jobs to them.
 public struct IngestPass: Sendable {
-    let ingestor: Ingestor
+    let stages: IngestStages
+    let jobs: any JobStore
+    let settings: CurrentIngestSettings
+    let downloadQuietPeriod: TimeInterval
+    let logger: Logger
 
-    public init(ingestor: Ingestor) {
-        self.ingestor = ingestor
+    /// - Parameter downloadQuietPeriod: how long downloads wait for publishing to pause
+    ///   (`galleryd ingest` need not wait: downloads are claimed after every web set).
+    public init(
+        stages: IngestStages, jobs: any JobStore, settings: CurrentIngestSettings,
+        downloadQuietPeriod: TimeInterval = JobQueue.defaultDownloadQuietPeriod, logger: Logger
+    ) {
+        self.stages = stages
+        self.jobs = jobs
+        self.settings = settings
+        self.downloadQuietPeriod = downloadQuietPeriod
+        self.logger = logger
     }
 
     /// Runs the pass; `progress` is told of every file as it is done (from several tasks).
     /// - Throws: ``MediaRootError`` when the media folder is missing or unreadable; a
     ///   catalog error when the catalog cannot be read or written.
     public func run(progress: @escaping @Sendable (IngestProgress) -> Void = { _ in }) async throws -> IngestSummary {
-        let queue = JobQueue(store: ingestor.jobs, pollInterval: nil, mode: .drain)
+        let queue = JobQueue(
+            store: jobs, pollInterval: nil, mode: .drain, downloadQuietPeriod: downloadQuietPeriod, logger: logger)
         // As at a daemon's start: jobs an ended process of this machine held (a pass that
         // was killed, or could not even write that a job failed) are taken now.
         try await queue.releaseLeasesOfEndedProcesses()
-        let reconciler = Reconciler(ingestor: ingestor, queue: queue, logger: ingestor.logger)
+        let reconciler = Reconciler(stages: stages, settings: settings, queue: queue, logger: logger)
         let plan = try await reconciler.reconcile()
 
         let total = plan.toIngest.count + plan.vanished.count
@@ -40,8 +55,8 @@ public struct IngestPass: Sendable {
         // after its back-off, a file queued again while it was worked on).
         let state = Mutex((outcomes: [String: IngestOutcome](), order: [String]()))
         let workers = JobWorkers(
-            ingestor: ingestor, queue: queue, reconciler: reconciler, count: ingestor.settings.workers,
-            logger: ingestor.logger
+            stages: stages, settings: settings, queue: queue, reconciler: reconciler, count: settings.value.workers,
+            logger: logger
         ) { path, outcome in
             let done = state.withLock { state in
                 if state.outcomes.updateValue(outcome, forKey: path) == nil { state.order.append(path) }
@@ -69,7 +84,7 @@ public struct IngestPass: Sendable {
             stillQuarantined.isEmpty
             ? [:]
             : Dictionary(
-                try await ingestor.catalog.quarantined().map { ($0.path, $0) },
+                try await stages.catalog.quarantined().map { ($0.path, $0) },
                 uniquingKeysWith: { first, _ in first })
         for path in plan.onDisk where outcomes[path] == nil && !toIngest.contains(path) {
             guard stillQuarantined.contains(path) else {

@@ -8,7 +8,8 @@ public import ServiceLifecycle
 /// ``IngestPass``). On graceful shutdown they take no new job and finish the one in hand; a
 /// job cut short by a crash stays queued and is redone on restart.
 public struct JobWorkers: Service {
-    let ingestor: Ingestor
+    let stages: IngestStages
+    let settings: CurrentIngestSettings
     let queue: JobQueue
     let reconciler: Reconciler
     let count: Int
@@ -17,10 +18,11 @@ public struct JobWorkers: Service {
     let onFile: @Sendable (String, IngestOutcome) -> Void
 
     public init(
-        ingestor: Ingestor, queue: JobQueue, reconciler: Reconciler, count: Int, logger: Logger,
-        onFile: @escaping @Sendable (String, IngestOutcome) -> Void = { _, _ in }
+        stages: IngestStages, settings: CurrentIngestSettings, queue: JobQueue, reconciler: Reconciler, count: Int,
+        logger: Logger, onFile: @escaping @Sendable (String, IngestOutcome) -> Void = { _, _ in }
     ) {
-        self.ingestor = ingestor
+        self.stages = stages
+        self.settings = settings
         self.queue = queue
         self.reconciler = reconciler
         self.count = max(1, count)
@@ -54,14 +56,17 @@ public struct JobWorkers: Service {
     }
 
     func process(_ job: JobRecord) async {
+        // The settings in force when the job starts, for all of it (a reload meanwhile
+        // applies from the next job).
+        let settings = self.settings.value
         switch job.kind {
         case .file:
-            var outcome = await ingestor.ingest(relativePath: job.path)
+            var outcome = await ingest(job.path, settings: settings)
             if case .deferred = outcome, queue.mode == .drain {
                 // A pass must decide: once the settle interval has passed the file is taken
                 // as it is (the job stays ours meanwhile: its lease is renewed).
-                try? await Task.sleep(for: ingestor.settings.settleInterval)
-                outcome = await ingestor.ingest(relativePath: job.path, settled: true)
+                try? await Task.sleep(for: settings.settleInterval)
+                outcome = await ingest(job.path, settled: true, settings: settings)
             }
             if case .deferred = outcome {} else { onFile(job.path, outcome) }
             switch outcome {
@@ -69,9 +74,7 @@ public struct JobWorkers: Service {
                 // A stalled upload is looked at less and less often (its next write or close
                 // queues it again at once).
                 await queue.complete(
-                    job,
-                    retryAfter: Self.waitForCompletion(
-                        attempts: job.attempts, settle: ingestor.settings.settleInterval),
+                    job, retryAfter: Self.waitForCompletion(attempts: job.attempts, settle: settings.settleInterval),
                     error: "still being written")
             case .failed(let message):
                 await queue.complete(
@@ -80,7 +83,7 @@ public struct JobWorkers: Service {
                 await queue.complete(job)
             }
         case .download:
-            switch await ingestor.makeDownload(relativePath: job.path) {
+            switch await stages.downloads.makeDownload(relativePath: job.path, settings: settings) {
             case .failed(let message):
                 await queue.complete(
                     job, retryAfter: Self.backOff(attempts: job.attempts, message: message), error: message)
@@ -102,6 +105,14 @@ public struct JobWorkers: Service {
     /// 5 s, 10 s, 20 s … up to 10 minutes for a failure of unknown kind; every 5 s for a
     /// full disk or a catalog that is away (``TransientFault``): those pass, and a photo
     /// should appear within seconds of space or the database returning, not minutes.
+    /// Publishes one file now and queues what it leaves to do (its download): a file job,
+    /// or an admin's refresh that should not wait for the queue.
+    public func ingest(_ path: String, settled: Bool = false, settings: IngestSettings) async -> IngestOutcome {
+        let result = await stages.files.ingest(relativePath: path, settled: settled, settings: settings)
+        await queue.queueFollowUps(of: path, result)
+        return result.outcome
+    }
+
     static func backOff(attempts: Int, message: String = "") -> Duration {
         if TransientFault(describing: message) != nil { return .seconds(5) }
         return .seconds(min(600, 5 * (1 << min(attempts, 7))))

@@ -22,7 +22,9 @@ public struct MediaWatchService: Service {
     /// Called when readiness changes: `nil` when ready, else why not.
     public typealias ReadinessHandler = @Sendable (_ unmetBecause: String?) -> Void
 
-    let ingestor: Ingestor
+    let mediaRoot: String
+    let storage: any RenditionStorage
+    let settings: CurrentIngestSettings
     let queue: JobQueue
     let reconciler: Reconciler
     /// How often the whole media folder is compared with the catalog even without events
@@ -38,13 +40,16 @@ public struct MediaWatchService: Service {
     let onFirstReconcile: @Sendable () -> Void
 
     public init(
-        ingestor: Ingestor, queue: JobQueue, reconciler: Reconciler,
+        mediaRoot: String, storage: any RenditionStorage, settings: CurrentIngestSettings, queue: JobQueue,
+        reconciler: Reconciler,
         rescanInterval: Duration = MediaWatchService.defaultRescanInterval,
         pollInterval: Duration = MediaWatchService.defaultPollInterval, logger: Logger,
         readiness: @escaping ReadinessHandler,
         onFirstReconcile: @escaping @Sendable () -> Void = {}
     ) {
-        self.ingestor = ingestor
+        self.mediaRoot = mediaRoot
+        self.storage = storage
+        self.settings = settings
         self.queue = queue
         self.reconciler = reconciler
         self.rescanInterval = rescanInterval
@@ -62,16 +67,16 @@ public struct MediaWatchService: Service {
     }
 
     private func watchUntilCancelled() async throws {
-        let removed = ingestor.store.removeAbandonedWrites()
+        let removed = storage.removeAbandonedWrites()
         if removed > 0 { logger.info("removed orphaned temp files", metadata: ["count": "\(removed)"]) }
         var first = true
         // Each round watches the folder until it disappears or events are lost.
         while !Task.isCancelled {
             guard await waitForMediaRoot() else { return }
-            let mode = WatchMode(mediaRoot: ingestor.settings.mediaRoot)
+            let mode = WatchMode(mediaRoot: mediaRoot)
             let watcher: InotifyWatcher?
             do {
-                watcher = mode == .inotify ? try InotifyWatcher(root: ingestor.settings.mediaRoot, logger: logger) : nil
+                watcher = mode == .inotify ? try InotifyWatcher(root: mediaRoot, logger: logger) : nil
             } catch {
                 logger.warning("inotify unavailable; polling", metadata: ["error": "\(error)"])
                 watcher = nil
@@ -103,9 +108,9 @@ public struct MediaWatchService: Service {
     private func waitForMediaRoot() async -> Bool {
         var reported = false
         while !Task.isCancelled {
-            if FileStatus.following(ingestor.settings.mediaRoot)?.kind == .directory { return true }
+            if FileStatus.following(mediaRoot)?.kind == .directory { return true }
             if !reported {
-                logger.error("media folder is missing", metadata: ["path": "\(ingestor.settings.mediaRoot)"])
+                logger.error("media folder is missing", metadata: ["path": "\(mediaRoot)"])
                 readiness("the media folder is missing")
                 reported = true
             }
@@ -130,7 +135,7 @@ public struct MediaWatchService: Service {
 
     private func watch(with watcher: InotifyWatcher, rescan: RescanRequest) async throws {
         let channel = try await watcher.changes()
-        let settler = Settler(ingestor: ingestor, queue: queue, logger: logger)
+        let settler = Settler(mediaRoot: mediaRoot, settings: settings, queue: queue, logger: logger)
         // The helpers end with the watch (cancelled); only the event stream's own failure
         // is an error, logged before the caller starts a new round.
         try await withThrowingDiscardingTaskGroup { group in
@@ -214,7 +219,7 @@ public struct MediaWatchService: Service {
     private func poll(rescan: RescanRequest) async throws {
         while !Task.isCancelled {
             try await Task.sleep(for: rescan.isRequested ? min(pollInterval, Self.retryInterval) : pollInterval)
-            guard FileStatus.following(ingestor.settings.mediaRoot)?.kind == .directory else { return }
+            guard FileStatus.following(mediaRoot)?.kind == .directory else { return }
             await reconcileOrRetry(rescan)
         }
     }

@@ -12,16 +12,20 @@ public struct PeriodicTask: Service {
     public let startsAtOnce: Bool
     let logger: Logger
     let round: @Sendable () async throws -> Void
+    /// Run once more after graceful shutdown began (a last checkpoint), if given.
+    let finalRound: (@Sendable () async throws -> Void)?
 
     public init(
         _ name: String, every interval: Duration, startsAtOnce: Bool = true, logger: Logger,
-        round: @escaping @Sendable () async throws -> Void
+        round: @escaping @Sendable () async throws -> Void,
+        finalRound: (@Sendable () async throws -> Void)? = nil
     ) {
         self.name = name
         self.interval = interval
         self.startsAtOnce = startsAtOnce
         self.logger = logger
         self.round = round
+        self.finalRound = finalRound
     }
 
     public func run() async {
@@ -42,5 +46,11 @@ public struct PeriodicTask: Service {
                 }
             }
         } catch {}
+        guard let finalRound else { return }
+        do {
+            try await finalRound()
+        } catch {
+            logger.error("periodic task's last round failed", metadata: ["task": "\(name)", "error": "\(error)"])
+        }
     }
 }

@@ -11,9 +11,10 @@ import Logging
 ///   its size and mtime stayed unchanged for the settle interval.
 ///
 /// A file still being written is never quarantined as truncated: should one slip
-/// through, the ingestor defers it (``IngestOutcome/deferred``) instead.
+/// through, ``FilePublisher`` defers it (``IngestOutcome/deferred``) instead.
 actor Settler {
-    let ingestor: Ingestor
+    let mediaRoot: String
+    let settings: CurrentIngestSettings
     let queue: JobQueue
     let logger: Logger
     /// Files seen written but not closed: last observed status and when it last changed.
@@ -22,8 +23,9 @@ actor Settler {
     private var closed: [String: ContinuousClock.Instant] = [:]
     static let quietTime: Duration = .milliseconds(150)
 
-    init(ingestor: Ingestor, queue: JobQueue, logger: Logger) {
-        self.ingestor = ingestor
+    init(mediaRoot: String, settings: CurrentIngestSettings, queue: JobQueue, logger: Logger) {
+        self.mediaRoot = mediaRoot
+        self.settings = settings
         self.queue = queue
         self.logger = logger
     }
@@ -60,9 +62,9 @@ actor Settler {
         let now = ContinuousClock.now
         var ready = closed.filter { $0.value <= now }.map(\.key)
         for path in ready { closed[path] = nil }
-        let settle = ingestor.settings.settleInterval
+        let settle = settings.value.settleInterval
         for (path, entry) in open {
-            let status = FileStatus.of(ingestor.settings.mediaRoot + "/" + path)
+            let status = FileStatus.of(mediaRoot + "/" + path)
             guard let status else {
                 open[path] = nil
                 continue

@@ -30,23 +30,25 @@ struct IngestCommand: AsyncParsableCommand {
         let logger = bootstrapLogging(level: verbose ? .info : .error)
         let stores = try await CatalogStores.open(configuration, logger: logger)
         // Downloads are claimed after every web set (the queue's order): no pause to wait for.
-        let ingestor = try Ingestor(
-            settings: configuration.ingestSettings, stores: stores.ingest, logger: logger, downloadQuietPeriod: 0)
+        let settings = CurrentIngestSettings(configuration.ingestSettings)
+        let stages = try IngestStages(settings: settings.value, stores: stores.ingest, logger: logger)
         let display = ProgressDisplay()
         display.scanning()
         let summary: IngestSummary
         do {
-            summary = try await IngestPass(ingestor: ingestor).run {
+            summary = try await IngestPass(
+                stages: stages, jobs: stores.jobs, settings: settings, downloadQuietPeriod: 0, logger: logger
+            ).run {
                 display.show($0)
             }
         } catch let error as MediaRootError {
-            await ingestor.shutdown()
+            await stages.shutdown()
             stores.close()
             printError("galleryd: \(error)")
             throw ExitCode.failure
         }
         display.finish()
-        await ingestor.shutdown()
+        await stages.shutdown()
         stores.close()
         print(summary.report())
     }

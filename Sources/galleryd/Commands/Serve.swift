@@ -93,14 +93,18 @@ struct Serve: AsyncParsableCommand {
             }
         }
         let catalog = stores.catalog
-        let ingestor = try Ingestor(settings: configuration.ingestSettings, stores: stores.ingest, logger: logger)
+        let settings = CurrentIngestSettings(configuration.ingestSettings)
+        let stages = try IngestStages(settings: settings.value, stores: stores.ingest, logger: logger)
         let queue = JobQueue(store: stores.jobs, lease: configuration.jobLease, logger: logger)
         // Jobs a killed or crashed process of this machine held are taken again now rather
         // than when their leases run out; other processes' leases are left alone.
         for owner in try await queue.releaseLeasesOfEndedProcesses() {
             logger.notice("jobs of an ended process released", metadata: ["owner": "\(owner)"])
         }
-        let reconciler = Reconciler(ingestor: ingestor, queue: queue, logger: logger)
+        let reconciler = Reconciler(stages: stages, settings: settings, queue: queue, logger: logger)
+        let workers = JobWorkers(
+            stages: stages, settings: settings, queue: queue, reconciler: reconciler, count: configuration.workers,
+            logger: logger)
         let readiness = Readiness()
         let notifier = SystemdNotifier()
         let startup = StartupProgress(notifier: notifier)
@@ -120,7 +124,7 @@ struct Serve: AsyncParsableCommand {
             refreshAsset: { path in
                 // A web node renders nothing: the workers bind and render the change.
                 if role.ingests {
-                    _ = await ingestor.ingest(relativePath: path, settled: true)
+                    _ = await workers.ingest(path, settled: true, settings: settings.value)
                 } else {
                     await queue.submit([path], kind: .file)
                 }
@@ -131,10 +135,11 @@ struct Serve: AsyncParsableCommand {
             retryFile: { path in await queue.submit([path], kind: .file) },
             attachEmbed: { request in
                 do {
-                    return try await ingestor.attachEmbed(
+                    return try await stages.embeds.attachEmbed(
                         galleryFolder: request.galleryFolder, service: request.service, url: request.url,
-                        kind: request.kind, title: request.title, uploadedPreview: request.preview, actor: request.actor
-                    )
+                        kind: request.kind, title: request.title, uploadedPreview: request.preview,
+                        actor: request.actor,
+                        settings: settings.value)
                 } catch let rejection as EmbedRejection {
                     throw EmbedRequestRejected(field: rejection.field, message: rejection.description)
                 }
@@ -147,7 +152,9 @@ struct Serve: AsyncParsableCommand {
             startup.serverBound()
         }
         let watch = MediaWatchService(
-            ingestor: ingestor, queue: queue, reconciler: reconciler,
+            mediaRoot: configuration.ingestSettings.mediaRoot, storage: stages.storage, settings: settings,
+            queue: queue,
+            reconciler: reconciler,
             rescanInterval: configuration.rescanInterval ?? .seconds(365 * 24 * 3600),
             pollInterval: configuration.pollInterval, logger: logger,
             readiness: { readiness.set("media", unmetBecause: $0) },
@@ -159,7 +166,7 @@ struct Serve: AsyncParsableCommand {
         if role.servesAPI {
             // First, so that it stops last: its shutdown checkpoint covers every event.
             services.append(
-                ConsentCheckpointService(
+                ConsentCheckpoints.service(
                     consentLog: stores.consentLog, interval: configuration.consentCheckpointInterval, logger: logger))
         } else {
             readiness.set("startup", unmetBecause: nil)
@@ -177,9 +184,7 @@ struct Serve: AsyncParsableCommand {
         }
         if role.ingests {
             services += [
-                JobWorkers(
-                    ingestor: ingestor, queue: queue, reconciler: reconciler, count: configuration.workers,
-                    logger: logger),
+                workers,
                 LeasedWatch(
                     lease: stores.watcherLease, watch: watch,
                     logger: logger,
@@ -189,7 +194,7 @@ struct Serve: AsyncParsableCommand {
                     }),
                 PeriodicTask("rendition collection", every: .seconds(600), logger: logger) {
                     try await Self.collectRenditions(
-                        catalog: catalog, store: ingestor.store, gracePeriod: configuration.gracePeriod, logger: logger)
+                        catalog: catalog, store: stages.storage, gracePeriod: configuration.gracePeriod, logger: logger)
                 },
             ]
         } else {
@@ -198,7 +203,7 @@ struct Serve: AsyncParsableCommand {
         }
         services.append(
             ConfigurationReloader(
-                common: common, extraFlags: extraFlags, ingestor: ingestor, reconciler: reconciler, logger: logger))
+                common: common, extraFlags: extraFlags, settings: settings, reconciler: reconciler, logger: logger))
         if role.servesAPI {
             let (consentLog, onceGrants, retention) =
                 (stores.consentLog, stores.server.onceGrants, configuration.consentRetention)
@@ -227,76 +232,9 @@ struct Serve: AsyncParsableCommand {
         groupConfiguration.maximumCancellationDuration = .seconds(3)
         let group = ServiceGroup(configuration: groupConfiguration)
         try await group.run()
-        await ingestor.shutdown()
+        await stages.shutdown()
         stores.close()
         logger.info("stopped")
-    }
-}
-
-/// Sends READY=1 once both the HTTP port is bound and the first reconcile has queued its
-/// work, in whichever order they happen.
-final class StartupProgress: Sendable {
-    private let state = Mutex<(bound: Bool, reconciled: Bool, announced: Bool)>((false, false, false))
-    let notifier: SystemdNotifier
-
-    init(notifier: SystemdNotifier) {
-        self.notifier = notifier
-    }
-
-    func serverBound() { update { $0.bound = true } }
-    func reconcileQueued() { update { $0.reconciled = true } }
-
-    private func update(_ change: (inout (bound: Bool, reconciled: Bool, announced: Bool)) -> Void) {
-        let announce = state.withLock { state in
-            change(&state)
-            guard state.bound && state.reconciled && !state.announced else { return false }
-            state.announced = true
-            return true
-        }
-        if announce { notifier.notify("READY=1") }
-    }
-}
-
-/// Pets the systemd watchdog while running; says STOPPING=1 when shutdown begins, and from
-/// then on holds the process's deadline.
-struct SystemdLifecycle: Service {
-    let notifier: SystemdNotifier
-    let logger: Logger
-    /// How long a shutdown may take in all: the service group's 10 s of graceful shutdown
-    /// and most of its 3 s of cancellation. Past it the process ends at once, saying so —
-    /// rather than through the group's fatal error, whose backtrace (symbolicated by the
-    /// Swift runtime) took longer than systemd's 15 s on this machine's debug build, once in
-    /// a CI run of scripts/fault-test.
-    static let shutdownDeadline: Duration = .milliseconds(12_500)
-
-    func run() async throws {
-        if let interval = notifier.watchdogInterval {
-            do {
-                try await cancelWhenGracefulShutdown {
-                    while true {
-                        notifier.notify("WATCHDOG=1")
-                        try await Task.sleep(for: interval)
-                    }
-                }
-            } catch is CancellationError {}
-        } else {
-            try? await gracefulShutdown()
-        }
-        notifier.notify("STOPPING=1")
-        Self.endProcess(after: Self.shutdownDeadline, logger: logger)
-    }
-
-    /// A plain thread, not a task: it must run even if every task is stuck.
-    static func endProcess(after deadline: Duration, logger: Logger) {
-        let thread = Thread {
-            Thread.sleep(
-                forTimeInterval: Double(deadline.components.seconds) + Double(deadline.components.attoseconds) / 1e18)
-            logger.critical(
-                "shutdown did not finish in time; ending the process",
-                metadata: ["deadline": "\(deadline)"])
-            _exit(70)  // EX_SOFTWARE
-        }
-        thread.start()
     }
 }
 
@@ -332,30 +270,5 @@ extension Serve {
         }
         try await catalog.forgetRetired(variants)
         if !variants.isEmpty { logger.info("renditions collected", metadata: ["folders": "\(variants.count)"]) }
-    }
-}
-
-/// On SIGHUP: reads the configuration again and applies what can change while running
-/// (limits, renditions, credit, time zone, settle time), then reconciles so that the
-/// catalog follows. Folders, address and workers need a restart.
-struct ConfigurationReloader: Service {
-    let common: CommonOptions
-    let extraFlags: [AbsoluteConfigKey: ConfigValue]
-    let ingestor: Ingestor
-    let reconciler: Reconciler
-    let logger: Logger
-
-    func run() async throws {
-        for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
-            do {
-                let configuration = try await GallerydConfiguration.load(
-                    file: common.config, flags: common.flags.merging(extraFlags) { _, new in new })
-                ingestor.reload(configuration.ingestSettings)
-                logger.info("configuration reloaded")
-                try await reconciler.reconcile()
-            } catch {
-                logger.error("configuration not reloaded", metadata: ["error": "\(error)"])
-            }
-        }
     }
 }

@@ -63,7 +63,7 @@ struct GallerydConfiguration: Sendable {
     var renderNice: Int
     var consentRetention: Duration
     var consentDefaults: ConsentSettings
-    // Consent log integrity (see Consent/ConsentCheckpointService.swift).
+    // Consent log integrity (see Daemon/ConsentCheckpoints.swift).
     var consentLogKeyFile: String?
     /// The consent cookie's signing key; nil: `<data>/secrets/consent-cookie.key`. Web nodes
     /// behind one load balancer share one (a cookie signed by one is read by all).

@@ -6,6 +6,7 @@ import GalleryFixtures
 import Ingest
 import Logging
 import NIOCore
+import SQLiteCatalog
 import Server
 
 /// A media folder and a data folder in a fresh temp directory, with a real catalog and a
@@ -15,8 +16,13 @@ final class TestEnvironment: @unchecked Sendable {
     let media: URL
     let data: URL
     let settings: IngestSettings
-    let catalog: Catalog
-    let ingestor: Ingestor
+    let catalog: SQLiteStore
+    let current: CurrentIngestSettings
+    let stages: IngestStages
+    /// The daemon's workers over this catalog's queue, for publishing a file now and
+    /// queuing its download (``ingest(_:settled:)``); never run as a service here.
+    let workers: JobWorkers
+    let reconciler: Reconciler
 
     /// A small rendition set keeps tests fast; the rules are the same as the default's.
     static let renditions = RenditionSettings(
@@ -40,25 +46,38 @@ final class TestEnvironment: @unchecked Sendable {
             fetchPreviews: fetchPreviews, siteRights: siteRights)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        catalog = try Catalog(
+        catalog = try SQLiteStore(
             path: data.appendingPathComponent("catalog.sqlite").path, logger: logger, consentLog: consentLog,
             statementTrace: statementTrace)
-        ingestor = try Ingestor(settings: settings, catalog: catalog, logger: logger)
+        current = CurrentIngestSettings(settings)
+        stages = try IngestStages(settings: settings, stores: IngestStores(catalog: catalog), logger: logger)
+        let queue = JobQueue(store: catalog, pollInterval: nil, logger: logger)
+        reconciler = Reconciler(stages: stages, settings: current, queue: queue, logger: logger)
+        workers = JobWorkers(
+            stages: stages, settings: current, queue: queue, reconciler: reconciler, count: 1, logger: logger)
+        self.logger = logger
     }
 
     /// What the admin API asks the daemon to do, done here and now by this ingestor (the
     /// daemon queues it instead).
     var adminActions: AdminActions {
-        let ingestor = self.ingestor
+        let (workers, catalog, settings) = (self.workers, self.catalog, current.value)
         return AdminActions(
-            refreshAsset: { path in _ = await ingestor.ingest(relativePath: path, settled: true) },
+            refreshAsset: { path in _ = await workers.ingest(path, settled: true, settings: settings) },
             refreshGallery: { folder in
-                for path in (try? await ingestor.catalog.assetPaths(under: folder)) ?? [] {
-                    _ = await ingestor.ingest(relativePath: path, settled: true)
+                for path in (try? await catalog.assetPaths(under: folder)) ?? [] {
+                    _ = await workers.ingest(path, settled: true, settings: settings)
                 }
             },
-            retryFile: { path in _ = await ingestor.ingest(relativePath: path, settled: true) })
+            retryFile: { path in _ = await workers.ingest(path, settled: true, settings: settings) })
     }
+
+    /// Publishes one file now, as a file job would (its download queued).
+    func ingest(_ relativePath: String, settled: Bool = true) async -> IngestOutcome {
+        await workers.ingest(relativePath, settled: settled, settings: current.value)
+    }
+
+    let logger: Logger
 
     deinit {
         try? FileManager.default.removeItem(at: root)
@@ -83,7 +102,7 @@ final class TestEnvironment: @unchecked Sendable {
     }
 
     func pass() async throws -> IngestSummary {
-        try await IngestPass(ingestor: ingestor).run()
+        try await IngestPass(stages: stages, jobs: catalog, settings: current, logger: logger).run()
     }
 
     /// Every file under the renditions folder, relative path → modification time.

@@ -1,9 +1,9 @@
-import Catalog
+public import Catalog
 import Crypto
-public import Foundation
+import Foundation
 import GalleryCore
 import Imaging
-import Logging
+public import Logging
 import NIOPosix
 
 /// What a download job did.
@@ -20,36 +20,34 @@ public enum DownloadOutcome: Sendable, Equatable {
     case failed(String)
 }
 
-extension Ingestor {
-    /// How long publishing must pause before a download is made, by default. Measured with
-    /// scripts/bench-daemon (12 MP drops in a row): a download made while the next photo's
-    /// web set renders slows it by a quarter (361 → 442 ms to the JSON, nice 19 or not);
-    /// held back until a pause, it costs the web set nothing.
-    public static let defaultDownloadQuietPeriod: TimeInterval = 1
+/// Makes print downloads, one at a time, on their own low-priority thread
+/// (``IngestThreads/downloads``): the job the queue runs once publishing pauses.
+public struct DownloadMaker: Sendable {
+    let catalog: any IngestCatalog
+    let storage: any RenditionStorage
+    let threads: IngestThreads
+    let logger: Logger
 
-    /// After a version of a file is published (or bound again): queues its download if its
-    /// gallery offers downloads and it has none yet, withdraws one it should not have.
-    /// The download is made by a job of its own once publishing pauses
-    /// (``downloadQuietPeriod``), so that publishing a photo never waits for it.
-    func scheduleDownload(of asset: AssetRecord, in gallery: GalleryRecord, published: Bool = false) async throws {
-        let quietUntil = downloadQuietPeriod > 0 ? Date().addingTimeInterval(downloadQuietPeriod) : nil
-        if published, let quietUntil { try await jobs.holdDownloads(until: quietUntil) }
-        let existing = try await catalog.download(of: asset.id)
-        if !gallery.downloads || !settings.renditions.download.enabled {
-            if existing != nil { try await catalog.setDownload(of: asset.id, variantKey: asset.variantKey, to: nil) }
-            return
-        }
-        guard existing == nil else { return }
-        try await jobs.enqueue([asset.path], kind: .download, notBefore: quietUntil)
+    public init(catalog: any IngestCatalog, storage: any RenditionStorage, threads: IngestThreads, logger: Logger) {
+        self.catalog = catalog
+        self.storage = storage
+        self.threads = threads
+        self.logger = logger
+    }
+
+    /// Why no download was made, decided on the download thread.
+    enum Skip: Error {
+        case skipped
+        case unavailable(String)
     }
 
     /// The download job: makes the print-quality JPEG of the file's published version
     /// (from the same bytes: the SHA-256 must match), writes it beside its renditions and
     /// publishes it.
-    public func makeDownload(relativePath: String) async -> DownloadOutcome {
+    public func makeDownload(relativePath: String, settings: IngestSettings) async -> DownloadOutcome {
         let outcome: DownloadOutcome
         do {
-            outcome = try await download(relativePath)
+            outcome = try await download(relativePath, settings: settings)
         } catch {
             outcome = .failed(String(describing: error))
         }
@@ -66,8 +64,7 @@ extension Ingestor {
         return outcome
     }
 
-    private func download(_ relativePath: String) async throws -> DownloadOutcome {
-        let settings = self.settings
+    private func download(_ relativePath: String, settings: IngestSettings) async throws -> DownloadOutcome {
         guard let asset = try await catalog.asset(atPath: relativePath),
             let gallery = try await catalog.gallery(id: asset.galleryId),
             let variant = RenditionVariant(sourceHash: asset.sourceHash, key: asset.variantKey)
@@ -83,32 +80,40 @@ extension Ingestor {
         if let twin = try await catalog.assetSharingRenditions(
             sourceHash: asset.sourceHash, variantKey: asset.variantKey)?
             .1.first(where: { $0.role == .download && $0.path == variant.relativePath(of: spec) }),
-            store.hasAll([spec], of: variant)
+            storage.hasAll([spec], of: variant)
         {
             made = (twin.width, twin.height, twin.bytes)  // made for a copy of the file in another gallery
         } else {
-            let bytes: Data
-            do {
-                bytes = try SourceFile.read(
-                    settings.mediaRoot + "/" + relativePath, maximumBytes: settings.limits.maxBytes)
-            } catch  where error.isTransient {
-                throw error
-            } catch {
-                return .skipped  // gone or unreadable: the file's own job deals with it
-            }
-            guard SHA256.hash(data: bytes).hexString == asset.sourceHash else { return .skipped }
-            let renderer = RenditionRenderer(settings: settings.renditions)
-            let rights = asset.text.embeddedRights
-            let rendered: RenderedRendition
-            do {
-                rendered = try await downloadPool.runIfActive {
-                    try renderer.renderDownload(bytes, spec: spec, rights: rights)
+            let (path, maximumBytes) = (settings.mediaRoot + "/" + relativePath, settings.limits.maxBytes)
+            let (renderer, rights, sourceHash) = (
+                RenditionRenderer(settings: settings.renditions), asset.text.embeddedRights, asset.sourceHash
+            )
+            let storage = self.storage
+            // Read, hashed, rendered and written (fsync) on the download thread.
+            let result: Result<RenderedRendition, Skip> = try await threads.downloads.runIfActive {
+                let bytes: Data
+                do {
+                    bytes = try SourceFile.read(path, maximumBytes: maximumBytes)
+                } catch let error as SourceFile.ReadError where error.isTransient {
+                    throw error
+                } catch {
+                    return .failure(.skipped)  // gone or unreadable: the file's own job deals with it
                 }
-            } catch let reason as QuarantineReason {
-                return .unavailable(reason.message)
+                guard SHA256.hash(data: bytes).hexString == sourceHash else { return .failure(.skipped) }
+                let rendered: RenderedRendition
+                do {
+                    rendered = try renderer.renderDownload(bytes, spec: spec, rights: rights)
+                } catch let reason as QuarantineReason {
+                    return .failure(.unavailable(reason.message))
+                }
+                try storage.write(rendered, as: variant)
+                return .success(rendered)
             }
-            try store.write(rendered, as: variant)
-            made = (rendered.width, rendered.height, rendered.data.count)
+            switch result {
+            case .success(let rendered): made = (rendered.width, rendered.height, rendered.data.count)
+            case .failure(.skipped): return .skipped
+            case .failure(.unavailable(let reason)): return .unavailable(reason)
+            }
         }
         let row = RenditionRecord(
             assetId: asset.id, role: .download, width: made.width, height: made.height, format: .jpeg,

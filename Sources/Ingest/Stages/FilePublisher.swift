@@ -1,170 +1,60 @@
 public import Catalog
 import Crypto
-public import Foundation
+import Foundation
 import GalleryCore
 import Imaging
 public import Logging
 import NIOPosix
-import Synchronization
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// Turns one file of the media folder into a published asset, or a quarantine entry, or
-/// nothing when it is unchanged.
-///
-/// Work on pixels runs on a dedicated thread pool (libvips blocks); the catalog is updated
-/// in one transaction after every rendition file is in place.
-///
-/// ```swift
-/// let ingestor = try Ingestor(settings: settings, catalog: catalog, logger: logger)
-/// let outcome = await ingestor.ingest(relativePath: "Konferenz/bild-1.jpg")
-/// ```
-/// The stores the ingest pipeline works on, each behind the protocol named for what ingest
-/// does with it: one SQLite catalog on one machine, or PostgreSQL stores on several.
-public struct IngestStores: Sendable {
-    public var catalog: any IngestCatalog & EmbedStore
-    public var jobs: any JobStore
-    public var consent: any ConsentLog
+/// What a file job did, and what it asks of the queue next.
+public struct PublishedFile: Sendable, Equatable {
+    public var outcome: IngestOutcome
+    /// New renditions were published: print downloads wait for the quiet period, so that
+    /// the next photo's web set does not share the cores.
+    public var published: Bool
+    /// The photo should have a print download and has none yet.
+    public var wantsDownload: Bool
 
-    public init(catalog: any IngestCatalog & EmbedStore, jobs: any JobStore, consent: any ConsentLog) {
-        self.catalog = catalog
-        self.jobs = jobs
-        self.consent = consent
-    }
-
-    /// One SQLite catalog as every store.
-    public init(catalog: Catalog) {
-        self.init(catalog: catalog, jobs: catalog, consent: catalog)
+    public init(_ outcome: IngestOutcome, published: Bool = false, wantsDownload: Bool = false) {
+        self.outcome = outcome
+        self.published = published
+        self.wantsDownload = wantsDownload
     }
 }
 
-public final class Ingestor: Sendable {
-    public let catalog: any IngestCatalog & EmbedStore
-    let jobs: any JobStore
-    let consentLog: any ConsentLog
-    public let store: any RenditionStorage
-    let previews: PreviewFetcher
-    let pool: NIOThreadPool
-    /// One thread for print downloads: at most one is made at a time, at the lowest CPU
-    /// priority (a thread that only ever makes downloads never needs its priority raised
-    /// back, which an unprivileged process may not do).
-    let downloadPool: NIOThreadPool
+/// Turns one file of the media folder into a published asset, or a quarantine entry, or
+/// nothing when it is unchanged; says whether a print download is wanted (the queue makes
+/// it later, ``DownloadMaker``).
+///
+/// Work on pixels, reading and hashing the original and fsync run on the render threads
+/// (``IngestThreads``); the catalog is updated in one transaction after every rendition file
+/// is in place.
+///
+/// ```swift
+/// let result = await files.ingest(relativePath: "Konferenz/bild-1.jpg", settings: current.value)
+/// ```
+public struct FilePublisher: Sendable {
+    let catalog: any IngestCatalog
+    let storage: any RenditionStorage
+    let galleries: GallerySyncer
+    let scanner: MediaScanner
+    let threads: IngestThreads
     let logger: Logger
-    /// The media root with symlinks resolved, to tell whether a link points inside it.
-    let resolvedMediaRoot: String
-    /// How long publishing must pause before a download job is due (0: at once).
-    let downloadQuietPeriod: TimeInterval
-    private let currentSettings: Mutex<IngestSettings>
-    /// Sidecar problems already logged (folder and text): a gallery is synced for each of
-    /// its files, the warning is given once.
-    private let reportedSidecarProblems = Mutex<Set<String>>([])
-    /// What each folder's gallery was last synced from here: its sidecar's size and mtime
-    /// (nil: none) and the site's downloads setting. A file job in a folder whose sidecar
-    /// did not change since reads the gallery instead of syncing it again, so a folder of
-    /// 200 photos is synced once, not once per photo.
-    private let syncedFrom = Mutex<[String: SidecarStamp]>([:])
 
-    struct SidecarStamp: Equatable {
-        var sidecar: FileStatus?
-        var siteDownloads: Bool
-    }
-
-    /// One machine: every store is the SQLite catalog.
-    public convenience init(settings: IngestSettings, catalog: Catalog, logger: Logger) throws {
-        try self.init(settings: settings, stores: IngestStores(catalog: catalog), logger: logger)
-    }
-
-    /// - Parameter downloadQuietPeriod: how long, in seconds, publishing must pause before a
-    ///   download is made. A daemon waits (``defaultDownloadQuietPeriod``) so that the next
-    ///   photo's web set does not share the cores; a one-shot pass need not, since downloads
-    ///   are claimed only once no web set is left to claim.
     public init(
-        settings: IngestSettings, stores: IngestStores, logger: Logger,
-        downloadQuietPeriod: TimeInterval = Ingestor.defaultDownloadQuietPeriod
-    ) throws {
-        self.downloadQuietPeriod = downloadQuietPeriod
-        self.currentSettings = Mutex(settings)
-        self.catalog = stores.catalog
-        self.jobs = stores.jobs
-        self.consentLog = stores.consent
+        catalog: any IngestCatalog, storage: any RenditionStorage, galleries: GallerySyncer, scanner: MediaScanner,
+        threads: IngestThreads, logger: Logger
+    ) {
+        self.catalog = catalog
+        self.storage = storage
+        self.galleries = galleries
+        self.scanner = scanner
+        self.threads = threads
         self.logger = logger
-        self.store = try RenditionFolder(dataDirectory: settings.dataDirectory)
-        self.previews = PreviewFetcher(storage: store)
-        self.resolvedMediaRoot = resolvedPath(settings.mediaRoot) ?? settings.mediaRoot
-        self.pool = NIOThreadPool(numberOfThreads: settings.workers)
-        pool.start()
-        self.downloadPool = NIOThreadPool(numberOfThreads: 1)
-        downloadPool.start()
-        VipsRuntime.start()
-        RenderPriority.set(settings.renderNice)
-    }
-
-    /// The settings in force; ``reload(_:)`` may change them between jobs.
-    public var settings: IngestSettings { currentSettings.withLock { $0 } }
-
-    /// Takes new limits, renditions, credit and time zone (SIGHUP). The media and data
-    /// folders and the number of workers stay as they were started.
-    public func reload(_ settings: IngestSettings) {
-        currentSettings.withLock { current in
-            current.limits = settings.limits
-            current.renditions = settings.renditions
-            current.houseCredit = settings.houseCredit
-            current.timeZone = settings.timeZone
-            current.settleInterval = settings.settleInterval
-            current.consentDefaults = settings.consentDefaults
-            current.fetchPreviews = settings.fetchPreviews
-            current.siteRights = settings.siteRights
-        }
-        RenderPriority.set(settings.renderNice)
-    }
-
-    public func shutdown() async {
-        try? await pool.shutdownGracefully()
-        try? await downloadPool.shutdownGracefully()
-    }
-
-    /// Brings the catalog's gallery for a folder up to date with its sidecar.
-    public func syncGallery(folder: String) async throws -> GalleryRecord {
-        let stamp = sidecarStamp(folder)
-        var loaded = await SidecarLoader.load(
-            folderPath: settings.mediaRoot + "/" + folder, maximumBytes: settings.maxSidecarBytes)
-        if let error = loaded.error {
-            logger.warning("sidecar unreadable", metadata: ["folder": "\(folder)", "error": "\(error)"])
-            // The gallery keeps its last good sidecar; the error is shown to admins beside it.
-            loaded.sidecar = try await catalog.gallery(folder: folder)?.sidecar
-        } else {
-            // Times without an offset are read in the site's zone once, here: stored, they name instants.
-            loaded.sidecar = loaded.sidecar?.resolvingTimes(in: settings.timeZone)
-        }
-        for problem in (loaded.sidecar?.rightsProblems ?? []) + (loaded.sidecar?.schedule.problems ?? [])
-        where reportedSidecarProblems.withLock({ $0.insert(folder + "\u{1F}" + problem).inserted }) {
-            logger.warning("sidecar value ignored", metadata: ["folder": "\(folder)", "problem": "\(problem)"])
-        }
-        let gallery = try await catalog.syncGallery(
-            folder: folder, sidecar: loaded.sidecar, sidecarError: loaded.error,
-            siteDownloads: settings.renditions.download.enabled)
-        try await syncEmbeds(of: gallery)
-        syncedFrom.withLock { $0[folder] = stamp }
-        return gallery
-    }
-
-    /// A file's gallery: read when its sidecar is as this process last synced it from,
-    /// else synced (``syncGallery(folder:)``).
-    func gallery(forFileIn folder: String) async throws -> GalleryRecord {
-        if syncedFrom.withLock({ $0[folder] }) == sidecarStamp(folder),
-            let gallery = try await catalog.gallery(folder: folder)
-        {
-            return gallery
-        }
-        return try await syncGallery(folder: folder)
-    }
-
-    private func sidecarStamp(_ folder: String) -> SidecarStamp {
-        SidecarStamp(
-            sidecar: FileStatus.of(settings.mediaRoot + "/" + folder + "/" + GallerySidecar.fileName),
-            siteDownloads: settings.renditions.download.enabled)
     }
 
     /// Ingests one file, given by its path relative to the media root.
@@ -172,30 +62,27 @@ public final class Ingestor: Sendable {
     /// - Parameter settled: the file is known to be complete. Otherwise a file modified
     ///   within the settle interval that does not decode is deferred, not quarantined:
     ///   it may still be being written.
-    public func ingest(
-        relativePath: String, settled: Bool = false
-    ) async -> IngestOutcome {
+    public func ingest(relativePath: String, settled: Bool = false, settings: IngestSettings) async -> PublishedFile {
         let started = ContinuousClock.now
-        let outcome: IngestOutcome
+        var result: PublishedFile
         do {
-            outcome = try await process(relativePath, settled: settled)
+            result = try await process(relativePath, settled: settled, settings: settings)
         } catch let reason as QuarantineReason {
-            outcome = await hold(relativePath, reason: reason)
+            result = PublishedFile(await hold(relativePath, reason: reason, settings: settings))
         } catch {
-            outcome = .failed(String(describing: error))
+            result = PublishedFile(.failed(String(describing: error)))
         }
         let duration = ContinuousClock.now - started
-        log(outcome, path: relativePath, duration: duration)
-        IngestMetrics.record(outcome, duration: duration)
-        return outcome
+        log(result.outcome, path: relativePath, duration: duration)
+        IngestMetrics.record(result.outcome, duration: duration)
+        return result
     }
 
-    private func process(_ relativePath: String, settled: Bool) async throws
-        -> IngestOutcome
+    private func process(_ relativePath: String, settled: Bool, settings: IngestSettings) async throws
+        -> PublishedFile
     {
-        let settings = self.settings
         let location = try MediaLocation(relativePath: relativePath)
-        if location.isIgnored { return .ignored }
+        if location.isIgnored { return PublishedFile(.ignored) }
         let absolute = settings.mediaRoot + "/" + relativePath
         guard var status = FileStatus.of(absolute) else {
             // Only a file that is really gone is removed; a stalled network file system
@@ -204,9 +91,9 @@ public final class Ingestor: Sendable {
             guard code == ENOENT || code == ENOTDIR else {
                 throw SourceFile.ReadError(description: String(cString: strerror(code)), errno: code)
             }
-            return try await catalog.removeFile(path: relativePath) ? .removed : .ignored
+            return PublishedFile(try await catalog.removeFile(path: relativePath) ? .removed : .ignored)
         }
-        let readPath = try containedPath(relativePath)
+        let readPath = try scanner.containedPath(relativePath)
         if status.kind == .symlink {
             guard let targetStatus = FileStatus.of(readPath) else {
                 throw QuarantineReason.unreadable(detail: "broken symbolic link")
@@ -215,7 +102,7 @@ public final class Ingestor: Sendable {
         }
         switch status.kind {
         case .regular: break
-        case .directory: return .ignored
+        case .directory: return PublishedFile(.ignored)
         case .symlink, .other: throw QuarantineReason.unreadable(detail: "not a regular file")
         }
 
@@ -224,31 +111,18 @@ public final class Ingestor: Sendable {
             held.fileSize == status.size, held.modifiedAt == status.modifiedAt
         {
             // Same version that failed before: not retried until it changes.
-            return .quarantined(.recorded(code: held.code, message: held.reason))
+            return PublishedFile(.quarantined(.recorded(code: held.code, message: held.reason)))
         }
-        let gallery = try await self.gallery(forFileIn: location.folder)
+        let gallery = try await galleries.gallery(forFileIn: location.folder, settings: settings)
         if let existing, existing.fileSize == status.size, existing.modifiedAt == status.modifiedAt {
             return try await refresh(existing, in: gallery, readPath: readPath, status: status, settings: settings)
         }
         if let reason = settings.limits.check(fileSize: status.size) {
-            if !settled, status.isRecent(within: settings.settleInterval) { return .deferred }
+            if !settled, status.isRecent(within: settings.settleInterval) { return PublishedFile(.deferred) }
             throw reason
         }
 
-        // Reading (up to ingest.maxBytes, from a network file system perhaps) and hashing
-        // block: on the render pool, not on the cooperative threads that serve requests.
-        let (sourcePath, maximumBytes) = (readPath, settings.limits.maxBytes)
-        let (bytes, sourceHash): (Data, String)
-        do {
-            (bytes, sourceHash) = try await pool.runIfActive {
-                let bytes = try SourceFile.read(sourcePath, maximumBytes: maximumBytes)
-                return (bytes, SHA256.hash(data: bytes).hexString)
-            }
-        } catch let error as SourceFile.ReadError where error.isTransient {
-            throw error  // retried with back-off (a `failed` outcome), never quarantined
-        } catch let error as SourceFile.ReadError {
-            throw QuarantineReason.unreadable(detail: error.description)
-        }
+        let (bytes, sourceHash) = try await read(readPath, maximumBytes: settings.limits.maxBytes)
         if let existing, existing.sourceHash == sourceHash {
             try await catalog.touch(path: relativePath, fileSize: status.size, modifiedAt: status.modifiedAt)
             return try await refresh(existing, in: gallery, readPath: readPath, status: status, settings: settings)
@@ -268,48 +142,21 @@ public final class Ingestor: Sendable {
             let grace =
                 reason.endsEarly ? max(settings.settleInterval, settings.incompleteGrace) : settings.settleInterval
             if status.isRecent(within: grace) || FileStatus.of(readPath) != status {
-                return .deferred
+                return PublishedFile(.deferred)
             }
             throw reason
         }
-    }
-
-    /// The file to read for a path of the media folder, resolved (every symbolic link on the
-    /// way) and checked to lie inside the media root: the one rule every path that reaches a
-    /// file goes through (start-up scan, inotify, folder rescans, SIGHUP, an admin's retry).
-    /// A folder on the way that is a symbolic link is followed only with
-    /// `watch.followSymlinks`, and then only to a folder inside the media root; a symbolic
-    /// link to a file is followed to a file inside it.
-    /// - Throws: ``QuarantineReason/symlinkedFolder(folder:)``,
-    ///   ``QuarantineReason/symlinkOutsideMediaRoot(target:)``, or `unreadable` for a broken link.
-    func containedPath(_ relativePath: String) throws(QuarantineReason) -> String {
-        let absolute = settings.mediaRoot + "/" + relativePath
-        if !settings.followSymlinks {
-            // The folders on the way, as named: none may be a link.
-            var folder = settings.mediaRoot
-            for part in relativePath.split(separator: "/").dropLast() {
-                folder += "/" + part
-                if FileStatus.of(folder)?.kind == .symlink {
-                    throw .symlinkedFolder(folder: String(folder.dropFirst(settings.mediaRoot.count + 1)))
-                }
-            }
-        }
-        // Every link on the way resolved, the file must lie inside the media root.
-        guard let target = resolvedPath(absolute) else {
-            if FileStatus.of(absolute)?.kind == .symlink { throw .unreadable(detail: "broken symbolic link") }
-            return absolute
-        }
-        guard target.hasPrefix(resolvedMediaRoot + "/") else { throw .symlinkOutsideMediaRoot(target: target) }
-        return target
     }
 
     /// Probes, binds, renders (or reuses) and commits one version of a file.
     private func publish(
         _ bytes: Data, sourceHash: String, location: MediaLocation, relativePath: String, status: FileStatus,
         gallery: GalleryRecord, existing: AssetRecord?, settings: IngestSettings
-    ) async throws -> IngestOutcome {
+    ) async throws -> PublishedFile {
         let probe = ImageProbe(limits: settings.limits)
-        let probed = try await pool.runIfActive { () throws(QuarantineReason) -> ProbedImage in try probe.probe(bytes) }
+        let probed = try await threads.pixels.runIfActive { () throws(QuarantineReason) -> ProbedImage in
+            try probe.probe(bytes)
+        }
         let assetID = AssetID(relativePath: relativePath)
         let text = try await bind(
             probed.metadata, assetID: assetID, nameInGallery: location.nameInGallery, gallery: gallery,
@@ -333,8 +180,9 @@ public final class Ingestor: Sendable {
             metadata: probed.metadata, text: text, variantKey: variant.key, placeholder: placeholder,
             warnings: warnings, ingestedAt: existing?.ingestedAt ?? now, updatedAt: now)
         try await catalog.commit(asset: asset, renditions: renditions, now: now)
-        try await scheduleDownload(of: asset, in: gallery, published: true)
-        return .ingested(assetID, renditions: renditions.count)
+        return PublishedFile(
+            .ingested(assetID, renditions: renditions.count), published: true,
+            wantsDownload: try await wantsDownload(asset, in: gallery, settings: settings))
     }
 
     /// An unchanged file whose texts may have changed (sidecar edited, admin override,
@@ -343,27 +191,22 @@ public final class Ingestor: Sendable {
     private func refresh(
         _ asset: AssetRecord, in gallery: GalleryRecord, readPath: String, status: FileStatus,
         settings: IngestSettings
-    ) async throws -> IngestOutcome {
+    ) async throws -> PublishedFile {
         let text = try await bind(
             asset.metadata, assetID: asset.id, nameInGallery: asset.fileName, gallery: gallery, settings: settings)
         let variant = RenditionVariant(
             sourceHash: asset.sourceHash, settings: settings.renditions, rights: text.embeddedRights)
         if variant.key == asset.variantKey {
-            try await scheduleDownload(of: asset, in: gallery)
-            guard text != asset.text || asset.galleryId != gallery.id else { return .unchanged }
+            let wanted = try await wantsDownload(asset, in: gallery, settings: settings)
+            guard text != asset.text || asset.galleryId != gallery.id else {
+                return PublishedFile(.unchanged, wantsDownload: wanted)
+            }
             try await catalog.updateText(of: asset.id, to: text, galleryId: gallery.id!)
-            return .updated(asset.id)
+            return PublishedFile(.updated(asset.id), wantsDownload: wanted)
         }
-        let bytes: Data
-        do {
-            bytes = try SourceFile.read(readPath, maximumBytes: settings.limits.maxBytes)
-        } catch  where error.isTransient {
-            throw error  // retried with back-off (a `failed` outcome), never quarantined
-        } catch {
-            throw QuarantineReason.unreadable(detail: error.description)
-        }
+        let (bytes, sourceHash) = try await read(readPath, maximumBytes: settings.limits.maxBytes)
         return try await publish(
-            bytes, sourceHash: SHA256.hash(data: bytes).hexString,
+            bytes, sourceHash: sourceHash,
             location: try MediaLocation(relativePath: asset.path), relativePath: asset.path, status: status,
             gallery: gallery, existing: asset, settings: settings)
     }
@@ -389,7 +232,7 @@ public final class Ingestor: Sendable {
         settings: IngestSettings
     ) async throws -> ([RenditionRecord], Placeholder?, [String]) {
         // The twin's download is not taken over here: its own job finds the file on disk.
-        if store.hasAll(plan, of: variant),
+        if storage.hasAll(plan, of: variant),
             let (twin, twinRows) = try await catalog.assetSharingRenditions(
                 sourceHash: variant.sourceHash, variantKey: variant.key),
             case let rows = twinRows.filter({ $0.role != .download }),
@@ -404,8 +247,13 @@ public final class Ingestor: Sendable {
         }
         let renderer = RenditionRenderer(settings: settings.renditions)
         // Throws QuarantineReason: undecodable pixels, or a rendition that could not be made.
-        let rendered = try await pool.runIfActive { try renderer.render(bytes, plan: plan, rights: rights) }
-        try store.write(rendered, as: variant)
+        let storage = self.storage
+        // Rendered and written (fsync) on the render threads.
+        let rendered = try await threads.pixels.runIfActive {
+            let rendered = try renderer.render(bytes, plan: plan, rights: rights)
+            try storage.write(rendered, as: variant)
+            return rendered
+        }
         let rows = rendered.renditions.map { rendition in
             RenditionRecord(
                 assetId: assetID, role: rendition.spec.role, width: rendition.width, height: rendition.height,
@@ -415,7 +263,7 @@ public final class Ingestor: Sendable {
         return (rows, rendered.placeholder, rendered.warnings)
     }
 
-    func hold(_ relativePath: String, reason: QuarantineReason) async -> IngestOutcome {
+    func hold(_ relativePath: String, reason: QuarantineReason, settings: IngestSettings) async -> IngestOutcome {
         let status = FileStatus.of(settings.mediaRoot + "/" + relativePath)
         let entry = QuarantineRecord(
             path: relativePath, code: reason.code, reason: reason.message, fileSize: status?.size,
@@ -452,6 +300,36 @@ public final class Ingestor: Sendable {
         case .unchanged, .ignored:
             logger.debug("unchanged", metadata: ["path": "\(path)"])
         }
+    }
+
+    /// Reads (up to `maximumBytes`, from a network file system perhaps) and hashes an
+    /// original on the render threads: both block.
+    /// - Throws: the read error when it passes (retried with back-off as a `failed`
+    ///   outcome, never quarantined), else ``QuarantineReason/unreadable(detail:)``.
+    private func read(_ path: String, maximumBytes: Int) async throws -> (Data, String) {
+        do {
+            return try await threads.pixels.runIfActive {
+                let bytes = try SourceFile.read(path, maximumBytes: maximumBytes)
+                return (bytes, SHA256.hash(data: bytes).hexString)
+            }
+        } catch let error as SourceFile.ReadError where error.isTransient {
+            throw error
+        } catch let error as SourceFile.ReadError {
+            throw QuarantineReason.unreadable(detail: error.description)
+        }
+    }
+
+    /// Whether the photo should get a print download now: its gallery and the site offer
+    /// them and it has none. One that may no longer be offered is withdrawn here.
+    private func wantsDownload(_ asset: AssetRecord, in gallery: GalleryRecord, settings: IngestSettings)
+        async throws -> Bool
+    {
+        let existing = try await catalog.download(of: asset.id)
+        if !gallery.downloads || !settings.renditions.download.enabled {
+            if existing != nil { try await catalog.setDownload(of: asset.id, variantKey: asset.variantKey, to: nil) }
+            return false
+        }
+        return existing == nil
     }
 }
 

@@ -2,7 +2,8 @@ public import Catalog
 import Crypto
 public import Foundation
 public import GalleryCore
-import Logging
+public import Logging
+public import NIOPosix
 
 /// Why an embed cannot be attached; the admin API answers 400 with this.
 public struct EmbedRejection: Error, CustomStringConvertible, Sendable {
@@ -10,17 +11,38 @@ public struct EmbedRejection: Error, CustomStringConvertible, Sendable {
     public var description: String
 }
 
-extension Ingestor {
+/// Publishes a gallery's embeds: those its sidecar declares (``syncEmbeds(of:settings:)``) and
+/// those an admin attaches (``attachEmbed(galleryFolder:service:url:kind:title:uploadedPreview:actor:settings:)``),
+/// each checked against the enabled services and given a preview (fetched from the
+/// service's listed hosts, or uploaded).
+public struct EmbedPublisher: Sendable {
+    let catalog: any EmbedStore
+    let consentLog: any ConsentLog
+    let previews: PreviewFetcher
+    let pool: NIOThreadPool
+    let logger: Logger
+
+    public init(
+        catalog: any EmbedStore, consentLog: any ConsentLog, storage: any RenditionStorage, pool: NIOThreadPool,
+        logger: Logger
+    ) {
+        self.catalog = catalog
+        self.consentLog = consentLog
+        self.previews = PreviewFetcher(storage: storage)
+        self.pool = pool
+        self.logger = logger
+    }
+
     /// The consent settings in force (the admin's, else the configured ones).
-    public func consentSettings() async throws -> ConsentSettings {
+    public func consentSettings(_ settings: IngestSettings) async throws -> ConsentSettings {
         try await consentLog.consentSettings(fallback: settings.consentDefaults)
     }
 
     /// Brings a gallery's sidecar-declared embeds into the catalog: new ones are validated
     /// and get their preview fetched once; ones the sidecar dropped are removed.
-    func syncEmbeds(of gallery: GalleryRecord) async throws {
+    func syncEmbeds(of gallery: GalleryRecord, settings: IngestSettings) async throws {
         let declared = gallery.sidecar?.embeds ?? []
-        let consent = try await consentSettings()
+        let consent = try await consentSettings(settings)
         var keep: Set<String> = []
         for (position, declaration) in declared.enumerated() {
             do {
@@ -30,7 +52,8 @@ extension Ingestor {
                     consent: consent)
                 keep.insert(embed.id)
                 if try await catalog.embed(id: embed.id) == nil {
-                    try await catalog.save(await withPreview(embed, consent: consent, uploaded: nil))
+                    try await catalog.save(
+                        await withPreview(embed, consent: consent, uploaded: nil, settings: settings))
                 }
             } catch let rejection as EmbedRejection {
                 logger.warning(
@@ -45,15 +68,15 @@ extension Ingestor {
     /// preview is fetched now (or the uploaded one used).
     public func attachEmbed(
         galleryFolder: String, service: String, url: String, kind: EmbedKind?, title: String?, uploadedPreview: Data?,
-        actor: String
+        actor: String, settings: IngestSettings
     ) async throws -> EmbedRecord {
-        let consent = try await consentSettings()
+        let consent = try await consentSettings(settings)
         let existing = try await catalog.embeds(galleryFolder: galleryFolder)
         let embed = try validate(
             service: service, url: url, kind: kind, title: title, folder: galleryFolder, source: .admin,
             position: (existing.map(\.position).max() ?? -1) + 1, consent: consent)
         if let previous = existing.first(where: { $0.id == embed.id }) { return previous }
-        let stored = await withPreview(embed, consent: consent, uploaded: uploadedPreview)
+        let stored = await withPreview(embed, consent: consent, uploaded: uploadedPreview, settings: settings)
         try await catalog.save(stored, actor: actor)
         return stored
     }
@@ -81,7 +104,9 @@ extension Ingestor {
             position: position, createdAt: Date())
     }
 
-    private func withPreview(_ embed: EmbedRecord, consent: ConsentSettings, uploaded: Data?) async -> EmbedRecord {
+    private func withPreview(
+        _ embed: EmbedRecord, consent: ConsentSettings, uploaded: Data?, settings: IngestSettings
+    ) async -> EmbedRecord {
         var embed = embed
         let result: Result<(String, Int, Int), PreviewFetcher.Failure>
         if let uploaded {

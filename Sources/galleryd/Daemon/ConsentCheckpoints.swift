@@ -1,29 +1,25 @@
 import Catalog
 import GalleryCore
+import Ingest
 import Logging
-import ServiceLifecycle
 
 /// Writes a signed checkpoint of the consent log every `interval` when there were new
 /// events, and one more on shutdown. (Every `consent.checkpointEvents` events the catalog
 /// writes one itself, and pruning writes one in the same transaction.)
-struct ConsentCheckpointService: Service {
+struct ConsentCheckpoints {
     let consentLog: any ConsentLog
-    let interval: Duration
     let logger: Logger
 
-    func run() async throws {
-        do {
-            try await cancelWhenGracefulShutdown {
-                while true {
-                    try await Task.sleep(for: interval)
-                    await checkpoint(reason: "interval")
-                }
-            }
-        } catch is CancellationError {}
-        await checkpoint(reason: "shutdown")
+    /// The service: a ``PeriodicTask`` whose last round runs once shutdown began.
+    static func service(consentLog: any ConsentLog, interval: Duration, logger: Logger) -> PeriodicTask {
+        let checkpoints = ConsentCheckpoints(consentLog: consentLog, logger: logger)
+        return PeriodicTask(
+            "consent checkpoint", every: interval, startsAtOnce: false, logger: logger,
+            round: { await checkpoints.write(reason: "interval") },
+            finalRound: { await checkpoints.write(reason: "shutdown") })
     }
 
-    func checkpoint(reason: String) async {
+    func write(reason: String) async {
         do {
             try await consentLog.writeConsentCheckpoint(reason: reason)
         } catch let finding as ConsentLogFinding {
