@@ -20,12 +20,23 @@ struct ConfigurationDefaultsTests {
         let file = try await GallerydConfiguration.load(
             file: root.appendingPathComponent("config/galleryd.yaml").path, flags: flags)
         // Field by field, so that a difference names the setting.
-        let builtInFields = Mirror(reflecting: builtIn).children.map { ($0.label ?? "?", String(reflecting: $0.value)) }
-        let fileFields = Mirror(reflecting: file).children.map { ($0.label ?? "?", String(reflecting: $0.value)) }
+        let builtInFields = Self.fields(of: builtIn)
+        let fileFields = Self.fields(of: file)
         #expect(builtInFields.count == fileFields.count && builtInFields.count > 30)
         for (builtInField, fileField) in zip(builtInFields, fileFields) where builtInField.0 != "limits" {
             #expect(fileField.1 == builtInField.1, "\(fileField.0) differs")
         }
         #expect(file.limits == builtIn.limits, "limits differ")  // a Set: its description has no fixed order
+    }
+
+    /// Every setting, the sections' (`http`, `watch`, …) each on its own.
+    static func fields(of value: Any, prefix: String = "") -> [(String, String)] {
+        Mirror(reflecting: value).children.flatMap { child -> [(String, String)] in
+            let label = prefix + (child.label ?? "?")
+            guard String(describing: type(of: child.value)).hasSuffix("Configuration") else {
+                return [(label, String(reflecting: child.value))]
+            }
+            return fields(of: child.value, prefix: label + ".")
+        }
     }
 }

@@ -85,7 +85,7 @@ struct Serve: AsyncParsableCommand {
             // The checkpoint key's public half, in the journal from the start: with it (and
             // the latest checkpoint line) an auditor can tell a rolled-back consent log.
             let files = ConsentLogFiles(
-                dataDirectory: configuration.dataDirectory, chainKeyFile: configuration.consentLogKeyFile)
+                dataDirectory: configuration.dataDirectory, chainKeyFile: configuration.consent.logKeyFile)
             if let key = try? files.signingKey(creating: true)?.publicKey {
                 logger.notice(
                     "consent checkpoint public key",
@@ -155,8 +155,8 @@ struct Serve: AsyncParsableCommand {
             mediaRoot: configuration.ingestSettings.mediaRoot, storage: stages.storage, settings: settings,
             queue: queue,
             reconciler: reconciler,
-            rescanInterval: configuration.rescanInterval ?? .seconds(365 * 24 * 3600),
-            pollInterval: configuration.pollInterval, logger: logger,
+            rescanInterval: configuration.watch.rescanInterval ?? .seconds(365 * 24 * 3600),
+            pollInterval: configuration.watch.pollInterval, logger: logger,
             readiness: { readiness.set("media", unmetBecause: $0) },
             onFirstReconcile: {
                 readiness.set("startup", unmetBecause: nil)
@@ -167,7 +167,7 @@ struct Serve: AsyncParsableCommand {
             // First, so that it stops last: its shutdown checkpoint covers every event.
             services.append(
                 ConsentCheckpoints.service(
-                    consentLog: stores.consentLog, interval: configuration.consentCheckpointInterval, logger: logger))
+                    consentLog: stores.consentLog, interval: configuration.consent.checkpointInterval, logger: logger))
         } else {
             readiness.set("startup", unmetBecause: nil)
         }
@@ -175,10 +175,10 @@ struct Serve: AsyncParsableCommand {
         if role.servesAPI {
             let settings = server.settings
             services.append(PublicationTimer(reader: stores.server.galleries, clock: settings.clock, logger: logger))
-            if !configuration.cachePurge.urls.isEmpty {
+            if !configuration.cache.purge.urls.isEmpty {
                 services.append(
                     CachePurger(
-                        settings: configuration.cachePurge, reader: stores.server.galleries, clock: settings.clock,
+                        settings: configuration.cache.purge, reader: stores.server.galleries, clock: settings.clock,
                         logger: logger))
             }
         }
@@ -206,7 +206,7 @@ struct Serve: AsyncParsableCommand {
                 common: common, extraFlags: extraFlags, settings: settings, reconciler: reconciler, logger: logger))
         if role.servesAPI {
             let (consentLog, onceGrants, retention) =
-                (stores.consentLog, stores.server.onceGrants, configuration.consentRetention)
+                (stores.consentLog, stores.server.onceGrants, configuration.consent.retention)
             services.append(
                 PeriodicTask("consent maintenance", every: .seconds(3600), logger: logger) {
                     try await Self.maintainConsentLog(

@@ -36,7 +36,7 @@ struct ConsentCheckpoints {
 extension GallerydConfiguration {
     var consentLogOptions: ConsentLogOptions {
         ConsentLogOptions(
-            keyFile: consentLogKeyFile, checkpointEvents: consentCheckpointEvents,
-            checkpointInterval: consentCheckpointInterval.seconds, dataDirectory: dataDirectory)
+            keyFile: consent.logKeyFile, checkpointEvents: consent.checkpointEvents,
+            checkpointInterval: consent.checkpointInterval.seconds, dataDirectory: dataDirectory)
     }
 }
