@@ -31,18 +31,5 @@ public struct AdminGalleryView: Sendable {
 
 extension BoundText {
     /// The bound value of an editable field, for audit entries.
-    public func value(of field: EditableAssetField) -> String? {
-        switch field {
-        case .caption: caption
-        case .alt: alt
-        case .headline: headline
-        case .credit: credit
-        case .creator: creator
-        case .license: license
-        case .acquireLicensePage: acquireLicensePage
-        case .licensor: licensor
-        case .longDescription: longDescription
-        case .digitalSourceType: digitalSourceType
-        }
-    }
+    public func value(of field: EditableAssetField) -> String? { texts[field] }
 }

@@ -8,20 +8,7 @@ public enum EditableAssetField: String, CaseIterable, Sendable, Codable {
     case license, acquireLicensePage, licensor, longDescription, digitalSourceType
 
     /// Where the override is kept in ``TextOverrides``.
-    public var keyPath: WritableKeyPath<TextOverrides, String?> {
-        switch self {
-        case .caption: \.caption
-        case .alt: \.alt
-        case .headline: \.headline
-        case .credit: \.credit
-        case .creator: \.creator
-        case .license: \.license
-        case .acquireLicensePage: \.acquireLicensePage
-        case .licensor: \.licensor
-        case .longDescription: \.longDescription
-        case .digitalSourceType: \.digitalSourceType
-        }
-    }
+    public var keyPath: WritableKeyPath<TextOverrides, String?> { \TextOverrides.texts[self] }
 
     /// Rights fields are kept apart from the caption and credit columns.
     public var isRight: Bool {

@@ -4,24 +4,12 @@ public enum TextSource: String, Codable, Sendable, CaseIterable {
 }
 
 /// Caption, alt text, credit and rights values set by a person (a sidecar entry or an
-/// admin), each of which overrides what the file carries. `nil` means "not set here".
-public struct TextOverrides: Hashable, Sendable, Codable {
-    public var caption: String?
-    public var alt: String?
-    public var headline: String?
-    public var credit: String?
-    public var creator: String?
-    /// Web Statement of Rights (`xmpRights:WebStatement`): the licence's URL.
-    public var license: String?
-    /// Where a licence can be had (`plus:LicensorURL`).
-    public var acquireLicensePage: String?
+/// admin), each of which overrides what the file carries. `nil` means "not set here". The
+/// ten texts are a ``PhotoTexts`` (`overrides.caption` reads `overrides.texts.caption`).
+@dynamicMemberLookup
+public struct TextOverrides: Hashable, Sendable {
+    public var texts: PhotoTexts
     public var usageTerms: LanguageAlternative?
-    /// The licensor's name (`plus:LicensorName`).
-    public var licensor: String?
-    /// Extended Description for accessibility (`Iptc4xmpCore:ExtDescrAccessibility`).
-    public var longDescription: String?
-    /// A Digital Source Type URI or vocabulary code (``DigitalSourceType``).
-    public var digitalSourceType: String?
     /// A person's word that the image is AI-generated (or, `false`, that it is not).
     public var aiGenerated: Bool?
     /// A sidecar entry's embargo and expiry, as written (``GallerySidecar/schedule``); not
@@ -35,41 +23,55 @@ public struct TextOverrides: Hashable, Sendable, Codable {
         usageTerms: LanguageAlternative? = nil, licensor: String? = nil, longDescription: String? = nil,
         digitalSourceType: String? = nil, aiGenerated: Bool? = nil
     ) {
-        self.caption = caption
-        self.alt = alt
-        self.headline = headline
-        self.credit = credit
-        self.creator = creator
-        self.license = license
-        self.acquireLicensePage = acquireLicensePage
+        self.texts = PhotoTexts(
+            caption: caption, alt: alt, headline: headline, credit: credit, creator: creator, license: license,
+            acquireLicensePage: acquireLicensePage, licensor: licensor, longDescription: longDescription,
+            digitalSourceType: digitalSourceType)
         self.usageTerms = usageTerms
-        self.licensor = licensor
-        self.longDescription = longDescription
-        self.digitalSourceType = digitalSourceType
         self.aiGenerated = aiGenerated
+    }
+
+    public subscript<Value>(dynamicMember field: WritableKeyPath<PhotoTexts, Value>) -> Value {
+        get { texts[keyPath: field] }
+        set { texts[keyPath: field] = newValue }
     }
 
     public var isEmpty: Bool { self == TextOverrides() }
 }
 
-/// The texts published with an asset, each with the source that won.
-public struct BoundText: Hashable, Sendable, Codable {
-    public var caption: String?
+extension TextOverrides: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case usageTerms, aiGenerated, publishAt, unpublishAt
+    }
+
+    public init(from decoder: any Decoder) throws {
+        texts = try PhotoTexts(from: decoder)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        usageTerms = try container.decodeIfPresent(LanguageAlternative.self, forKey: .usageTerms)
+        aiGenerated = try container.decodeIfPresent(Bool.self, forKey: .aiGenerated)
+        publishAt = try container.decodeIfPresent(String.self, forKey: .publishAt)
+        unpublishAt = try container.decodeIfPresent(String.self, forKey: .unpublishAt)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try texts.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(usageTerms, forKey: .usageTerms)
+        try container.encodeIfPresent(aiGenerated, forKey: .aiGenerated)
+        try container.encodeIfPresent(publishAt, forKey: .publishAt)
+        try container.encodeIfPresent(unpublishAt, forKey: .unpublishAt)
+    }
+}
+
+/// The texts published with an asset, each with the source that won. The ten texts are a
+/// ``PhotoTexts`` (`bound.caption` reads `bound.texts.caption`); the credit is always bound.
+@dynamicMemberLookup
+public struct BoundText: Hashable, Sendable {
+    public var texts: PhotoTexts
     public var captionSource: TextSource?
-    public var alt: String?
-    public var headline: String?
-    public var credit: String
     public var creditSource: TextSource
-    public var creator: String?
     public var copyright: String?
-    /// Web Statement of Rights: the licence's URL (schema.org `license`).
-    public var license: String?
-    public var acquireLicensePage: String?
     public var usageTerms: LanguageAlternative?
-    public var licensor: String?
-    public var longDescription: String?
-    /// A Digital Source Type URI (``DigitalSourceType``).
-    public var digitalSourceType: String?
     /// `nil` in catalogs written before rights were bound: not AI-generated.
     public var aiGenerated: Bool?
 
@@ -80,27 +82,32 @@ public struct BoundText: Hashable, Sendable, Codable {
         licensor: String? = nil, longDescription: String? = nil, digitalSourceType: String? = nil,
         aiGenerated: Bool? = nil
     ) {
-        self.caption = caption
+        self.texts = PhotoTexts(
+            caption: caption, alt: alt, headline: headline, credit: credit, creator: creator, license: license,
+            acquireLicensePage: acquireLicensePage, licensor: licensor, longDescription: longDescription,
+            digitalSourceType: digitalSourceType)
         self.captionSource = captionSource
-        self.alt = alt
-        self.headline = headline
-        self.credit = credit
         self.creditSource = creditSource
-        self.creator = creator
         self.copyright = copyright
-        self.license = license
-        self.acquireLicensePage = acquireLicensePage
         self.usageTerms = usageTerms
-        self.licensor = licensor
-        self.longDescription = longDescription
-        self.digitalSourceType = digitalSourceType
         self.aiGenerated = aiGenerated
+    }
+
+    public subscript<Value>(dynamicMember field: WritableKeyPath<PhotoTexts, Value>) -> Value {
+        get { texts[keyPath: field] }
+        set { texts[keyPath: field] = newValue }
+    }
+
+    /// The bound credit: always one (the house credit at least).
+    public var credit: String {
+        get { texts.credit ?? "" }
+        set { texts.credit = newValue }
     }
 
     /// The label the portal shows beside the credit, if any: an admin's or sidecar's
     /// `aiGenerated`, else what the Digital Source Type says.
     public var aiDisclosure: AIDisclosure? {
-        Self.disclosure(aiGenerated: aiGenerated == true, sourceType: digitalSourceType)
+        Self.disclosure(aiGenerated: aiGenerated == true, sourceType: texts.digitalSourceType)
     }
 
     /// "Edited" for the composite kinds of Digital Source Type, else "generated".
@@ -114,9 +121,40 @@ public struct BoundText: Hashable, Sendable, Codable {
     /// (`dc:creator`), and the rights terms.
     public var embeddedRights: EmbeddedRights {
         EmbeddedRights(
-            artist: creator ?? credit, copyright: credit, credit: credit, webStatement: license,
-            usageTerms: usageTerms, licensorName: licensor, licensorURL: acquireLicensePage,
-            digitalSourceType: digitalSourceType)
+            artist: texts.creator ?? credit, copyright: credit, credit: credit, webStatement: texts.license,
+            usageTerms: usageTerms, licensorName: texts.licensor, licensorURL: texts.acquireLicensePage,
+            digitalSourceType: texts.digitalSourceType)
+    }
+}
+
+extension BoundText: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case captionSource, creditSource, copyright, usageTerms, aiGenerated
+    }
+
+    public init(from decoder: any Decoder) throws {
+        texts = try PhotoTexts(from: decoder)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        guard texts.credit != nil else {
+            throw DecodingError.keyNotFound(
+                PhotoTexts.CodingKeys.credit,
+                .init(codingPath: decoder.codingPath, debugDescription: "a bound text has a credit"))
+        }
+        captionSource = try container.decodeIfPresent(TextSource.self, forKey: .captionSource)
+        creditSource = try container.decode(TextSource.self, forKey: .creditSource)
+        copyright = try container.decodeIfPresent(String.self, forKey: .copyright)
+        usageTerms = try container.decodeIfPresent(LanguageAlternative.self, forKey: .usageTerms)
+        aiGenerated = try container.decodeIfPresent(Bool.self, forKey: .aiGenerated)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try texts.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(captionSource, forKey: .captionSource)
+        try container.encode(creditSource, forKey: .creditSource)
+        try container.encodeIfPresent(copyright, forKey: .copyright)
+        try container.encodeIfPresent(usageTerms, forKey: .usageTerms)
+        try container.encodeIfPresent(aiGenerated, forKey: .aiGenerated)
     }
 }
 
