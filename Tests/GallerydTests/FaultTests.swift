@@ -12,7 +12,7 @@ import Testing
 /// Crashes and a full disk: nothing lost, nothing duplicated, nothing half-written visible.
 @Suite("Faults", .serialized, .timeLimit(.minutes(15)))
 struct FaultTests {
-    /// CI runs a short version; `scripts/crash-test` runs 200 files and 20 kills.
+    /// CI runs a short version; `Tests/System/crash` runs 200 files and 20 kills.
     static let files = Int(ProcessInfo.processInfo.environment["GALLERYD_CRASH_FILES"] ?? "") ?? 60
     static let kills = Int(ProcessInfo.processInfo.environment["GALLERYD_CRASH_KILLS"] ?? "") ?? 5
 

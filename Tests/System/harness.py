@@ -1,5 +1,5 @@
 """A throwaway PostgreSQL cluster and galleryd nodes for the cluster scripts
-(scripts/bench-cluster, scripts/cluster-test)."""
+(Benchmarks/cluster, Tests/System/cluster)."""
 import glob, json, os, shutil, socket, subprocess, sys, time, urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -11,12 +11,12 @@ def run(*args, **kwargs):
 
 
 def photo(path, width, height, seed):
-    """A photo-like JPEG (scripts/benchlib/synth.py), made with pyvips from the venv."""
+    """A photo-like JPEG (Tests/System/synth.py), made with pyvips from the venv."""
     python = os.path.join(VENV, "bin", "python")
     if not os.path.exists(python):
         run(sys.executable, "-m", "venv", VENV)
         run(python, "-m", "pip", "install", "-q", "pyvips")
-    run(python, os.path.join(ROOT, "scripts", "benchlib", "synth.py"), path, str(width), str(height), str(seed))
+    run(python, os.path.join(ROOT, "Tests", "System", "synth.py"), path, str(width), str(height), str(seed))
 
 
 def unique(jpeg, tag):

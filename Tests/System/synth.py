@@ -1,4 +1,4 @@
-"""Synthetic but photo-like JPEGs for scripts/bench-ingest (pyvips).
+"""Synthetic but photo-like JPEGs for Benchmarks/ingest (pyvips).
 
 Smooth gradients and soft shapes alone compress to almost nothing and decode unusually
 fast; a camera JPEG has grain and texture at every scale. So each image is a colour

@@ -36,7 +36,7 @@ public actor JobQueue {
     /// web set is left to claim.
     public nonisolated let downloadQuietPeriod: TimeInterval
     /// How long publishing must pause before a download is made, by default. Measured with
-    /// scripts/bench-daemon (12 MP drops in a row): a download made while the next photo's
+    /// Benchmarks/daemon (12 MP drops in a row): a download made while the next photo's
     /// web set renders slows it by a quarter (361 → 442 ms to the JSON, nice 19 or not);
     /// held back until a pause, it costs the web set nothing.
     public static let defaultDownloadQuietPeriod: TimeInterval = 1

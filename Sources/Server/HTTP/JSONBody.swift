@@ -36,7 +36,7 @@ struct JSONBody: Sendable {
     var count: Int { head.readableBytes + (rest?.readableBytes ?? 0) }
 
     /// The same body in one buffer: an answer served many times goes out by the
-    /// single-buffer path, about 20 % faster than two buffers (scripts/bench-serve).
+    /// single-buffer path, about 20 % faster than two buffers (Benchmarks/serve).
     func contiguous() -> JSONBody {
         guard let rest else { return self }
         var joined = ByteBuffer()

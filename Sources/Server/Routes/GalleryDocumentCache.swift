@@ -44,7 +44,7 @@ final class GalleryDocumentCache: Sendable {
         var lastUsed: UInt64 = 0
 
         /// Bytes held, approximately: the encoded rest, the decoded document (about as many
-        /// bytes again in strings and arrays; measured with `scripts/bench-scale`), the
+        /// bytes again in strings and arrays; measured with `Benchmarks/scale`), the
         /// anonymous answer and the pages.
         var cost: Int {
             GalleryDocumentCache.entryOverhead + (gallery?.template?.byteCount ?? 0) * 2

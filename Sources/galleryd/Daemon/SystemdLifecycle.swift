@@ -15,7 +15,7 @@ struct SystemdLifecycle: Service {
     /// and most of its 3 s of cancellation. Past it the process ends at once, saying so —
     /// rather than through the group's fatal error, whose backtrace (symbolicated by the
     /// Swift runtime) took longer than systemd's 15 s on this machine's debug build, once in
-    /// a CI run of scripts/fault-test.
+    /// a CI run of Tests/System/fault.
     static let shutdownDeadline: Duration = .milliseconds(12_500)
 
     func run() async throws {
