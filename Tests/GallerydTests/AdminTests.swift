@@ -21,7 +21,7 @@ struct AdminTests {
     }
 
     /// A published gallery, an admin and an editor token, and the server wired to a real
-    /// ingestor, behind real HTTP on 127.0.0.1.
+    /// ingest stages, behind real HTTP on 127.0.0.1.
     func withAdmin(_ body: @Sendable (Harness, any TestClientProtocol) async throws -> Void) async throws {
         let env = try TestEnvironment()
         try env.write("Konferenz/eins.jpg", photo(caption: Array("Aus der Datei".utf8), takenAt: "2019:03:12 10:01:00"))

@@ -16,7 +16,7 @@ package struct AdminCorrection<Override: Sendable>: Sendable {
 
 extension AssetOverrideRecord {
     /// Applies an editor's change to an asset's overrides (`existing`, if any). The texts are
-    /// bound again by the caller (the ingestor), which also renders when the credit changed.
+    /// bound again by the caller (a file job), which also renders when the credit changed.
     package static func correcting(
         _ existing: AssetOverrideRecord?, of asset: AssetRecord, with patch: AssetPatch, actor: String, now: Date,
         sidecarWindow: PublicationWindow = PublicationWindow()

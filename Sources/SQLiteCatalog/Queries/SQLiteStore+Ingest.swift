@@ -60,7 +60,7 @@ extension SQLiteStore {
     }
 
     /// Creates or updates the gallery of a folder from its sidecar. The items' texts are
-    /// bound again by the ingestor, which sees the new record's revision change.
+    /// bound again by the file jobs, which see the new record's revision change.
     ///
     /// - Throws: ``QuarantineReason/slugCollision(slug:folder:)`` when another folder has
     ///   the slug already.

@@ -4,7 +4,7 @@ public import GalleryCore
 import Hummingbird
 
 /// What the admin API needs from the ingest side when something changed: the executable
-/// wires these to the ingestor and its job queue.
+/// wires these to the ingest stages and the job queue.
 public struct AdminActions: Sendable {
     /// Binds an asset's texts again now (and renders it again if its credit changed).
     public var refreshAsset: @Sendable (_ path: String) async -> Void

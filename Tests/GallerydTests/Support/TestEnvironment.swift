@@ -10,7 +10,7 @@ import SQLiteCatalog
 import Server
 
 /// A media folder and a data folder in a fresh temp directory, with a real catalog and a
-/// real ingestor on them. Removed when the test ends.
+/// real ingest stages on them. Removed when the test ends.
 final class TestEnvironment: @unchecked Sendable {
     let root: URL
     let media: URL
@@ -58,7 +58,7 @@ final class TestEnvironment: @unchecked Sendable {
         self.logger = logger
     }
 
-    /// What the admin API asks the daemon to do, done here and now by this ingestor (the
+    /// What the admin API asks the daemon to do, done here and now by these workers (the
     /// daemon queues it instead).
     var adminActions: AdminActions {
         let (workers, catalog, settings) = (self.workers, self.catalog, current.value)
