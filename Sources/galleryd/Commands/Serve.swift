@@ -192,10 +192,9 @@ struct Serve: AsyncParsableCommand {
                         readiness.set("startup", unmetBecause: nil)
                         startup.reconcileQueued()
                     }),
-                PeriodicTask("rendition collection", every: .seconds(600), logger: logger) {
-                    try await Self.collectRenditions(
-                        catalog: catalog, store: stages.storage, gracePeriod: configuration.gracePeriod, logger: logger)
-                },
+                RenditionCollector(
+                    catalog: catalog, storage: stages.storage, gracePeriod: configuration.gracePeriod, logger: logger
+                ).service(),
             ]
         } else {
             readiness.set("startup", unmetBecause: nil)
@@ -205,13 +204,11 @@ struct Serve: AsyncParsableCommand {
             ConfigurationReloader(
                 common: common, extraFlags: extraFlags, settings: settings, reconciler: reconciler, logger: logger))
         if role.servesAPI {
-            let (consentLog, onceGrants, retention) =
-                (stores.consentLog, stores.server.onceGrants, configuration.consent.retention)
             services.append(
-                PeriodicTask("consent maintenance", every: .seconds(3600), logger: logger) {
-                    try await Self.maintainConsentLog(
-                        consentLog, onceGrants: onceGrants, retention: retention, logger: logger)
-                })
+                ConsentMaintenance(
+                    consentLog: stores.consentLog, onceGrants: stores.server.onceGrants,
+                    retention: configuration.consent.retention, logger: logger
+                ).service())
         }
         services.append(SystemdLifecycle(notifier: notifier, logger: logger))
         logger.info("serving", metadata: ["role": "\(role.rawValue)", "catalog": "\(configuration.catalogLocation)"])
@@ -235,40 +232,5 @@ struct Serve: AsyncParsableCommand {
         await stages.shutdown()
         stores.close()
         logger.info("stopped")
-    }
-}
-
-extension Serve {
-    /// Logs an `expire` event for consents past their lifetime, prunes log entries older
-    /// than the retention period (the chain stays verifiable from its anchor) and forgets
-    /// `once` grants that expired unused. Hourly.
-    static func maintainConsentLog(
-        _ consentLog: any ConsentLog, onceGrants: any OnceGrantStore, retention: Duration, logger: Logger
-    ) async throws {
-        let expired = try await consentLog.logExpiredConsents()
-        let cutoff = Date().addingTimeInterval(-Double(retention.components.seconds))
-        let pruned = try await consentLog.pruneConsentEvents(before: cutoff)
-        let unused = try await onceGrants.purgeOnceGrants(expiredBefore: Date())
-        if expired + pruned + unused > 0 {
-            logger.info(
-                "consent log maintained",
-                metadata: ["expired": "\(expired)", "pruned": "\(pruned)", "unusedOnceGrants": "\(unused)"])
-        }
-    }
-
-    /// Deletes rendition folders retired longer than the grace period. Every ten minutes.
-    static func collectRenditions(
-        catalog: any IngestCatalog, store: any RenditionStorage, gracePeriod: Duration, logger: Logger
-    ) async throws {
-        let cutoff = Date().addingTimeInterval(-Double(gracePeriod.components.seconds))
-        let variants = try await catalog.collectableVariants(retiredBefore: cutoff)
-        for retired in variants {
-            guard let variant = RenditionVariant(sourceHash: retired.sourceHash, key: retired.variantKey) else {
-                continue
-            }
-            store.remove(variant)
-        }
-        try await catalog.forgetRetired(variants)
-        if !variants.isEmpty { logger.info("renditions collected", metadata: ["folders": "\(variants.count)"]) }
     }
 }
