@@ -148,6 +148,20 @@ struct GalleryStoreTests {
             #expect(entries.first { $0.action == "asset.withdraw" }?.target == "asset \(target.value)")
             #expect(entries.first { $0.field == "credit" }?.oldValue == "© MWIDE NRW")
 
+            // Who, what and where: kept with the overrides (JSON on both stores), audited.
+            var patch = AssetPatch()
+            (patch.keywords, patch.persons, patch.event) = (["Landtag", "Plenum"], ["Hendrik Wüst"], "Plenarsitzung")
+            patch.location = PhotoLocation(city: "Düsseldorf", countryCode: "DE")
+            _ = try await admin.patchAsset(id: target, patch, actor: "token:redaktion", now: start + 1.5)
+            let kept = try #require(try await store.overrides(for: target))
+            #expect(kept.keywords == ["Landtag", "Plenum"] && kept.persons == ["Hendrik Wüst"])
+            #expect(
+                kept.location == PhotoLocation(city: "Düsseldorf", countryCode: "DE") && kept.event == "Plenarsitzung")
+            #expect(kept.credit == "© MWIDE NRW/F. Fotografin", "the earlier correction stays")
+            let more = try await node.audit.audit(since: nil, limit: 20)
+            #expect(Set(more.compactMap(\.field)).isSuperset(of: ["keywords", "persons", "location", "event"]))
+            #expect(more.first { $0.field == "location" }?.newValue == "Düsseldorf (DE)")
+
             let gallery = try await admin.patchGallery(
                 slug: "g", GalleryPatch(title: "Neu", order: ["b.jpg", "a.jpg"]), actor: "token:ops", now: start + 2)
             #expect(gallery?.title == "Neu" && gallery?.displayOrder == ["b.jpg", "a.jpg"])

@@ -51,6 +51,23 @@ extension AssetOverrideRecord {
                 aiGenerated.map(String.init))
             override[right: \.aiGenerated] = aiGenerated
         }
+        func list(_ names: [String]?) -> String? { names.map { $0.joined(separator: "; ") } }
+        if let keywords = patch.keywords, keywords != override[right: \.keywords] {
+            record("keywords", list(override[right: \.keywords] ?? asset.text.keywords), list(keywords))
+            override[right: \.keywords] = keywords
+        }
+        if let persons = patch.persons, persons != override[right: \.persons] {
+            record("persons", list(override[right: \.persons] ?? asset.text.persons), list(persons))
+            override[right: \.persons] = persons
+        }
+        if let location = patch.location, location != override[right: \.location] {
+            record("location", (override[right: \.location] ?? asset.text.location)?.auditText, location?.auditText)
+            override[right: \.location] = location
+        }
+        if let event = patch.event, event != override[right: \.event] {
+            record("event", override[right: \.event] ?? asset.text.event, event)
+            override[right: \.event] = event
+        }
         var visibilityChanged = false
         if let hidden = patch.hidden, hidden != (override.hidden ?? false) {
             record("hidden", String(override.hidden ?? false), String(hidden))

@@ -32,6 +32,12 @@ public struct AssetPatch: Sendable, Equatable {
     /// Why (a withdrawal's licence end, a person's request): kept in the audit entry of a
     /// withdrawal or its reversal; not part of the photo.
     public var reason: String?
+    /// Who and what is shown, and where: a new list or place (`nil` inside: the override
+    /// removed, the file's shows again).
+    public var keywords: [String]??
+    public var persons: [String]??
+    public var location: PhotoLocation??
+    public var event: String??
 
     public init(
         texts: [EditableAssetField: String?] = [:], usageTerms: LanguageAlternative?? = nil,
@@ -47,7 +53,7 @@ public struct AssetPatch: Sendable, Equatable {
 
     public var isEmpty: Bool {
         texts.isEmpty && usageTerms == nil && aiGenerated == nil && hidden == nil && publishAt == nil
-            && unpublishAt == nil
+            && unpublishAt == nil && keywords == nil && persons == nil && location == nil && event == nil
     }
 }
 

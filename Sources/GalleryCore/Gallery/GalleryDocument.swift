@@ -80,6 +80,14 @@ public struct GalleryItem: Codable, Sendable, Equatable {
     public var digitalSourceType: String?
     /// AI-generated or AI-edited (EU AI Act Art. 50); the portal labels it.
     public var aiGenerated: Bool
+    /// IPTC Keywords, in order (absent when there are none).
+    public var keywords: [String]?
+    /// The people shown (IPTC Person Shown).
+    public var persons: [String]?
+    /// The place shown (IPTC Location Shown; else the legacy location fields).
+    public var location: PhotoLocation?
+    /// IPTC Event.
+    public var event: String?
     public var width: Int
     public var height: Int
     /// When the photo was taken, as an instant (a date alone is that day's midnight in the
@@ -104,6 +112,10 @@ public struct GalleryItem: Codable, Sendable, Equatable {
         self.longDescription = text.longDescription
         self.digitalSourceType = text.digitalSourceType
         self.aiGenerated = text.aiGenerated ?? false
+        self.keywords = text.keywords
+        self.persons = text.persons
+        self.location = text.location
+        self.event = text.event
         self.download = download
         self.id = id
         self.position = position

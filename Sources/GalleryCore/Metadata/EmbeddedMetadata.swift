@@ -69,6 +69,10 @@ public struct IPTCFields: Hashable, Sendable, Codable {
     public var dateCreated: String?
     /// 2:60 Time Created, `HHMMSS±HHMM`.
     public var timeCreated: String?
+    /// 2:25 Keywords, every one, in order.
+    public var keywords: [String]?
+    /// 2:92 Sub-location, 2:90 City, 2:95 Province/State, 2:101 Country, 2:100 Country Code.
+    public var location: PhotoLocation?
     /// True when the block was changed after XMP was last synchronised with it: the digest
     /// XMP-aware tools store in Photoshop image resource 0x0425 differs from the MD5 of the
     /// IIM block as it is now (MWG, Guidelines for Handling Image Metadata 2.0, §4.1.2).
@@ -78,8 +82,11 @@ public struct IPTCFields: Hashable, Sendable, Codable {
     public init(
         captionAbstract: String? = nil, headline: String? = nil, byline: String? = nil, credit: String? = nil,
         copyrightNotice: String? = nil, source: String? = nil, dateCreated: String? = nil,
-        timeCreated: String? = nil, changedSinceXMP: Bool? = nil
+        timeCreated: String? = nil, keywords: [String]? = nil, location: PhotoLocation? = nil,
+        changedSinceXMP: Bool? = nil
     ) {
+        self.keywords = keywords
+        self.location = location
         self.captionAbstract = captionAbstract
         self.headline = headline
         self.byline = byline
@@ -93,7 +100,7 @@ public struct IPTCFields: Hashable, Sendable, Codable {
 
     public var isEmpty: Bool {
         captionAbstract == nil && headline == nil && byline == nil && credit == nil && copyrightNotice == nil
-            && source == nil && dateCreated == nil && changedSinceXMP == nil
+            && source == nil && dateCreated == nil && changedSinceXMP == nil && keywords == nil && location == nil
     }
 }
 
@@ -118,13 +125,31 @@ public struct XMPFields: Hashable, Sendable, Codable {
     public var longDescription: String?
     /// `Iptc4xmpExt:DigitalSourceType`, as written (checked when bound).
     public var digitalSourceType: String?
+    /// `dc:subject`: the keywords, in order.
+    public var subjects: [String]?
+    /// `Iptc4xmpExt:PersonInImage`: every person shown.
+    public var personsInImage: [String]?
+    /// `Iptc4xmpExt:Event`.
+    public var event: String?
+    /// The first `Iptc4xmpExt:LocationShown`.
+    public var locationShown: PhotoLocation?
+    /// The IPTC Core location fields: `Iptc4xmpCore:Location` (the sublocation),
+    /// `photoshop:City`, `photoshop:State`, `photoshop:Country`, `Iptc4xmpCore:CountryCode`.
+    public var location: PhotoLocation?
 
     public init(
         description: String? = nil, creator: String? = nil, rights: String? = nil, credit: String? = nil,
         headline: String? = nil, webStatement: String? = nil, altText: String? = nil, dateCreated: String? = nil,
         usageTerms: LanguageAlternative? = nil, licensorName: String? = nil, licensorURL: String? = nil,
-        longDescription: String? = nil, digitalSourceType: String? = nil
+        longDescription: String? = nil, digitalSourceType: String? = nil, subjects: [String]? = nil,
+        personsInImage: [String]? = nil, event: String? = nil, locationShown: PhotoLocation? = nil,
+        location: PhotoLocation? = nil
     ) {
+        self.subjects = subjects
+        self.personsInImage = personsInImage
+        self.event = event
+        self.locationShown = locationShown
+        self.location = location
         self.usageTerms = usageTerms
         self.licensorName = licensorName
         self.licensorURL = licensorURL

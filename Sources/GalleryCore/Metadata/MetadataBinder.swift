@@ -16,6 +16,12 @@ public struct TextOverrides: Hashable, Sendable {
     /// a text, so never bound.
     public var publishAt: String?
     public var unpublishAt: String?
+    /// Who and what is shown, and where (IPTC Keywords, Person Shown, Location Shown,
+    /// Event): each replaces the file's as a whole.
+    public var keywords: [String]?
+    public var persons: [String]?
+    public var location: PhotoLocation?
+    public var event: String?
 
     public init(
         caption: String? = nil, alt: String? = nil, headline: String? = nil, credit: String? = nil,
@@ -41,7 +47,7 @@ public struct TextOverrides: Hashable, Sendable {
 
 extension TextOverrides: Codable {
     private enum CodingKeys: String, CodingKey {
-        case usageTerms, aiGenerated, publishAt, unpublishAt
+        case usageTerms, aiGenerated, publishAt, unpublishAt, keywords, persons, location, event
     }
 
     public init(from decoder: any Decoder) throws {
@@ -51,6 +57,10 @@ extension TextOverrides: Codable {
         aiGenerated = try container.decodeIfPresent(Bool.self, forKey: .aiGenerated)
         publishAt = try container.decodeIfPresent(String.self, forKey: .publishAt)
         unpublishAt = try container.decodeIfPresent(String.self, forKey: .unpublishAt)
+        keywords = try container.decodeIfPresent([String].self, forKey: .keywords)
+        persons = try container.decodeIfPresent([String].self, forKey: .persons)
+        location = try container.decodeIfPresent(PhotoLocation.self, forKey: .location)
+        event = try container.decodeIfPresent(String.self, forKey: .event)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -60,6 +70,10 @@ extension TextOverrides: Codable {
         try container.encodeIfPresent(aiGenerated, forKey: .aiGenerated)
         try container.encodeIfPresent(publishAt, forKey: .publishAt)
         try container.encodeIfPresent(unpublishAt, forKey: .unpublishAt)
+        try container.encodeIfPresent(keywords, forKey: .keywords)
+        try container.encodeIfPresent(persons, forKey: .persons)
+        try container.encodeIfPresent(location, forKey: .location)
+        try container.encodeIfPresent(event, forKey: .event)
     }
 }
 
@@ -74,6 +88,14 @@ public struct BoundText: Hashable, Sendable {
     public var usageTerms: LanguageAlternative?
     /// `nil` in catalogs written before rights were bound: not AI-generated.
     public var aiGenerated: Bool?
+    /// IPTC Keywords (`dc:subject`, IIM 2:25), in order, each once.
+    public var keywords: [String]?
+    /// IPTC Person Shown (`Iptc4xmpExt:PersonInImage`).
+    public var persons: [String]?
+    /// IPTC Location Shown, else the legacy location fields.
+    public var location: PhotoLocation?
+    /// IPTC Event.
+    public var event: String?
 
     public init(
         caption: String? = nil, captionSource: TextSource? = nil, alt: String? = nil, headline: String? = nil,
@@ -129,7 +151,7 @@ public struct BoundText: Hashable, Sendable {
 
 extension BoundText: Codable {
     private enum CodingKeys: String, CodingKey {
-        case captionSource, creditSource, copyright, usageTerms, aiGenerated
+        case captionSource, creditSource, copyright, usageTerms, aiGenerated, keywords, persons, location, event
     }
 
     public init(from decoder: any Decoder) throws {
@@ -145,6 +167,10 @@ extension BoundText: Codable {
         copyright = try container.decodeIfPresent(String.self, forKey: .copyright)
         usageTerms = try container.decodeIfPresent(LanguageAlternative.self, forKey: .usageTerms)
         aiGenerated = try container.decodeIfPresent(Bool.self, forKey: .aiGenerated)
+        keywords = try container.decodeIfPresent([String].self, forKey: .keywords)
+        persons = try container.decodeIfPresent([String].self, forKey: .persons)
+        location = try container.decodeIfPresent(PhotoLocation.self, forKey: .location)
+        event = try container.decodeIfPresent(String.self, forKey: .event)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -155,6 +181,10 @@ extension BoundText: Codable {
         try container.encodeIfPresent(copyright, forKey: .copyright)
         try container.encodeIfPresent(usageTerms, forKey: .usageTerms)
         try container.encodeIfPresent(aiGenerated, forKey: .aiGenerated)
+        try container.encodeIfPresent(keywords, forKey: .keywords)
+        try container.encodeIfPresent(persons, forKey: .persons)
+        try container.encodeIfPresent(location, forKey: .location)
+        try container.encodeIfPresent(event, forKey: .event)
     }
 }
 
@@ -230,7 +260,7 @@ public struct MetadataBinder: Sendable {
             people.lazy.compactMap { $0.0.digitalSourceType.flatMap(DigitalSourceType.init(validating:)) }.first
             ?? xmp.digitalSourceType.flatMap(DigitalSourceType.init(validating:))
         let aiGenerated = people.lazy.compactMap(\.0.aiGenerated).first ?? (sourceType?.aiDisclosure != nil)
-        return BoundText(
+        var bound = BoundText(
             caption: caption?.0, captionSource: caption?.1, alt: alt, headline: headline,
             credit: credit.0, creditSource: credit.1, creator: creator, copyright: copyright,
             license: address(\.license, file: xmp.webStatement, below: below.license),
@@ -239,6 +269,14 @@ public struct MetadataBinder: Sendable {
             licensor: personal(\.licensor, from: people)?.0 ?? xmp.licensorName ?? below.licensor,
             longDescription: personal(\.longDescription, from: people)?.0 ?? xmp.longDescription,
             digitalSourceType: sourceType?.uri, aiGenerated: aiGenerated)
+        // Who, what and where: a person's list or place replaces the file's as a whole.
+        bound.keywords = people.lazy.compactMap { NameList.cleaned($0.0.keywords) }.first ?? embeddedKeywords(embedded)
+        bound.persons =
+            people.lazy.compactMap { NameList.cleaned($0.0.persons) }.first
+            ?? NameList.cleaned(embedded.xmp.personsInImage)
+        bound.location = people.lazy.compactMap { $0.0.location?.cleaned }.first ?? embeddedLocation(embedded)
+        bound.event = personal(\.event, from: people)?.0 ?? embedded.xmp.event.flatMap(TextNormalizer.clean)
+        return bound
     }
 
     /// Rights values in the file that are not taken, for the file's warnings: addresses
@@ -293,6 +331,34 @@ public struct MetadataBinder: Sendable {
         let windowsTexts = [exif.xpComment, exif.xpTitle].compactMap { $0 }
         return windowsTexts.first { !CameraBoilerplate.matches($0, make: exif.make, model: exif.model) }
             .map { ($0, .exif) }
+    }
+
+    /// IPTC Keywords: XMP `dc:subject` against IIM 2:25 by the MWG digest rule, as a
+    /// whole list (exiftool's `MWG:Keywords`).
+    func embeddedKeywords(_ embedded: EmbeddedMetadata) -> [String]? {
+        let xmp = NameList.cleaned(embedded.xmp.subjects)
+        let iim = NameList.cleaned(embedded.iptc.keywords)
+        if let xmp, embedded.iptc.changedSinceXMP != true { return xmp }
+        return iim ?? xmp
+    }
+
+    /// The place shown: the first `Iptc4xmpExt:LocationShown` when it names anything; else,
+    /// field by field, the IPTC Core XMP fields against IIM by the MWG digest rule (as
+    /// exiftool's `MWG:City`, `MWG:State`, `MWG:Country`, `MWG:Location`), the IIM limits
+    /// (32, 32, 32, 64, 3 bytes) telling a value IIM cut short.
+    func embeddedLocation(_ embedded: EmbeddedMetadata) -> PhotoLocation? {
+        if let shown = embedded.xmp.locationShown?.cleaned { return shown }
+        let xmp = embedded.xmp.location?.cleaned
+        let iim = embedded.iptc.location?.cleaned
+        let iptc = embedded.iptc
+        func field(_ path: KeyPath<PhotoLocation, String?>, limit: Int) -> String? {
+            reconcile(xmp: xmp?[keyPath: path], iim: iim?[keyPath: path], limit: limit, iptc: iptc)?.0
+        }
+        return PhotoLocation(
+            sublocation: field(\.sublocation, limit: 32), city: field(\.city, limit: 32),
+            region: field(\.region, limit: 32), country: field(\.country, limit: 64),
+            countryCode: field(\.countryCode, limit: 3)
+        ).cleaned
     }
 
     /// The Metadata Working Group's rule for a value XMP and IIM may both hold (Guidelines

@@ -27,9 +27,16 @@ enum IPTCReader {
             // Repeatable datasets (2:80 By-line) are joined; the rest keep their first value.
             return values.isEmpty ? nil : (dataset == 80 ? values.joined(separator: "; ") : values[0])
         }
+        // 2:25 Keywords repeats, one keyword per dataset.
+        let keywords = datasets.filter { $0.record == 2 && $0.dataset == 25 }.compactMap { entry in
+            TextNormalizer.decode(entry.value)
+        }
+        let location = PhotoLocation(
+            sublocation: text(92), city: text(90), region: text(95), country: text(101), countryCode: text(100))
         let fields = IPTCFields(
             captionAbstract: text(120), headline: text(105), byline: text(80), credit: text(110),
             copyrightNotice: text(116), source: text(115), dateCreated: text(55), timeCreated: text(60),
+            keywords: keywords.isEmpty ? nil : keywords, location: location.isEmpty ? nil : location,
             changedSinceXMP: changedSinceXMP)
         return fields.isEmpty ? nil : fields
     }

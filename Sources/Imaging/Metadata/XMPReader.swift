@@ -5,7 +5,8 @@ import GalleryCore
     import FoundationXML
 #endif
 
-/// Reads the caption and credit properties from an XMP packet.
+/// Reads the caption, credit, rights, keyword, person, event and location properties from
+/// an XMP packet.
 ///
 /// Packets with a DTD or entity declaration are refused outright: XMP never needs one, and
 /// refusing it rules out external entities and entity expansion ("billion laughs").
@@ -99,6 +100,18 @@ enum XMPNamespace {
 private enum Property: CaseIterable {
     case description, creator, rights, credit, headline, webStatement, altText, dateCreated
     case usageTerms, licensorName, licensorURL, longDescription, digitalSourceType
+    case subject, personInImage, event
+    case location, city, state, country, countryCode
+    /// Fields of a Location structure (IPTC Extension): kept only inside the first
+    /// `Iptc4xmpExt:LocationShown`.
+    case shownSublocation, shownCity, shownProvinceState, shownCountryName, shownCountryCode
+
+    var isLocationShownField: Bool {
+        switch self {
+        case .shownSublocation, .shownCity, .shownProvinceState, .shownCountryName, .shownCountryCode: true
+        default: false
+        }
+    }
 
     init?(namespace: String?, name: String) {
         switch (namespace, name) {
@@ -116,6 +129,19 @@ private enum Property: CaseIterable {
         case (XMPNamespace.plus, "LicensorName"): self = .licensorName
         case (XMPNamespace.plus, "LicensorURL"): self = .licensorURL
         case (XMPNamespace.iptcExtension, "DigitalSourceType"): self = .digitalSourceType
+        case (XMPNamespace.dc, "subject"): self = .subject
+        case (XMPNamespace.iptcExtension, "PersonInImage"): self = .personInImage
+        case (XMPNamespace.iptcExtension, "Event"): self = .event
+        case (XMPNamespace.iptcCore, "Location"): self = .location
+        case (XMPNamespace.photoshop, "City"): self = .city
+        case (XMPNamespace.photoshop, "State"): self = .state
+        case (XMPNamespace.photoshop, "Country"): self = .country
+        case (XMPNamespace.iptcCore, "CountryCode"): self = .countryCode
+        case (XMPNamespace.iptcExtension, "Sublocation"): self = .shownSublocation
+        case (XMPNamespace.iptcExtension, "City"): self = .shownCity
+        case (XMPNamespace.iptcExtension, "ProvinceState"): self = .shownProvinceState
+        case (XMPNamespace.iptcExtension, "CountryName"): self = .shownCountryName
+        case (XMPNamespace.iptcExtension, "CountryCode"): self = .shownCountryCode
         default: return nil
         }
     }
@@ -129,6 +155,9 @@ private final class XMPCollector: NSObject, XMLParserDelegate {
     private var text = ""
     private var depthInProperty = 0
     private var elementCount = 0
+    /// Inside `Iptc4xmpExt:LocationShown`: its element depth, and which of its `rdf:li`
+    /// structures (0: the first) is being read; nil outside it.
+    private var locationShown: (depth: Int, item: Int)?
 
     var fields: XMPFields {
         XMPFields(
@@ -136,7 +165,36 @@ private final class XMPCollector: NSObject, XMLParserDelegate {
             credit: pick(.credit), headline: pick(.headline), webStatement: pick(.webStatement),
             altText: pick(.altText), dateCreated: pick(.dateCreated), usageTerms: alternatives(.usageTerms),
             licensorName: pick(.licensorName), licensorURL: pick(.licensorURL),
-            longDescription: pick(.longDescription), digitalSourceType: pick(.digitalSourceType))
+            longDescription: pick(.longDescription), digitalSourceType: pick(.digitalSourceType),
+            subjects: names(.subject), personsInImage: names(.personInImage), event: pick(.event),
+            locationShown: place(
+                sublocation: .shownSublocation, city: .shownCity, region: .shownProvinceState,
+                country: .shownCountryName, countryCode: .shownCountryCode),
+            location: place(
+                sublocation: .location, city: .city, region: .state, country: .country, countryCode: .countryCode))
+    }
+
+    /// Every value of a Bag or Seq of names, in order.
+    private func names(_ property: Property) -> [String]? {
+        let names = (values[property] ?? []).compactMap { TextNormalizer.clean($0.text) }
+        return names.isEmpty ? nil : names
+    }
+
+    private func place(
+        sublocation: Property, city: Property, region: Property, country: Property, countryCode: Property
+    ) -> PhotoLocation? {
+        PhotoLocation(
+            sublocation: pick(sublocation), city: pick(city), region: pick(region), country: pick(country),
+            countryCode: pick(countryCode)
+        ).cleaned
+    }
+
+    /// Whether a value of `property` read here counts: a Location structure's field only
+    /// in the first LocationShown (not in LocationCreated, not in a later one).
+    private func keeps(_ property: Property) -> Bool {
+        guard property.isLocationShownField else { return true }
+        guard let locationShown else { return false }
+        return locationShown.item <= 0
     }
 
     /// Every language of a language alternative (`xmpRights:UsageTerms`).
@@ -182,20 +240,35 @@ private final class XMPCollector: NSObject, XMLParserDelegate {
             }
             return
         }
-        if let property = Property(namespace: namespaceURI, name: elementName) {
+        if var shown = locationShown {
+            shown.depth += 1
+            // Each structure of the Bag is an `rdf:li` directly inside its `rdf:Bag`.
+            if namespaceURI == XMPNamespace.rdf && elementName == "li" && shown.depth == 2 { shown.item += 1 }
+            locationShown = shown
+        } else if namespaceURI == XMPNamespace.iptcExtension && elementName == "LocationShown" {
+            locationShown = (depth: 0, item: -1)
+            readAttributes(attributeDict)
+            return
+        }
+        if let property = Property(namespace: namespaceURI, name: elementName), keeps(property) {
             current = property
             currentLanguage = attributeDict["xml:lang"] ?? attributeDict["lang"]
             depthInProperty = 0
             text = ""
             return
         }
-        // Short form: properties as attributes of rdf:Description. With namespace processing
-        // on, attribute names keep their prefix, so match the usual prefixes.
+        readAttributes(attributeDict)
+    }
+
+    /// Short form: properties as attributes of rdf:Description (or of a structure's
+    /// `rdf:li`). With namespace processing on, attribute names keep their prefix, so match
+    /// the usual prefixes.
+    private func readAttributes(_ attributeDict: [String: String]) {
         for (name, value) in attributeDict {
             let parts = name.split(separator: ":", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { continue }
             let namespace = Self.attributePrefixes[parts[0]]
-            if let property = Property(namespace: namespace, name: parts[1]) {
+            if let property = Property(namespace: namespace, name: parts[1]), keeps(property) {
                 values[property, default: []].append((nil, value))
             }
         }
@@ -214,13 +287,18 @@ private final class XMPCollector: NSObject, XMLParserDelegate {
     func parser(
         _ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?
     ) {
-        guard let property = current else { return }
+        guard let property = current else {
+            if let shown = locationShown { locationShown = shown.depth == 0 ? nil : (shown.depth - 1, shown.item) }
+            return
+        }
         if depthInProperty == 0 {
             // Simple property (`<photoshop:Credit>text</photoshop:Credit>`).
             if !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                 values[property, default: []].append((currentLanguage, text))
             }
             current = nil
+            // The property's own element counted in LocationShown's depth when it began.
+            if let shown = locationShown { locationShown = (shown.depth - 1, shown.item) }
             return
         }
         if namespaceURI == XMPNamespace.rdf && elementName == "li" {

@@ -23,6 +23,10 @@ struct AdminAssetDocument: Encodable {
     var longDescription: String?
     var digitalSourceType: String?
     var aiGenerated: Bool
+    var keywords: [String]?
+    var persons: [String]?
+    var location: PhotoLocation?
+    var event: String?
     var hidden: Bool
     var width: Int
     var height: Int
@@ -68,11 +72,16 @@ struct AdminAssetDocument: Encodable {
             try container.encode(rights.longDescription, forKey: .longDescription)
             try container.encode(rights.digitalSourceType, forKey: .digitalSourceType)
             try container.encode(rights.aiGenerated, forKey: .aiGenerated)
+            try container.encode(rights.keywords, forKey: .keywords)
+            try container.encode(rights.persons, forKey: .persons)
+            try container.encode(rights.location, forKey: .location)
+            try container.encode(rights.event, forKey: .event)
         }
 
         enum CodingKeys: String, CodingKey {
             case caption, alt, headline, credit, creator, hidden
             case license, acquireLicensePage, usageTerms, licensor, longDescription, digitalSourceType, aiGenerated
+            case keywords, persons, location, event
         }
     }
 
@@ -98,6 +107,7 @@ struct AdminAssetDocument: Encodable {
         longDescription = text.longDescription
         digitalSourceType = text.digitalSourceType
         aiGenerated = text.aiGenerated ?? false
+        (keywords, persons, location, event) = (text.keywords, text.persons, text.location, text.event)
         hidden = view.override?.hidden ?? false
         width = asset.width
         height = asset.height

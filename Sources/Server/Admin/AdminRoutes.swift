@@ -189,7 +189,8 @@ struct AdminRoutes {
         Dictionary(uniqueKeysWithValues: EditableAssetField.allCases.map { ($0.rawValue, .editor) })
         .merging([
             "hidden": .admin, "usageTerms": .editor, "aiGenerated": .editor, "publishAt": .admin,
-            "unpublishAt": .admin, "reason": .editor,
+            "unpublishAt": .admin, "reason": .editor, "keywords": .editor, "persons": .editor, "location": .editor,
+            "event": .editor,
         ]) { $1 }
 
     /// An erasure's or a lift's `reason`: required, and it must say something once control
@@ -250,8 +251,50 @@ struct AdminRoutes {
         patch.unpublishAt = try time(body, "unpublishAt", zone: zone)
         patch.reason = try body.optionalString("reason", maximumLength: 2000).flatMap { $0 }.flatMap(
             TextNormalizer.clean)
+        // An empty list or place removes the override, as `null` does.
+        patch.keywords = try body.optionalStringArray("keywords", maximumCount: 200, maximumLength: 200).map(
+            NameList.cleaned)
+        patch.persons = try body.optionalStringArray("persons", maximumCount: 200, maximumLength: 200).map(
+            NameList.cleaned)
+        patch.location = try Self.location(body)
+        patch.event = try body.optionalString("event", maximumLength: 2000).map { $0.flatMap(TextNormalizer.clean) }
         guard !patch.isEmpty else { throw ProblemDetails(.badRequest, detail: "the request changes nothing") }
         return patch
+    }
+
+    /// `location`: absent (nil), `null` (remove the override), or an object of the five
+    /// fields (strings of at most 200 characters; a missing field stays unknown).
+    static func location(_ body: JSONRequest) throws -> PhotoLocation?? {
+        switch body.object["location"] {
+        case nil: return nil
+        case .null: return .some(nil)
+        case .object(let fields):
+            var location = PhotoLocation()
+            let paths: [String: WritableKeyPath<PhotoLocation, String?>] = [
+                "sublocation": \.sublocation, "city": \.city, "region": \.region, "country": \.country,
+                "countryCode": \.countryCode,
+            ]
+            for (name, value) in fields {
+                guard let path = paths[name] else {
+                    throw JSONRequest.invalid(
+                        "location", "has \"\(name)\"; its fields are sublocation, city, region, country, countryCode")
+                }
+                switch value {
+                case .null: continue
+                case .string(let text) where text.count <= 200 && !text.unicodeScalars.contains { $0.value == 0 }:
+                    location[keyPath: path] = text
+                default:
+                    throw JSONRequest.invalid("location", "field \(name) must be a string of at most 200 characters")
+                }
+            }
+            if let code = location.countryCode.flatMap(TextNormalizer.clean),
+                !(2...3).contains(code.count) || !code.allSatisfy({ $0.isASCII && $0.isLetter })
+            {
+                throw JSONRequest.invalid("location", "countryCode must be an ISO 3166 code of two or three letters")
+            }
+            return .some(location.cleaned)
+        default: throw JSONRequest.invalid("location", "must be an object or null")
+        }
     }
 
     /// Rights addresses must be http(s) URLs (they become links, JSON-LD and XMP); a

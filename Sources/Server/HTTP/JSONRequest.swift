@@ -154,12 +154,18 @@ struct JSONRequest {
         case .null: return .some(nil)
         case .array(let values):
             let strings = values.compactMap { value -> String? in
-                if case .string(let text) = value, text.count <= maximumLength { return text }
+                if case .string(let text) = value, text.count <= maximumLength,
+                    !text.unicodeScalars.contains(where: { $0.value == 0 })
+                {
+                    return text
+                }
                 return nil
             }
             guard values.count <= maximumCount, strings.count == values.count else {
                 throw Self.invalid(
-                    field, "must be an array of at most \(maximumCount) strings of at most \(maximumLength) characters")
+                    field,
+                    "must be an array of at most \(maximumCount) strings of at most \(maximumLength) characters, without NUL"
+                )
             }
             return .some(strings)
         default: throw Self.invalid(field, "must be an array of strings or null")

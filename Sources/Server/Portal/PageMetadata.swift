@@ -112,7 +112,10 @@ enum PageMetadata {
                     item.takenAtPrecision == .day
                         ? CaptureTime.day(of: taken) : taken.formatted(.iso8601)
                 },
-                width: .init(value: item.width), height: .init(value: item.height))
+                width: .init(value: item.width), height: .init(value: item.height),
+                keywords: item.keywords?.joined(separator: ", "),
+                contentLocation: item.location.map(ImageObject.Place.init),
+                about: item.persons?.map { ImageObject.Agent(type: "Person", name: $0) })
         }
         let gallery = ImageGallery(
             name: document.title, description: description, url: canonical, associatedMedia: images)
@@ -150,6 +153,42 @@ enum PageMetadata {
         var dateCreated: String?
         var width: Pixels
         var height: Pixels
+        /// IPTC Keywords, comma-separated (schema.org `keywords` Text).
+        var keywords: String?
+        /// The place shown (IPTC Location Shown).
+        var contentLocation: Place?
+        /// The people shown (IPTC Person Shown).
+        var about: [Agent]?
+
+        /// schema.org `Place` with its `PostalAddress` (addressLocality, addressRegion,
+        /// addressCountry: the ISO 3166 code when known, else the name).
+        struct Place: Encodable {
+            var type = "Place"
+            var name: String?
+            var address: Address?
+
+            struct Address: Encodable {
+                var type = "PostalAddress"
+                var addressLocality: String?
+                var addressRegion: String?
+                var addressCountry: String?
+                enum CodingKeys: String, CodingKey {
+                    case type = "@type", addressLocality, addressRegion, addressCountry
+                }
+            }
+
+            init(_ location: PhotoLocation) {
+                name = location.sublocation ?? location.city
+                let address = Address(
+                    addressLocality: location.city, addressRegion: location.region,
+                    addressCountry: location.countryCode ?? location.country)
+                self.address =
+                    address.addressLocality == nil && address.addressRegion == nil && address.addressCountry == nil
+                    ? nil : address
+            }
+
+            enum CodingKeys: String, CodingKey { case type = "@type", name, address }
+        }
 
         struct Agent: Encodable {
             var type: String
@@ -167,7 +206,7 @@ enum PageMetadata {
 
         enum CodingKeys: String, CodingKey {
             case type = "@type", contentUrl, caption, description, creator, creditText, copyrightNotice, license,
-                acquireLicensePage, dateCreated, width, height
+                acquireLicensePage, dateCreated, width, height, keywords, contentLocation, about
         }
     }
 }
