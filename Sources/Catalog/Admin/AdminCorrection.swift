@@ -51,23 +51,19 @@ extension AssetOverrideRecord {
                 aiGenerated.map(String.init))
             override[right: \.aiGenerated] = aiGenerated
         }
-        func list(_ names: [String]?) -> String? { names.map { $0.joined(separator: "; ") } }
-        if let keywords = patch.keywords, keywords != override[right: \.keywords] {
-            record("keywords", list(override[right: \.keywords] ?? asset.text.keywords), list(keywords))
-            override[right: \.keywords] = keywords
+        // Who, what and where: each replaced as a whole, shown in the audit as one line.
+        func correct<Value: Equatable>(
+            _ field: String, _ path: WritableKeyPath<TextOverrides, Value?>, to new: Value??, bound: Value?,
+            shown: (Value) -> String
+        ) {
+            guard let new, new != override[right: path] else { return }
+            record(field, (override[right: path] ?? bound).map(shown), new.map(shown))
+            override[right: path] = new
         }
-        if let persons = patch.persons, persons != override[right: \.persons] {
-            record("persons", list(override[right: \.persons] ?? asset.text.persons), list(persons))
-            override[right: \.persons] = persons
-        }
-        if let location = patch.location, location != override[right: \.location] {
-            record("location", (override[right: \.location] ?? asset.text.location)?.auditText, location?.auditText)
-            override[right: \.location] = location
-        }
-        if let event = patch.event, event != override[right: \.event] {
-            record("event", override[right: \.event] ?? asset.text.event, event)
-            override[right: \.event] = event
-        }
+        correct("keywords", \.keywords, to: patch.keywords, bound: asset.text.keywords) { $0.joined(separator: "; ") }
+        correct("persons", \.persons, to: patch.persons, bound: asset.text.persons) { $0.joined(separator: "; ") }
+        correct("location", \.location, to: patch.location, bound: asset.text.location) { $0.auditText }
+        correct("event", \.event, to: patch.event, bound: asset.text.event) { $0 }
         var visibilityChanged = false
         if let hidden = patch.hidden, hidden != (override.hidden ?? false) {
             record("hidden", String(override.hidden ?? false), String(hidden))

@@ -20,13 +20,6 @@ public struct GallerySync: Sendable {
         case unchanged(GalleryRecord)
         /// Something changed: write this row, its revision one past the stored one.
         case update(GalleryRecord)
-
-        /// The gallery as it is after the outcome is written.
-        public var record: GalleryRecord {
-            switch self {
-            case .insert(let record), .unchanged(let record), .update(let record): record
-            }
-        }
     }
 
     /// The gallery as its folder, sidecar and override make it now.

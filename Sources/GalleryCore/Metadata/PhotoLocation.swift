@@ -42,14 +42,6 @@ public struct PhotoLocation: Hashable, Sendable, Codable {
         guard let countryCode else { return line }
         return line.isEmpty ? countryCode : line + " (" + countryCode + ")"
     }
-
-    /// Each field from `self`, else from `other`.
-    public func over(_ other: PhotoLocation?) -> PhotoLocation {
-        guard let other else { return self }
-        return PhotoLocation(
-            sublocation: sublocation ?? other.sublocation, city: city ?? other.city, region: region ?? other.region,
-            country: country ?? other.country, countryCode: countryCode ?? other.countryCode)
-    }
 }
 
 /// Names in a list (keywords, persons shown) as they are published: cleaned, empty ones

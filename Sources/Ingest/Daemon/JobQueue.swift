@@ -252,6 +252,8 @@ public actor JobQueue {
                 // least) or held by another process is not. (A failed job that comes due while
                 // other work goes on is taken again: its last outcome is the one reported.)
                 if claimError == nil {
+                    // A daemon beside this pass holds downloads for the default period even
+                    // when this queue holds none.
                     let horizon = Date().addingTimeInterval(
                         max(downloadQuietPeriod, Self.defaultDownloadQuietPeriod) + 0.5)
                     let due: Date?

@@ -1,4 +1,6 @@
+import Crypto
 import Foundation
+import GalleryCore
 
 #if canImport(Glibc)
     import Glibc
@@ -26,6 +28,13 @@ enum SourceFile {
         static let transientErrors: Set<Int32> = [
             EMFILE, ENFILE, ENOMEM, ENOBUFS, EAGAIN, EINTR, EBUSY, EIO, ETIMEDOUT, ESTALE, ENOLCK,
         ]
+    }
+
+    /// The bytes and their SHA-256 (hex): an original and its version, as publishing and a
+    /// download check it. Blocks: call it on a thread pool.
+    static func readHashed(_ path: String, maximumBytes: Int) throws(ReadError) -> (bytes: Data, sourceHash: String) {
+        let bytes = try read(path, maximumBytes: maximumBytes)
+        return (bytes, SHA256.hash(data: bytes).hexString)
     }
 
     static func read(_ path: String, maximumBytes: Int) throws(ReadError) -> Data {

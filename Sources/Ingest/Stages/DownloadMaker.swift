@@ -91,15 +91,17 @@ public struct DownloadMaker: Sendable {
             let storage = self.storage
             // Read, hashed, rendered and written (fsync) on the download thread.
             let result: Result<RenderedRendition, Skip> = try await threads.downloads.runIfActive {
-                let bytes: Data
+                let read: (bytes: Data, sourceHash: String)
                 do {
-                    bytes = try SourceFile.read(path, maximumBytes: maximumBytes)
+                    read = try SourceFile.readHashed(path, maximumBytes: maximumBytes)
                 } catch let error as SourceFile.ReadError where error.isTransient {
                     throw error
                 } catch {
                     return .failure(.skipped)  // gone or unreadable: the file's own job deals with it
                 }
-                guard SHA256.hash(data: bytes).hexString == sourceHash else { return .failure(.skipped) }
+                // Changed since it was published: its own file job follows.
+                guard read.sourceHash == sourceHash else { return .failure(.skipped) }
+                let bytes = read.bytes
                 let rendered: RenderedRendition
                 do {
                     rendered = try renderer.renderDownload(bytes, spec: spec, rights: rights)

@@ -308,10 +308,7 @@ public struct FilePublisher: Sendable {
     ///   outcome, never quarantined), else ``QuarantineReason/unreadable(detail:)``.
     private func read(_ path: String, maximumBytes: Int) async throws -> (Data, String) {
         do {
-            return try await threads.pixels.runIfActive {
-                let bytes = try SourceFile.read(path, maximumBytes: maximumBytes)
-                return (bytes, SHA256.hash(data: bytes).hexString)
-            }
+            return try await threads.pixels.runIfActive { try SourceFile.readHashed(path, maximumBytes: maximumBytes) }
         } catch let error as SourceFile.ReadError where error.isTransient {
             throw error
         } catch let error as SourceFile.ReadError {
