@@ -48,6 +48,22 @@ let package = Package(
             pkgConfig: "libexif",
             providers: [.apt(["libexif-dev"])]
         ),
+        .systemLibrary(
+            name: "CZlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        // Checksums and compression through zlib: C pointers stay in here, as libvips' and
+        // libexif's stay in Imaging.
+        .target(
+            name: "Codecs",
+            dependencies: ["CZlib", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        // Archive layouts (stored ZIP, ZIP64) computed without I/O: where each byte comes from.
+        .target(
+            name: "Archive",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "GalleryCore",
             dependencies: [
@@ -110,7 +126,8 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "GalleryCore", "Catalog",
+                "GalleryCore", "Catalog", "Archive", "Codecs",
+                .product(name: "_NIOFileSystem", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -34,6 +34,9 @@ public struct ServerSettings: Sendable {
     public var clock = PublicationClock()
     /// What a shared cache in front is told (`cache.tagHeader`, `cache.sharedMaxAgeSeconds`).
     public var sharedCache = SharedCachePolicy()
+    /// Gallery ZIPs with ZIP64 records even where the sizes do not need them (for checking
+    /// readers' ZIP64 handling on small galleries; ZIP64 is used on its own where needed).
+    public var forceZip64 = false
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String,
@@ -123,11 +126,16 @@ public struct GalleryServer: Sendable {
         HealthRoutes(readiness: readiness, catalog: stores.galleries).register(on: router)
         if let metrics { MetricsRoutes(exporter: metrics).register(on: router) }
         let publicURL = settings.consent.publicURL
+        let pageBase = settings.publicURLConfigured ? PageMetadata.base(publicURL) : nil
+        let forceZip64 = settings.forceZip64
         let cache = GalleryDocumentCache(
-            catalog: stores.galleries, clock: settings.clock, byteBudget: settings.galleryCacheBytes
-        ) { slug, title in
-            GalleryRoutes.shareLinks(publicURL: publicURL, slug: slug, title: title)
-        }
+            catalog: stores.galleries, clock: settings.clock, byteBudget: settings.galleryCacheBytes,
+            shareLinks: { slug, title in GalleryRoutes.shareLinks(publicURL: publicURL, slug: slug, title: title) },
+            zipPlan: { document in
+                GalleryZipPlan(
+                    document: document, pageURL: pageBase.map { "\($0)/galleries/\(document.slug)" },
+                    forceZip64: forceZip64)
+            })
         let galleries = GalleryRoutes(cache: cache, keeper: keeper)
         galleries.register(on: router)
         ConsentRoutes(keeper: keeper).register(on: router)
@@ -138,6 +146,7 @@ public struct GalleryServer: Sendable {
         PreviewRoutes(directory: settings.dataDirectory + "/previews", files: files, access: access).register(
             on: router)
         RenditionRoutes(renditionsRoot: renditions, files: files, access: access).register(on: router)
+        GalleryZipRoutes(cache: cache, layouts: GalleryZipLayouts(renditionsRoot: renditions)).register(on: router)
         DownloadRoutes(renditionsRoot: renditions, access: access).register(on: router)
         let throttle = AdminAuthenticationThrottle(burst: settings.adminAuthenticationBurst)
         AdminRoutes(

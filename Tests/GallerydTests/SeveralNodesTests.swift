@@ -172,6 +172,29 @@ struct ClusterTests {
         #expect(Set(items.map(\.id)).count == 24)
         #expect(workerB.logText.contains("watcher lease taken"))
 
+        // The gallery's ZIP, made from the PostgreSQL catalog: the same bytes and ETag on both
+        // web nodes, every photo in it, valid for Python's zipfile.
+        // (Downloads are still being made meanwhile: each one changes the ZIP.)
+        var zipA = try await webA.get("/downloads/galleries/termine.zip")
+        try await eventually(timeout: .seconds(60), "the web nodes' ZIPs differed") {
+            zipA = try await webA.get("/downloads/galleries/termine.zip")
+            let zipB = try await webB.get("/downloads/galleries/termine.zip")
+            return zipA.status == .ok && zipA.body == zipB.body
+                && zipA.headers.first(name: "ETag") == zipB.headers.first(name: "ETag")
+        }
+        let saved = env.root.appendingPathComponent("termine.zip")
+        try Data(buffer: zipA.body).write(to: saved)
+        let listed = try await ChildProcess.run(
+            URL(fileURLWithPath: "/usr/bin/python3"),
+            [
+                "-c",
+                "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print(len(z.namelist()))",
+                saved.path,
+            ])
+        #expect(
+            listed.status == 0 && listed.output.trimmingCharacters(in: .whitespacesAndNewlines) == "26",
+            "\(listed.error)")
+
         // A grant through web A counts on web B; a once token used on B is spent on A.
         let origin = ("Origin", "https://presse.example")
         let body = { (scope: String) in

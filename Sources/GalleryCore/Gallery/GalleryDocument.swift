@@ -38,10 +38,12 @@ public struct GalleryDocument: Codable, Sendable, Equatable {
     public var embeds: [EmbedDocument]
     public var share: [ShareLink]
     public var consent: ConsentState
+    /// The whole gallery as one ZIP (absent while it has no photo).
+    public var zip: GalleryZipDocument?
 
     public init(
         slug: String, title: String, summary: String?, updatedAt: Date, items: [GalleryItem],
-        embeds: [EmbedDocument] = [], share: [ShareLink] = [], consent: ConsentState
+        embeds: [EmbedDocument] = [], share: [ShareLink] = [], consent: ConsentState, zip: GalleryZipDocument? = nil
     ) {
         self.slug = slug
         self.title = title
@@ -51,6 +53,23 @@ public struct GalleryDocument: Codable, Sendable, Equatable {
         self.embeds = embeds
         self.share = share
         self.consent = consent
+        self.zip = zip
+    }
+}
+
+/// `GET /downloads/galleries/{slug}.zip`: every photo of the gallery in one stored
+/// (uncompressed) ZIP, with `LIESMICH.txt` and `README.txt` naming each photo's rights.
+public struct GalleryZipDocument: Codable, Sendable, Equatable {
+    public var url: String
+    /// Bytes of the whole archive (its `Content-Length`).
+    public var bytes: Int
+    /// Photos in it (the two text files not counted).
+    public var count: Int
+
+    public init(url: String, bytes: Int, count: Int) {
+        self.url = url
+        self.bytes = bytes
+        self.count = count
     }
 }
 

@@ -42,6 +42,11 @@ struct GalleryPage {
             html += "</div>\n"
         }
         if !document.items.isEmpty { html += carousel() }
+        if let zip = document.zip {
+            let label = strings.format(.galleryZip, ["count": String(zip.count), "size": strings.fileSize(zip.bytes)])
+            html += "<p class=\"gallery-zip\"><a" + HTML.attribute("href", zip.url) + " download>"
+            html += HTML.escape(label) + "</a></p>\n"
+        }
         // Plain links, filled in by portal.js from the gallery JSON: nothing is requested
         // from a network before the visitor clicks one.
         html += "<nav class=\"share\" data-share hidden" + HTML.attribute("aria-label", strings[.share]) + "></nav>\n"

@@ -18,13 +18,15 @@ struct PortalStrings: Sendable {
         return text
     }
 
-    /// A file size as people read it: `4,2 MB` (German) or `4.2 MB`, `850 kB` (SI units).
+    /// A file size as people read it: `4,2 MB` (German) or `4.2 MB`, `850 kB`, `2.1 GB`
+    /// (SI units; a gallery's ZIP reaches gigabytes).
     func fileSize(_ bytes: Int) -> String {
         let megabytes = Double(bytes) / 1_000_000
         if megabytes < 1 { return "\(max(1, Int((Double(bytes) / 1000).rounded()))) kB" }
-        let tenths = Int((megabytes * 10).rounded())
+        let (value, unit) = megabytes < 1000 ? (megabytes, "MB") : (megabytes / 1000, "GB")
+        let tenths = Int((value * 10).rounded())
         let text = "\(tenths / 10)" + (locale == .de ? "," : ".") + "\(tenths % 10)"
-        return text + " MB"
+        return text + " " + unit
     }
 
     /// The table in this locale as a JSON object, for portal.js.
@@ -46,7 +48,7 @@ struct PortalStrings: Sendable {
         case embedsHeading, loadOnce, allowAlways, viewOn, newWindow, noPreview, hideEmbed, withdrawService
         case embedLoaded, embedRemoved, noscript, notFoundTitle, notFoundText, noGalleries, backToList
         case footerNote, adminTitle, share, shareOn, shareByEmail, moreGalleries
-        case aiGenerated, aiEdited, download, usageTerms, license, listDescription
+        case aiGenerated, aiEdited, download, galleryZip, usageTerms, license, listDescription
     }
 
     // swift-format-ignore
@@ -138,6 +140,10 @@ struct PortalStrings: Sendable {
         .download: (
             "Herunterladen (Druckqualität, {width} × {height} px, {size})",
             "Download (print quality, {width} × {height} px, {size})"
+        ),
+        .galleryZip: (
+            "Alle {count} Fotos als ZIP herunterladen ({size}, mit Bildunterschriften und Nutzungsbedingungen)",
+            "Download all {count} photos as one ZIP ({size}, with captions and usage terms)"
         ),
         .usageTerms: ("Nutzungsbedingungen", "Terms of use"),
         .license: ("Lizenz", "Licence"),

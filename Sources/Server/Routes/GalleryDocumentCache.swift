@@ -16,6 +16,8 @@ struct CachedGallery: Sendable {
     var epoch: UInt64 = 0
     /// The encoded document minus the request's part (`nil`: encode whole documents).
     var template: GalleryJSONTemplate?
+    /// What its ZIP holds (`nil`: no photo, or ZIPs not offered).
+    var zip: GalleryZipPlan?
 
     /// What was made from this document is for this version only.
     var version: [UInt64] { [UInt64(revision), epoch] }
@@ -47,7 +49,7 @@ final class GalleryDocumentCache: Sendable {
         /// bytes again in strings and arrays; measured with `Benchmarks/scale`), the
         /// anonymous answer and the pages.
         var cost: Int {
-            GalleryDocumentCache.entryOverhead + (gallery?.template?.byteCount ?? 0) * 2
+            GalleryDocumentCache.entryOverhead + (gallery?.template?.byteCount ?? 0) * 2 + (gallery?.zip?.ownBytes ?? 0)
                 + (anonymous?.body.ownBytes ?? 0) + renderings.values.reduce(0) { $0 + $1.readableBytes }
         }
     }
@@ -83,6 +85,8 @@ final class GalleryDocumentCache: Sendable {
     let clock: PublicationClock
     /// Share links for a gallery (slug, title): part of every answer, built once.
     private let shareLinks: @Sendable (String, String) -> [ShareLink]
+    /// What the gallery's ZIP holds, planned with its document.
+    private let zipPlan: @Sendable (GalleryDocument) -> GalleryZipPlan?
     private let galleries = Mutex(Galleries())
     private let list = Mutex<ListEntry?>(nil)
     private let listRefresh = Mutex<Task<(list: GalleryList, body: JSONBody), any Error>?>(nil)
@@ -99,9 +103,11 @@ final class GalleryDocumentCache: Sendable {
 
     init(
         catalog: any GalleryReader & EmbedStore, clock: PublicationClock = PublicationClock(),
-        byteBudget: Int = 128 << 20, shareLinks: @escaping @Sendable (String, String) -> [ShareLink]
+        byteBudget: Int = 128 << 20, shareLinks: @escaping @Sendable (String, String) -> [ShareLink],
+        zipPlan: @escaping @Sendable (GalleryDocument) -> GalleryZipPlan? = { _ in nil }
     ) {
         self.catalog = catalog
+        self.zipPlan = zipPlan
         self.clock = clock
         self.byteBudget = byteBudget
         self.shareLinks = shareLinks
@@ -152,10 +158,12 @@ final class GalleryDocumentCache: Sendable {
         } else if revision != nil, let built = try await catalog.gallery(slug: slug, at: now) {
             var document = built.document
             document.share = shareLinks(slug, document.title)
+            let zip = zipPlan(document)
+            document.zip = zip?.summary
             gallery = CachedGallery(
                 document: document, folder: built.folder,
                 embeds: try await catalog.embeds(galleryFolder: built.folder), revision: built.revision, epoch: epoch,
-                template: GalleryJSONTemplate(document: document))
+                template: GalleryJSONTemplate(document: document), zip: zip)
         } else {
             gallery = nil
         }
