@@ -127,7 +127,8 @@ let package = Package(
             name: "Server",
             dependencies: [
                 "GalleryCore", "Catalog", "Archive", "Codecs",
-                .product(name: "_NIOFileSystem", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -3,7 +3,6 @@ import Codecs
 import Foundation
 import NIOCore
 import Synchronization
-import _NIOFileSystem
 
 /// The finished layouts of gallery ZIPs (headers with every entry's CRC-32), made once
 /// per plan and kept for the plans asked for recently.
@@ -27,7 +26,6 @@ final class GalleryZipLayouts: Sendable {
     static let keptLayouts = 32
     /// CRCs kept: far more than any archive holds; cleared when full.
     static let keptChecksums = 200_000
-    static let chunkLength: ByteCount = .kibibytes(512)
 
     init(renditionsRoot: String) {
         self.renditionsRoot = renditionsRoot
@@ -72,15 +70,15 @@ final class GalleryZipLayouts: Sendable {
     private func checksum(_ relative: String, byteCount: Int) async throws -> UInt32 {
         let key = "\(relative) \(byteCount)"
         if let known = checksums.withLock({ $0[key] }) { return known }
-        let path = try self.path(relative)
+        let reader = try FileChunkReader(path: try self.path(relative))
+        guard try reader.size() == byteCount else { throw FileChanged(path: relative) }
         var crc = CRC32()
         var read = 0
-        try await FileSystem.shared.withFileHandle(forReadingAt: FilePath(path)) { handle in
-            guard try await handle.info().size == byteCount else { throw FileChanged(path: relative) }
-            for try await chunk in handle.readChunks(in: 0..<Int64(byteCount), chunkLength: Self.chunkLength) {
-                crc.update(chunk)
-                read += chunk.readableBytes
-            }
+        while read < byteCount {
+            let chunk = try await reader.read(at: read, length: byteCount - read)
+            guard chunk.readableBytes > 0 else { break }
+            crc.update(chunk)
+            read += chunk.readableBytes
         }
         guard read == byteCount else { throw FileChanged(path: relative) }
         checksums.withLock { known in

@@ -5,7 +5,6 @@ import GalleryCore
 import Hummingbird
 import Logging
 import NIOCore
-import _NIOFileSystem
 
 /// `GET /downloads/galleries/{slug}.zip`: the published photos of a gallery in one stored
 /// ZIP (``GalleryZipPlan``), streamed from the files in constant memory.
@@ -55,6 +54,7 @@ struct GalleryZipRoutes {
             }
             headers[.contentLength] = String(range.count)
             let parts = layout.pieces(in: range) { plan.members[$0].byteCount }
+            let eventLoop = context.eventLoop
             let body = ResponseBody(contentLength: range.count) { [layouts] writer in
                 for (piece, part) in parts {
                     switch piece {
@@ -64,7 +64,11 @@ struct GalleryZipRoutes {
                         switch plan.members[index].source {
                         case .text(let bytes): try await writer.write(ByteBuffer(bytes: bytes[part]))
                         case .file(let relative):
-                            try await Self.send(try layouts.path(relative), part, relative: relative, to: &writer)
+                            let sent = try await FileChunkReader.send(
+                                try layouts.path(relative), part, eventLoop: eventLoop, to: &writer)
+                            // The length was promised: a file cut short since ends the
+                            // connection, not the archive.
+                            guard sent == part.count else { throw GalleryZipLayouts.FileChanged(path: relative) }
                         }
                     }
                 }
@@ -74,28 +78,5 @@ struct GalleryZipRoutes {
             response.setCacheKeys([CacheKey.gallery(plan.slug)])
             return response
         }
-    }
-
-    /// `part` of a file, read in chunks as the client takes them (the writer waits while
-    /// the connection is not writable, so a slow client holds one chunk, not the file).
-    static func send(
-        _ path: String, _ part: Range<Int>, relative: String, to writer: inout any ResponseBodyWriter
-    ) async throws {
-        let handle = try await FileSystem.shared.openFile(forReadingAt: FilePath(path))
-        do {
-            var sent = 0
-            for try await chunk in handle.readChunks(
-                in: Int64(part.lowerBound)..<Int64(part.upperBound), chunkLength: GalleryZipLayouts.chunkLength)
-            {
-                sent += chunk.readableBytes
-                try await writer.write(chunk)
-            }
-            // The length was promised: a file cut short since ends the connection, not the archive.
-            guard sent == part.count else { throw GalleryZipLayouts.FileChanged(path: relative) }
-        } catch {
-            try? await handle.close()
-            throw error
-        }
-        try await handle.close()
     }
 }

@@ -1,5 +1,6 @@
 public import Catalog
 public import Hummingbird
+public import NIOCore
 
 /// The request context of every galleryd route.
 public struct GalleryRequestContext: RequestContext {
@@ -12,10 +13,14 @@ public struct GalleryRequestContext: RequestContext {
     /// The connection's peer is a trusted proxy: its `X-Forwarded-*` headers speak for the
     /// visitor (`ClientAddressMiddleware`).
     public var viaTrustedProxy = false
+    /// The connection's event loop, for bodies that must wait until their writes are taken
+    /// (``FileChunkReader/send(_:_:eventLoop:to:)``).
+    public let eventLoop: any EventLoop
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
         self.clientAddress = source.channel.remoteAddress?.ipAddress
+        self.eventLoop = source.channel.eventLoop
     }
 }
 

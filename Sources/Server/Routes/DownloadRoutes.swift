@@ -14,7 +14,6 @@ struct DownloadRoutes {
 
     func register(on router: Router<GalleryRequestContext>) {
         let resolvedRoot = RenditionRoutes.resolve(renditionsRoot) ?? renditionsRoot
-        let fileIO = FileIO()
         router.get("/downloads/**") { request, context -> Response in
             let urlPath = context.parameters.getCatchAll().joined(separator: "/")
             guard let (relative, fileName) = DownloadName.resolve(urlPath: urlPath),
@@ -38,16 +37,29 @@ struct DownloadRoutes {
                 .acceptRanges: "bytes", .init("X-Content-Type-Options")!: "nosniff",
                 .contentDisposition: Self.contentDisposition(fileName: fileName),
             ]
+            var status = HTTPResponse.Status.ok
+            var part = 0..<size
             if let range = try ByteRange.requested(request, size: size, etag: etag) {
+                status = .partialContent
+                part = range.lowerBound..<range.upperBound + 1
                 headers[.contentRange] = "bytes \(range.lowerBound)-\(range.upperBound)/\(size)"
-                headers[.contentLength] = String(range.count)
-                let body = try await fileIO.loadFile(path: resolved, range: range, context: context)
-                return Response(status: .partialContent, headers: headers, body: body)
             }
-            headers[.contentLength] = String(size)
-            return Response(
-                status: .ok, headers: headers, body: try await fileIO.loadFile(path: resolved, context: context))
+            headers[.contentLength] = String(part.count)
+            // Streamed with the connection's pace (``FileChunkReader``), not Hummingbird's
+            // `FileIO`, whose chunks queue up per connection while the event loops are busy.
+            let eventLoop = context.eventLoop
+            let body = ResponseBody(contentLength: part.count) { [part] writer in
+                let sent = try await FileChunkReader.send(resolved, part, eventLoop: eventLoop, to: &writer)
+                guard sent == part.count else { throw DownloadShortened(path: urlPath) }
+                try await writer.finish(nil)
+            }
+            return Response(status: status, headers: headers, body: body)
         }
+    }
+
+    /// A download file shorter than when its length was sent: the connection ends.
+    struct DownloadShortened: Error {
+        var path: String
     }
 
     /// `attachment; filename="ascii.jpg"; filename*=UTF-8''percent-encoded.jpg`. The name
