@@ -184,6 +184,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ArchiveTests",
+            dependencies: ["Archive"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "GalleryCoreTests",
             dependencies: ["GalleryCore"],
             swiftSettings: swiftSettings
