@@ -59,6 +59,16 @@ let package = Package(
             dependencies: ["CZlib", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
+        .systemLibrary(
+            name: "CStemmer",
+            providers: [.apt(["libstemmer-dev"])]
+        ),
+        // Snowball's German stemmer for search (libstemmer): its C pointers stay in here.
+        .target(
+            name: "Stemming",
+            dependencies: ["CStemmer", "GalleryCore"],
+            swiftSettings: swiftSettings
+        ),
         // Archive layouts (stored ZIP, ZIP64) computed without I/O: where each byte comes from.
         .target(
             name: "Archive",
@@ -167,7 +177,7 @@ let package = Package(
         .executableTarget(
             name: "GalleryFuzz",
             dependencies: [
-                "GalleryCore", "Imaging",
+                "GalleryCore", "Imaging", "Stemming",
                 .product(name: "Yams", package: "Yams"),
             ],
             path: "Fuzz/GalleryFuzz",
@@ -181,6 +191,11 @@ let package = Package(
                 "CVips", "CExif", "GalleryCore", "Imaging", .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Tests/GalleryFixtures",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SearchTests",
+            dependencies: ["GalleryCore", "Stemming"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,15 +1,20 @@
 import Foundation
 import GalleryCore
+import Stemming
 import Yams
 
 @testable import Imaging
 
 /// Feeds one input to one of galleryd's readers of untrusted bytes, chosen by its first
 /// byte: the IPTC, XMP, EXIF (libexif) and container readers (TIFF IFDs, PNG chunks), the
-/// sidecar's YAML, the rendition path parser and the `publishAt` / `unpublishAt` reader. A reader may reject anything; it must never crash, hang or read
+/// sidecar's YAML, the rendition path parser, the `publishAt` / `unpublishAt` reader and
+/// the search query parser (with Snowball's German stemmer). A reader may reject anything; it must never crash, hang or read
 /// out of bounds (AddressSanitizer watches in the fuzzing build).
 enum FuzzTarget {
-    static let readers = ["iptc", "xmp", "exif", "tiff", "sidecar", "rendition-path", "publication-time"]
+    static let readers = [
+        "iptc", "xmp", "exif", "tiff", "sidecar", "rendition-path", "publication-time", "search-query",
+    ]
+    static let german = try? SnowballStemmer(language: "german")
 
     static func run(_ input: [UInt8]) {
         guard let selector = input.first else { return }
@@ -36,6 +41,16 @@ enum FuzzTarget {
                     PublicationTime.text(date), field: "publishAt", zone: .gmt)
             {
                 precondition(abs(again.timeIntervalSince(date)) < 0.001, "\(text) does not read back")
+            }
+        case 7:
+            // Any text is a query or a problem naming `q`; every term has words.
+            guard let german else { return }
+            let text = String(decoding: bytes, as: UTF8.self)
+            if let query = try? SearchQuery.parse(text, stemmer: german) {
+                precondition(query.terms.count <= SearchQuery.maximumTerms)
+                for term in query.terms {
+                    if case .phrase(let stems) = term { precondition(stems.count > 1, "\(text): a phrase of one word") }
+                }
             }
         default:
             _ = RenditionLayout.diskPath(forURLPath: String(decoding: bytes, as: UTF8.self))

@@ -1,0 +1,105 @@
+/// What a reader asked for in `q` (`GET /api/v1/search`), as search understands it: every
+/// term is required; a word matches any inflection of it (by its stem); `"…"` (or „…“)
+/// and hyphenated names (`Boschin-Heinz`) are phrases, their words together and in order;
+/// and the last word, while it is still being typed (no space after it), also matches the
+/// words it begins (`Pinkw` → `Pinkwart`).
+///
+/// Nothing in `q` is an operator: `OR`, `NEAR`, `*`, `^`, `(` are words or separators like
+/// any other, so no query can reach a database's own query syntax. An unclosed quote runs
+/// to the end.
+public struct SearchQuery: Sendable, Equatable {
+    public enum Term: Sendable, Hashable {
+        /// One word, by its stem.
+        case word(stem: String)
+        /// Words that must stand together in this order, by their stems.
+        case phrase(stems: [String])
+        /// The last word as typed so far: the words it begins (folded, not stemmed), or
+        /// its stem as a whole word.
+        case prefix(word: String, stem: String)
+    }
+
+    public enum Problem: Error, Equatable, CustomStringConvertible {
+        case tooLong(characters: Int)
+        case tooManyTerms(count: Int)
+
+        public var description: String {
+            switch self {
+            case .tooLong(let characters):
+                "parameter \"q\" has \(characters) characters; at most \(SearchQuery.maximumCharacters) are searched"
+            case .tooManyTerms(let count):
+                "parameter \"q\" has \(count) words or phrases; at most \(SearchQuery.maximumTerms) are searched"
+            }
+        }
+    }
+
+    public var terms: [Term]
+
+    public static let maximumCharacters = 500
+    public static let maximumTerms = 16
+    /// Shorter last words match only as whole words (a one-letter prefix would match most
+    /// of the catalog).
+    public static let minimumPrefixCharacters = 2
+    static let quotes: Set<Character> = ["\"", "„", "“", "”", "«", "»"]
+
+    public init(terms: [Term]) {
+        self.terms = terms
+    }
+
+    /// The terms of `text`, in the order given, each once.
+    public static func parse(_ text: String, stemmer: some WordStemmer) throws(Problem) -> SearchQuery {
+        guard text.count <= maximumCharacters else { throw .tooLong(characters: text.count) }
+        var terms: [Term] = []
+        var prefixCandidate: String?
+        // Outside and inside quotes in turn; a quote left open runs to the end.
+        var inside = false
+        var segment = ""
+        func close() {
+            if inside {
+                terms.append(term(SearchText.words(segment), stemmer: stemmer))
+            } else {
+                for token in segment.split(whereSeparator: \.isWhitespace) {
+                    let words = SearchText.words(String(token))
+                    guard !words.isEmpty else { continue }
+                    terms.append(term(words, stemmer: stemmer))
+                }
+            }
+            segment = ""
+        }
+        for character in text {
+            if quotes.contains(character) {
+                close()
+                inside.toggle()
+            } else {
+                segment.append(character)
+            }
+        }
+        // The last word is still being typed when nothing follows it: no space, no quote.
+        if !inside, let last = segment.split(whereSeparator: \.isWhitespace).last,
+            segment.last.map({ !$0.isWhitespace }) == true
+        {
+            let words = SearchText.words(String(last))
+            if words.count == 1, let word = words.first, word.count >= minimumPrefixCharacters,
+                SearchText.words(String(text.last!)).isEmpty == false
+            {
+                prefixCandidate = word
+            }
+        }
+        close()
+        terms.removeAll { $0 == .phrase(stems: []) }
+        if let word = prefixCandidate, let index = terms.lastIndex(of: .word(stem: stemmer.stem(word))) {
+            terms[index] = .prefix(word: word, stem: stemmer.stem(word))
+        }
+        var seen = Set<Term>()
+        terms = terms.filter { seen.insert($0).inserted }
+        guard terms.count <= maximumTerms else { throw .tooManyTerms(count: terms.count) }
+        return SearchQuery(terms: terms)
+    }
+
+    static func term(_ words: [String], stemmer: some WordStemmer) -> Term {
+        let stems = words.map(stemmer.stem)
+        return stems.count == 1 ? .word(stem: stems[0]) : .phrase(stems: stems)
+    }
+
+    /// Whether there is anything to search for.
+    public var isEmpty: Bool { terms.isEmpty }
+}
