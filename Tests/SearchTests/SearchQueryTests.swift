@@ -89,3 +89,35 @@ struct SearchQueryTests {
         }
     }
 }
+
+@Suite("What search knows of a photo")
+struct SearchDocumentTests {
+    @Test("who and what weigh most, then keywords, place and gallery title, then the running text")
+    func tiers() {
+        var text = BoundText(
+            caption: "Zu Beginn der Förderphase trafen sich die Kommunen", headline: "Auftakt",
+            credit: "© MWIDE NRW/E. Lichtenscheidt", creditSource: .house)
+        text.persons = ["Andreas Pinkwart", "Ina Boschin-Heinz"]
+        text.keywords = ["Digitalisierung", "Modellkommune"]
+        text.location = PhotoLocation(city: "Paderborn", countryCode: "DE")
+        text.event = "Digitale Modellkommunen 2019"
+        let item = GalleryItem(
+            id: AssetID(relativePath: "Auftakt/bild-1.jpg"), position: 1, count: 1, text: text, width: 10,
+            height: 10, takenAt: nil, placeholder: nil, renditions: [])
+        let document = SearchDocument(
+            item: item, galleryTitle: "Auftaktkonferenz", gallerySummary: "Straße und Café",
+            stemmer: SearchQueryTests.german)
+        let german = SearchQueryTests.german
+        #expect(document.tiers.count == 3)
+        #expect(document.tiers[0].stems.split(separator: " ").contains(Substring(german.stem("pinkwart"))))
+        #expect(document.tiers[0].words.contains("boschin heinz"))
+        #expect(document.tiers[1].words.split(separator: " ").contains("paderborn"))
+        #expect(document.tiers[1].stems.split(separator: " ").contains(Substring(german.stem("modellkommune"))))
+        #expect(document.tiers[2].words.contains("strasse und cafe"))
+        #expect(document.tiers[2].words.contains("lichtenscheidt"))
+        #expect(document.persons == ["Andreas Pinkwart", "Ina Boschin-Heinz"])
+        // Each word once in `words`, in order of first use.
+        let words = document.tiers[2].words.split(separator: " ")
+        #expect(Set(words).count == words.count)
+    }
+}
