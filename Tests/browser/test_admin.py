@@ -65,6 +65,45 @@ def test_the_admin_edits_a_caption_and_the_audit_trail_shows_it(browser, gallery
     assert violations == [], describe(violations)
 
 
+def test_the_admin_sets_who_what_and_where_and_the_json_shows_it(browser, galleryd):
+    sign_in(browser, galleryd.admin_token)
+    driver = browser.driver
+    driver.find_element(By.XPATH, "//button[contains(., 'Sicherheitsprobe')]").click()
+
+    def probe_one():
+        return [form for form in driver.find_elements(By.CSS_SELECTOR, "form.item") if "probe-1.jpg" in form.text]
+
+    form = wait_until(probe_one, message="no items")[0]
+
+    def labelled(text):
+        label = form.find_element(By.XPATH, f".//label[starts-with(., '{text}')]")
+        return form.find_element(By.ID, label.get_attribute("for"))
+
+    labelled("Schlagwörter").send_keys("Digitalisierung\nModellkommune, NRW\n")
+    labelled("Personen im Bild").send_keys("Andreas Pinkwart\nIna Boschin-Heinz")
+    labelled("Ereignis").send_keys("Auftaktkonferenz Digitale Modellkommunen")
+    labelled("Stadt").send_keys("Paderborn")
+    labelled("Ländercode").send_keys("DE")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait_until(lambda: "probe-1.jpg gespeichert" in status_text(browser), message=status_text(browser))
+    item = galleryd.get_json(f"/api/v1/galleries/{PROBE}")["items"][0]
+    assert item["keywords"] == ["Digitalisierung", "Modellkommune, NRW"]
+    assert item["persons"] == ["Andreas Pinkwart", "Ina Boschin-Heinz"]
+    assert item["event"] == "Auftaktkonferenz Digitale Modellkommunen"
+    assert item["location"] == {"city": "Paderborn", "countryCode": "DE"}
+    # Emptied again: the overrides are removed.
+    form = wait_until(probe_one, message="no items")[0]
+    for text in ("Schlagwörter", "Personen im Bild", "Ereignis", "Stadt", "Ländercode"):
+        labelled(text).clear()
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait_until(lambda: "probe-1.jpg gespeichert" in status_text(browser), message=status_text(browser))
+    item = galleryd.get_json(f"/api/v1/galleries/{PROBE}")["items"][0]
+    assert not {"keywords", "persons", "event", "location"} & item.keys()
+    assert_only_own_origin(browser, "who, what, where")
+    violations = serious_violations(driver)
+    assert violations == [], describe(violations)
+
+
 def test_the_quarantine_lists_a_broken_file_and_retries_it(browser, galleryd):
     sign_in(browser, galleryd.admin_token)
     driver = browser.driver

@@ -392,6 +392,64 @@ const TEXT_FIELDS = [
   ["creator", "Urheber", false],
 ];
 
+// Who, what and where: lists one entry per line (a keyword or a name may hold a comma).
+const LIST_FIELDS = [
+  ["keywords", "Schlagwörter (eines pro Zeile)"],
+  ["persons", "Personen im Bild (eine pro Zeile)"],
+];
+const LOCATION_FIELDS = [
+  ["sublocation", "Ort im Detail (Gebäude, Straße)"],
+  ["city", "Stadt"],
+  ["region", "Bundesland / Region"],
+  ["country", "Land"],
+  ["countryCode", "Ländercode (ISO 3166, z. B. DE)"],
+];
+
+function overriddenLabel(asset, key, label) {
+  const overridden = asset.overrides && asset.overrides[key] !== undefined && asset.overrides[key] !== null;
+  return label + (overridden ? " – überschrieben" : "");
+}
+
+function listValue(text) {
+  return text.split("\n").map((line) => line.trim()).filter((line) => line !== "");
+}
+
+// The who/what/where part of an item's form, and what of it changed (into `patch`).
+function whoWhatWhereFields(asset) {
+  const lists = LIST_FIELDS.map(([key, label]) => {
+    const { wrapper, input } = field(overriddenLabel(asset, key, label), (asset[key] ?? []).join("\n"), { multiline: true });
+    return { key, wrapper, input };
+  });
+  const event = field(overriddenLabel(asset, "event", "Ereignis"), asset.event);
+  const location = asset.location ?? {};
+  const places = LOCATION_FIELDS.map(([key, label]) => ({ key, ...field(label, location[key]) }));
+  const group = el(
+    "fieldset",
+    { class: "who-what-where" },
+    el("legend", { text: overriddenLabel(asset, "location", "Wer, was, wo") }),
+    ...lists.map((list) => list.wrapper),
+    event.wrapper,
+    ...places.map((place) => place.wrapper),
+  );
+  function changes(patch) {
+    for (const { key, input } of lists) {
+      const value = listValue(input.value);
+      if (JSON.stringify(value) !== JSON.stringify(asset[key] ?? [])) patch[key] = value.length ? value : null;
+    }
+    const eventValue = event.input.value.trim();
+    if (eventValue !== (asset.event ?? "")) patch.event = eventValue === "" ? null : eventValue;
+    const place = {};
+    let changed = false;
+    for (const { key, input } of places) {
+      const value = input.value.trim();
+      if (value !== "") place[key] = value;
+      if (value !== (location[key] ?? "")) changed = true;
+    }
+    if (changed) patch.location = Object.keys(place).length ? place : null;
+  }
+  return { group, changes };
+}
+
 function itemEditor(asset) {
   const inputs = {};
   const form = el("form", { class: "card item", "data-asset": asset.id });
@@ -423,6 +481,8 @@ function itemEditor(asset) {
     inputs[key] = input;
     form.append(wrapper);
   }
+  const whoWhatWhere = whoWhatWhereFields(asset);
+  form.append(whoWhatWhere.group);
   const hidden = field("Ausgeblendet", asset.hidden, { type: "checkbox" });
   const reason = field("Grund des Ausblendens (für das Änderungsprotokoll)", "");
   const times = timeFields(asset);
@@ -437,6 +497,7 @@ function itemEditor(asset) {
       const value = inputs[key].value.trim();
       if (value !== (asset[key] ?? "")) patch[key] = value === "" ? null : value;
     }
+    whoWhatWhere.changes(patch);
     if (hidden.input.checked !== Boolean(asset.hidden)) patch.hidden = hidden.input.checked;
     times.changes(patch);
     if (Object.keys(patch).length === 0) return say("Nichts geändert.");
