@@ -84,4 +84,20 @@ struct PublicationRuleTests {
         #expect(schedule.gallery == SidecarSchedule.held && schedule.items["a.jpg"] == SidecarSchedule.held)
         #expect(schedule.problems.count == 2 && schedule.problems.allSatisfy { $0.hasSuffix("held unpublished") })
     }
+
+    @Test("a time is printed to the millisecond, rounded, and reads back to the same instant, far from 1970 too")
+    func printedTimesReadBack() throws {
+        for (text, printed) in [
+            ("7026-05-04T11:30:00.1200", "7026-05-04T11:30:00.120Z"),
+            ("2026-05-04T10:00:00.9996Z", "2026-05-04T10:00:01Z"),
+            ("2026-05-04T10:00:00.5Z", "2026-05-04T10:00:00.500Z"),
+            ("9999-12-31T23:59:58.007Z", "9999-12-31T23:59:58.007Z"),
+            ("2026-05-04T10:00:00+02:00", "2026-05-04T08:00:00Z"),
+        ] {
+            let date = try PublicationTime.parse(text, field: "publishAt", zone: .gmt).get()
+            #expect(PublicationTime.text(date) == printed, "\(text)")
+            let again = try PublicationTime.parse(PublicationTime.text(date), field: "publishAt", zone: .gmt).get()
+            #expect(abs(again.timeIntervalSince(date)) < 0.0006, "\(text)")
+        }
+    }
 }

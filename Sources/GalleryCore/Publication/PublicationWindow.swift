@@ -135,11 +135,20 @@ public enum PublicationTime {
         return .success(window)
     }
 
-    /// RFC 3339 text for `date` (UTC, whole seconds unless it has a fraction).
+    /// RFC 3339 text for `date` (UTC, whole seconds unless it has a fraction, then
+    /// milliseconds, rounded).
+    ///
+    /// The fraction is rounded here, not by the formatter: Foundation's ISO 8601 style cuts
+    /// it off, and far from 1970 a Double holds `.12` as `.11999…` — the fuzzer found
+    /// `7026-05-04T11:30:00.1200` printed as `….119Z`, a millisecond early.
     public static func text(_ date: Date) -> String {
-        let format = Date.ISO8601FormatStyle(
-            includingFractionalSeconds: date.timeIntervalSince1970.rounded() != date.timeIntervalSince1970)
-        return date.formatted(format)
+        let milliseconds = (date.timeIntervalSince1970 * 1000).rounded()
+        let seconds = (milliseconds / 1000).rounded(.down)
+        let whole = Date(timeIntervalSince1970: seconds).formatted(Date.ISO8601FormatStyle())
+        let fraction = Int(milliseconds - seconds * 1000)
+        guard fraction != 0, whole.hasSuffix("Z") else { return whole }
+        let digits = String(fraction)
+        return whole.dropLast() + "." + String(repeating: "0", count: 3 - digits.count) + digits + "Z"
     }
 
     private static func instant(_ text: String, zone: TimeZone) -> Date? {
