@@ -51,6 +51,8 @@ public struct ZipLayout: Sendable {
 
     /// The pieces in order, with the offset each starts at.
     public let pieces: [(offset: Int, piece: Piece)]
+    /// Bytes of each entry's contents, by index (where a ``Piece/contents(_:)`` ends).
+    let entrySizes: [Int]
     /// Bytes of the whole archive.
     public let byteCount: Int
     /// Whether any ZIP64 record was written.
@@ -167,14 +169,14 @@ public struct ZipLayout: Sendable {
         end.u16(0)
         pieces.append((offset, .header(end.bytes)))
         self.pieces = pieces
+        self.entrySizes = entries.map(\.byteCount)
         self.byteCount = offset + end.bytes.count
         self.usesZip64 = anyZip64
     }
 
     /// The pieces that overlap `range` of the archive, each with the part of it inside the
-    /// range (counted from the piece's own start), in order. `entrySizes` is needed to
-    /// know where a ``Piece/contents(_:)`` ends.
-    public func pieces(in range: Range<Int>, entrySizes: (Int) -> Int) -> [(piece: Piece, part: Range<Int>)] {
+    /// range (counted from the piece's own start), in order.
+    public func pieces(in range: Range<Int>) -> [(piece: Piece, part: Range<Int>)] {
         guard !range.isEmpty else { return [] }
         // The last piece starting at or before the range: a binary search, so a resumed
         // download of a large gallery finds its place at once.
@@ -191,7 +193,7 @@ public struct ZipLayout: Sendable {
             let length: Int
             switch piece {
             case .header(let bytes): length = bytes.count
-            case .contents(let entry): length = entrySizes(entry)
+            case .contents(let entry): length = entrySizes[entry]
             }
             let part = max(range.lowerBound, start) - start..<min(range.upperBound, start + length) - start
             if !part.isEmpty { result.append((piece, part)) }

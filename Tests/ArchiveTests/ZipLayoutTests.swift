@@ -10,7 +10,7 @@ import Testing
 struct ZipLayoutTests {
     /// The whole archive: headers from the layout, contents as given.
     static func bytes(_ layout: ZipLayout, _ contents: [[UInt8]]) -> [UInt8] {
-        layout.pieces(in: 0..<layout.byteCount) { contents[$0].count }.flatMap { piece, part -> [UInt8] in
+        layout.pieces(in: 0..<layout.byteCount).flatMap { piece, part -> [UInt8] in
             switch piece {
             case .header(let bytes): return Array(bytes[part])
             case .contents(let index): return Array(contents[index][part])
@@ -51,7 +51,7 @@ struct ZipLayoutTests {
             for _ in 0..<20 {
                 let start = Int.random(in: 0..<archive.count, using: &generator)
                 let end = Int.random(in: start...archive.count, using: &generator)
-                let part = layout.pieces(in: start..<end) { contents[$0].count }.flatMap { piece, part -> [UInt8] in
+                let part = layout.pieces(in: start..<end).flatMap { piece, part -> [UInt8] in
                     switch piece {
                     case .header(let bytes): return Array(bytes[part])
                     case .contents(let index): return Array(contents[index][part])

@@ -49,19 +49,14 @@ public struct SearchQuery: Sendable, Equatable {
     public static func parse(_ text: String, stemmer: some WordStemmer) throws(Problem) -> SearchQuery {
         guard text.count <= maximumCharacters else { throw .tooLong(characters: text.count) }
         var terms: [Term] = []
-        var prefixCandidate: String?
         // Outside and inside quotes in turn; a quote left open runs to the end.
         var inside = false
         var segment = ""
         func close() {
-            if inside {
-                terms.append(term(SearchText.words(segment), stemmer: stemmer))
-            } else {
-                for token in segment.split(whereSeparator: \.isWhitespace) {
-                    let words = SearchText.words(String(token))
-                    guard !words.isEmpty else { continue }
-                    terms.append(term(words, stemmer: stemmer))
-                }
+            let pieces = inside ? [segment] : segment.split(whereSeparator: \.isWhitespace).map(String.init)
+            for piece in pieces {
+                let words = SearchText.words(piece)
+                if !words.isEmpty { terms.append(term(words, stemmer: stemmer)) }
             }
             segment = ""
         }
@@ -73,20 +68,17 @@ public struct SearchQuery: Sendable, Equatable {
                 segment.append(character)
             }
         }
-        // The last word is still being typed when nothing follows it: no space, no quote.
-        if !inside, let last = segment.split(whereSeparator: \.isWhitespace).last,
-            segment.last.map({ !$0.isWhitespace }) == true
+        // The last word is still being typed when the text ends in it, outside quotes.
+        var typing: [String]?
+        if !inside, let last = text.last, !SearchText.words(String(last)).isEmpty,
+            let token = segment.split(whereSeparator: \.isWhitespace).last
         {
-            let words = SearchText.words(String(last))
-            if words.count == 1, let word = words.first, word.count >= minimumPrefixCharacters,
-                SearchText.words(String(text.last!)).isEmpty == false
-            {
-                prefixCandidate = word
-            }
+            typing = SearchText.words(String(token))
         }
         close()
-        terms.removeAll { $0 == .phrase(stems: []) }
-        if let word = prefixCandidate, let index = terms.lastIndex(of: .word(stem: stemmer.stem(word))) {
+        if let words = typing, words.count == 1, let word = words.first, word.count >= minimumPrefixCharacters,
+            let index = terms.lastIndex(of: .word(stem: stemmer.stem(word)))
+        {
             terms[index] = .prefix(word: word, stem: stemmer.stem(word))
         }
         var seen = Set<Term>()

@@ -1,5 +1,4 @@
 import Archive
-import Codecs
 import Crypto
 import Foundation
 import GalleryCore

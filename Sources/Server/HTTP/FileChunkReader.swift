@@ -54,8 +54,15 @@ final class FileChunkReader: @unchecked Sendable {
         return buffers[index]
     }
 
+    /// A file ended before the part whose length was already sent: the response cannot be
+    /// completed, and the connection ends.
+    struct FileShortened: Error, CustomStringConvertible {
+        var path: String
+        var description: String { "\(path) ended before the bytes promised" }
+    }
+
     /// Sends `part` of the file at `path` to `writer`, in chunks as the connection takes
-    /// them; returns the bytes sent (fewer than asked only if the file is shorter).
+    /// them; throws ``FileShortened`` if the file ends first.
     ///
     /// After each chunk it waits for one turn of the connection's event loop. A write from
     /// a task is queued to the loop, and the loop says "not writable" only once it has
@@ -64,17 +71,16 @@ final class FileChunkReader: @unchecked Sendable {
     /// `Benchmarks/zip`). With it, a connection holds about two chunks.
     static func send(
         _ path: String, _ part: Range<Int>, eventLoop: any EventLoop, to writer: inout any ResponseBodyWriter
-    ) async throws -> Int {
+    ) async throws {
         let reader = try FileChunkReader(path: path)
         var sent = 0
         while sent < part.count {
             let chunk = try await reader.read(at: part.lowerBound + sent, length: part.count - sent)
-            guard chunk.readableBytes > 0 else { break }
+            guard chunk.readableBytes > 0 else { throw FileShortened(path: path) }
             sent += chunk.readableBytes
             try await writer.write(chunk)
             try await eventLoop.submit {}.get()
         }
-        return sent
     }
 
     /// The file's size in bytes.

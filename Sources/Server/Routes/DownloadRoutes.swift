@@ -49,17 +49,11 @@ struct DownloadRoutes {
             // `FileIO`, whose chunks queue up per connection while the event loops are busy.
             let eventLoop = context.eventLoop
             let body = ResponseBody(contentLength: part.count) { [part] writer in
-                let sent = try await FileChunkReader.send(resolved, part, eventLoop: eventLoop, to: &writer)
-                guard sent == part.count else { throw DownloadShortened(path: urlPath) }
+                try await FileChunkReader.send(resolved, part, eventLoop: eventLoop, to: &writer)
                 try await writer.finish(nil)
             }
             return Response(status: status, headers: headers, body: body)
         }
-    }
-
-    /// A download file shorter than when its length was sent: the connection ends.
-    struct DownloadShortened: Error {
-        var path: String
     }
 
     /// `attachment; filename="ascii.jpg"; filename*=UTF-8''percent-encoded.jpg`. The name
