@@ -112,6 +112,8 @@ let package = Package(
             dependencies: [
                 "Catalog", "GalleryCore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                // Its error type only: which failures of the pool mean the server is away.
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ],

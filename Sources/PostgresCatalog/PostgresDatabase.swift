@@ -1,10 +1,11 @@
 public import Catalog
-public import Foundation
+import Foundation
 import GalleryCore
 public import Logging
 import NIOSSL
 public import PostgresNIO
 import Synchronization
+import _ConnectionPoolModule
 
 /// A PostgreSQL database galleryd keeps its shared state in (several machines, one
 /// catalog): a pooled client (PostgresNIO) that runs while this value lives, and the
@@ -18,9 +19,16 @@ import Synchronization
 /// let jobs = PostgresJobStore(database: database)
 /// ```
 public final class PostgresDatabase: Sendable {
-    public let client: PostgresClient
+    /// The connection pool queries go through now (see ``pool``).
+    public var client: PostgresClient { pool.withLock { $0.client } }
     let logger: Logger
-    private let runner: Task<Void, Never>
+    /// The pool and the task running it. An outage replaces both (``noteOutage(_:)``):
+    /// the old pool's force shutdown fails the requests queued for a connection at once
+    /// (PostgresNIO keeps them waiting up to a minute, with no timeout of their own), and
+    /// the new pool has no backoff to sit out when the server returns (the old one's grows
+    /// to seconds while the server is away, 100 ms × 1.25ⁿ).
+    private let pool: Mutex<(client: PostgresClient, runner: Task<Void, Never>)>
+    private let poolConfiguration: PostgresClient.Configuration
     /// Commits this node made, plus notifications of commits by any node (see ``stamp()``).
     private let changes = Atomic<UInt64>(0)
     private let listening = Atomic<Bool>(false)
@@ -49,12 +57,11 @@ public final class PostgresDatabase: Sendable {
         configuration: PostgresClient.Configuration, connection: PostgresConnection.Configuration?,
         queryTimeout: Duration, logger: Logger
     ) async throws {
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        self.client = client
+        self.pool = Mutex(Self.startPool(configuration, logger: logger))
+        self.poolConfiguration = configuration
         self.logger = logger
         self.connectionConfiguration = connection
         self.queryTimeout = queryTimeout
-        self.runner = Task { await client.run() }
         // A lease before `run()` has started waits, but PostgresNIO warns about it on every
         // command; letting the run task start first keeps the output clean.
         await Task.yield()
@@ -102,6 +109,13 @@ public final class PostgresDatabase: Sendable {
             throw PostgresCatalogError.cannotConnect(location.description + place, Self.reason(error))
         }
         try await self.init(configuration: pooled, connection: probe, queryTimeout: queryTimeout, logger: logger)
+    }
+
+    private static func startPool(
+        _ configuration: PostgresClient.Configuration, logger: Logger
+    ) -> (client: PostgresClient, runner: Task<Void, Never>) {
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        return (client, Task { await client.run() })
     }
 
     /// The TLS configuration of `sslmode` (nil: `disable`). As with libpq, `prefer` and
@@ -186,9 +200,16 @@ public final class PostgresDatabase: Sendable {
             state = (Date(), reason)
             return true
         }
-        if began {
-            logger.error("the catalog's PostgreSQL server cannot be reached", metadata: ["reason": "\(reason)"])
+        guard began else { return }
+        logger.error("the catalog's PostgreSQL server cannot be reached", metadata: ["reason": "\(reason)"])
+        // Only the listener's connection ever uses a pool made from a pool configuration.
+        guard connectionConfiguration != nil else { return }
+        let fresh = Self.startPool(poolConfiguration, logger: logger)
+        let old = pool.withLock { pool in
+            defer { pool = fresh }
+            return pool.runner
         }
+        old.cancel()
     }
 
     private func noteReachable() {
@@ -209,6 +230,11 @@ public final class PostgresDatabase: Sendable {
     static func unavailable(_ error: any Error) -> CatalogUnavailable? {
         if let unavailable = error as? CatalogUnavailable { return unavailable }
         if error is CancellationError { return nil }
+        // The pool was replaced or shut down while the request waited, or gave up making
+        // connections (its circuit breaker).
+        if let error = error as? ConnectionPoolError, error != .requestCancelled {
+            return CatalogUnavailable(reason: "no connection to PostgreSQL (\(error))")
+        }
         if let error = error as? PSQLError {
             if let state = error.serverInfo?[.sqlState], !state.hasPrefix("08"), !state.hasPrefix("57") { return nil }
             return CatalogUnavailable(reason: reason(error))
@@ -219,12 +245,12 @@ public final class PostgresDatabase: Sendable {
     /// Stops the client; queries after this fail.
     public func close() {
         listener.withLock { $0?.cancel() }
-        runner.cancel()
+        pool.withLock { $0.runner.cancel() }
     }
 
     deinit {
         listener.withLock { $0?.cancel() }
-        runner.cancel()
+        pool.withLock { $0.runner.cancel() }
     }
 
     // MARK: Records as JSON
@@ -286,7 +312,9 @@ public final class PostgresDatabase: Sendable {
                 if wasListening { continue }
                 noteOutage((error as? PSQLError).map(Self.reason) ?? "\(error)")
             }
-            try? await Task.sleep(for: .seconds(1))
+            // Every request is refused until this probe succeeds: a quick one (a refused
+            // connection costs next to nothing) ends the outage soon after the server's.
+            try? await Task.sleep(for: .milliseconds(250))
         }
     }
 
