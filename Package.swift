@@ -138,7 +138,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "GalleryCore", "Catalog", "Archive", "Codecs",
+                "GalleryCore", "Catalog", "Archive", "Codecs", "Stemming",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Hummingbird", package: "hummingbird"),

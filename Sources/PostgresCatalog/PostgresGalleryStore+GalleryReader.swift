@@ -21,6 +21,19 @@ extension PostgresGalleryStore: GalleryReader {
         return nil
     }
 
+    public func publishedRevisions(at now: Date) async throws -> [String: Int] {
+        var revisions: [String: Int] = [:]
+        for try await (slug, revision, publishAt, unpublishAt) in try await client.query(
+            "SELECT slug, revision, publish_at, unpublish_at FROM gallery WHERE published", logger: logger
+        ).decode((String, Int64, Date?, Date?).self) {
+            let window = PublicationWindow(publishAt: publishAt, unpublishAt: unpublishAt)
+            if PublicAccess.of(galleryPublished: true, gallery: window, at: now) == .open {
+                revisions[slug] = Int(revision)
+            }
+        }
+        return revisions
+    }
+
     public func listRevision() async throws -> String {
         var parts: [String] = []
         for try await (id, revision) in try await client.query(

@@ -4,6 +4,7 @@ public import Hummingbird
 import HummingbirdCore
 public import Logging
 public import NIOCore
+import Stemming
 
 /// What the HTTP server needs to know.
 public struct ServerSettings: Sendable {
@@ -37,6 +38,8 @@ public struct ServerSettings: Sendable {
     /// Gallery ZIPs with ZIP64 records even where the sizes do not need them (for checking
     /// readers' ZIP64 handling on small galleries; ZIP64 is used on its own where needed).
     public var forceZip64 = false
+    /// How search reduces words to their stems: Snowball's German stemmer.
+    public var stemmer: any WordStemmer = SnowballStemmer.german
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String,
@@ -138,6 +141,10 @@ public struct GalleryServer: Sendable {
             })
         let galleries = GalleryRoutes(cache: cache, keeper: keeper)
         galleries.register(on: router)
+        let search = SearchRoutes(
+            search: PhotoSearch(catalog: stores.galleries, clock: settings.clock, stemmer: settings.stemmer),
+            cache: cache)
+        search.register(on: router)
         ConsentRoutes(keeper: keeper).register(on: router)
         EmbedFrameRoutes(catalog: stores.galleries, keeper: keeper).register(on: router)
         let files = ImmutableFileCache(capacity: 64 * 1024 * 1024)

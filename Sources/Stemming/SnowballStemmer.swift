@@ -25,6 +25,8 @@ public final class SnowballStemmer: WordStemmer, Sendable {
     }
 
     public let language: String
+    /// German, shared (libstemmer always has it).
+    public static let german = try! SnowballStemmer(language: "german")
     private let idle: Mutex<[Handle]>
     /// Stemmers kept between calls at most.
     static let keptIdle = 8

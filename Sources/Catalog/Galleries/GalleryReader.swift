@@ -14,6 +14,8 @@ public protocol GalleryReader: PublicationReader {
     func publishedRevision(slug: String, at now: Date) async throws -> Int?
     /// A fingerprint of every published gallery's revision.
     func listRevision() async throws -> String
+    /// The revision of every gallery public at `now`, by slug (search keeps its index by them).
+    func publishedRevisions(at now: Date) async throws -> [String: Int]
     /// `GET /api/v1/galleries`: the galleries public at `now`, each with the photos public then.
     func galleryList(at now: Date) async throws -> GalleryList
     /// `GET /api/v1/galleries/{slug}` without its consent-dependent parts, as public at `now`.

@@ -1,6 +1,6 @@
 /// What search knows of one photo: its words in three tiers of weight, each as the stems
 /// it is matched by (phrases need their order) and the folded words a prefix is matched
-/// against. Built the same way for every store, so both find and rank alike.
+/// against (``SearchIndex``).
 ///
 /// The tiers say where a word counts most: who and what the photo is about (headline,
 /// persons, event), then where and under what heading (keywords, location, the gallery's
@@ -9,12 +9,12 @@
 /// is the sum over the query's terms.
 public struct SearchDocument: Sendable, Equatable {
     public struct Tier: Sendable, Equatable {
-        /// Stems in text order, space-separated. Fields of one tier follow each other, so a
-        /// phrase may run from one into the next (both stores alike; a `"…"` over two
-        /// persons' names is rare, and such a photo is about both).
-        public var stems: String
-        /// The folded words, space-separated, each once (for prefixes).
-        public var words: String
+        /// Stems in text order. Fields of one tier follow each other, so a phrase may run
+        /// from one into the next (a `"…"` over two persons' names is rare, and such a
+        /// photo is about both).
+        public var stems: [String]
+        /// The folded words, each once, in order of first use (for prefixes).
+        public var words: [String]
     }
 
     /// Tiers 3, 2, 1, in that order.
@@ -43,7 +43,7 @@ public struct SearchDocument: Sendable, Equatable {
                 stems += folded.map(stemmer.stem)
                 words += folded.filter { seen.insert($0).inserted }
             }
-            return Tier(stems: stems.joined(separator: " "), words: words.joined(separator: " "))
+            return Tier(stems: stems, words: words)
         }
         persons = item.persons ?? []
         keywords = item.keywords ?? []

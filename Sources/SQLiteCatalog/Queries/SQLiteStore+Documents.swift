@@ -18,6 +18,21 @@ extension SQLiteStore {
         }
     }
 
+    public func publishedRevisions(at now: Date) async throws -> [String: Int] {
+        try await pool.read { db in
+            var revisions: [String: Int] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT slug, revision, publishAt, unpublishAt FROM gallery WHERE published")
+            {
+                let window = PublicationWindow(publishAt: row["publishAt"], unpublishAt: row["unpublishAt"])
+                if PublicAccess.of(galleryPublished: true, gallery: window, at: now) == .open {
+                    revisions[row["slug"]] = row["revision"]
+                }
+            }
+            return revisions
+        }
+    }
+
     /// A fingerprint of every published gallery's revision, for the list's cache.
     public func listRevision() async throws -> String {
         try await pool.read { db in
