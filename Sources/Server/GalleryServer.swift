@@ -163,7 +163,7 @@ public struct GalleryServer: Sendable {
         AdminConsentRoutes(stores: stores, keeper: keeper, actions: actions, throttle: throttle).register(on: router)
         OpenAPIRoutes().register(on: router)
         PortalRoutes(
-            galleries: galleries,
+            galleries: galleries, search: search,
             publicURL: settings.publicURLConfigured ? PageMetadata.base(settings.consent.publicURL) : nil,
             origins: settings.consent.origins
         )

@@ -286,6 +286,9 @@ struct PhotoSearchTests {
             }
             #expect(Self.ids(try await Self.search(client, Self.q("Pinkwart NEAR(Paderborn)")).json) == [])
             #expect(Self.ids(try await Self.search(client, Self.q("Pinkwart*")).json).count == 3)
+            // As an HTML form sends it: `+` is a space, `%2B` a plus.
+            #expect(Self.ids(try await Self.search(client, "q=Pinkwart+Paderborn").json) == [Self.id("a")])
+            #expect(Self.ids(try await Self.search(client, "q=Pinkwart%2BPaderborn").json) == [])
             for query in [
                 Self.q(String(repeating: "Pinkwart ", count: 1200)),
                 Self.q((1...20).map { "w\($0)" }.joined(separator: " ")),

@@ -1,9 +1,13 @@
+import GalleryCore
+
 /// The frame every portal page shares: head with this origin's stylesheet and script,
 /// a skip link, the header with the language switch and the settings button, the footer.
 struct PageLayout {
     let strings: PortalStrings
     /// The page's path without the query, for the language switch.
     let path: String
+    /// What the header's search field shows (the search page's query).
+    var searchText = ""
 
     var locale: PortalLocale { strings.locale }
 
@@ -35,6 +39,13 @@ struct PageLayout {
             <header class="site-header">
             <div class="site-header-inner">
             <a class="site-name" href="/\(locale.query)">\(HTML.escape(strings[.siteName]))</a>
+            <form class="site-search" role="search" action="/search" method="get">
+            <label class="visually-hidden" for="site-search-q">\(HTML.escape(strings[.searchLabel]))</label>
+            <input id="site-search-q" type="search" name="q"\(HTML.attribute("value", searchText)) \
+            maxlength="\(SearchQuery.maximumCharacters)" autocomplete="off" enterkeyhint="search">
+            \(locale == .de ? "" : "<input type=\"hidden\" name=\"lang\" value=\"\(locale.rawValue)\">")
+            <button type="submit">\(HTML.escape(strings[.searchButton]))</button>
+            </form>
             <nav class="site-nav" aria-label="\(HTML.escape(strings[.languageSwitchLabel]))">
             <a class="language-switch" href="\(HTML.escape(path + other.query))" lang="\(other.rawValue)" \
             hreflang="\(other.rawValue)">\(HTML.escape(strings[.languageName]))</a>

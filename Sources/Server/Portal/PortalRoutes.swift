@@ -10,6 +10,7 @@ import Hummingbird
 /// (notice, preview, external link) as the JSON.
 struct PortalRoutes: Sendable {
     let galleries: GalleryRoutes
+    let search: SearchRoutes
     /// `site.publicURL`; `nil` (not set): each page takes its absolute links (canonical,
     /// Open Graph, JSON-LD) from the origin the request came to, when that is one of the
     /// site's (``SiteOrigins``), and leaves those tags out otherwise.
@@ -93,6 +94,28 @@ struct PortalRoutes: Sendable {
             }
             var response = Self.html(page)
             response.setCacheKeys([CacheKey.gallery(slug), CacheKey.galleries])
+            return response
+        }
+        pages.get("/search") { request, _ in
+            let strings = PortalStrings(
+                locale: PortalLocale(query: request.uri.queryParameters["lang"].map(String.init)))
+            let given = SearchRequest.parameters(request.uri.query)
+            let parameters = given.filter {
+                (["q", "cursor"] + SearchPage.filterNames).contains($0.key) && !$0.value.isEmpty
+            }
+            var page = SearchPage(parameters: parameters, strings: strings)
+            var status = HTTPResponse.Status.ok
+            if parameters.keys.contains(where: { $0 != "cursor" }) {
+                do {
+                    let asked = try SearchRequest(given, stemmer: search.search.wordStemmer)
+                    page.answer = try await search.results(asked)
+                } catch let problem as ProblemDetails where problem.status == .badRequest {
+                    page.problem = problem.detail
+                    status = .badRequest
+                }
+            }
+            var response = Self.html(page.render(), status: status)
+            response.setCacheKeys([CacheKey.galleries])
             return response
         }
         pages.get("/admin") { request, _ in

@@ -49,6 +49,8 @@ struct PortalStrings: Sendable {
         case embedLoaded, embedRemoved, noscript, notFoundTitle, notFoundText, noGalleries, backToList
         case footerNote, adminTitle, share, shareOn, shareByEmail, moreGalleries
         case aiGenerated, aiEdited, download, galleryZip, usageTerms, license, listDescription
+        case search, searchLabel, searchButton, searchFound, searchNone, searchHint, searchRefine, searchGallery
+        case searchPersons, searchKeywords, searchYears, searchFilters, searchRemoveFilter, searchMore, searchInGallery
     }
 
     // swift-format-ignore
@@ -159,5 +161,23 @@ struct PortalStrings: Sendable {
         .share: ("Teilen", "Share"),
         .shareOn: ("Auf {service} teilen", "Share on {service}"),
         .shareByEmail: ("Per E-Mail teilen", "Share by e-mail"),
+        .search: ("Suche", "Search"),
+        .searchLabel: ("Fotos suchen", "Search photos"),
+        .searchButton: ("Suchen", "Search"),
+        .searchFound: ("{count} Fotos gefunden", "{count} photos found"),
+        .searchNone: ("Keine Fotos gefunden.", "No photos found."),
+        .searchHint: (
+            "Namen, Orte, Anlässe oder Stichwörter; \"in Anführungszeichen\" für genau diese Wortfolge.",
+            "Names, places, events or keywords; \"in quotes\" for exactly these words in this order."
+        ),
+        .searchRefine: ("Eingrenzen", "Refine"),
+        .searchGallery: ("Galerie", "Gallery"),
+        .searchPersons: ("Personen", "People"),
+        .searchKeywords: ("Stichwörter", "Keywords"),
+        .searchYears: ("Jahre", "Years"),
+        .searchFilters: ("Eingegrenzt auf", "Narrowed to"),
+        .searchRemoveFilter: ("{value} entfernen", "Remove {value}"),
+        .searchMore: ("Weitere Fotos", "More photos"),
+        .searchInGallery: ("aus „{title}“", "from “{title}”"),
     ]
 }

@@ -2,7 +2,6 @@ import Catalog
 import Foundation
 import GalleryCore
 import Hummingbird
-import HummingbirdCore
 
 /// `GET /api/v1/search`: photos found by their words (``SearchQuery``), with `gallery`,
 /// `person`, `keyword`, `from`, `to` (capture days, `YYYY-MM-DD`), `limit` (1–100, 24)
@@ -14,7 +13,7 @@ struct SearchRoutes {
 
     func register(on router: Router<GalleryRequestContext>) {
         router.get("/api/v1/search") { request, _ in
-            let asked = try SearchRequest(request.uri.queryParameters, stemmer: search.wordStemmer)
+            let asked = try SearchRequest(SearchRequest.parameters(request.uri.query), stemmer: search.wordStemmer)
             var response = try await answer(asked).response(to: request, cacheControl: GalleryRoutes.publicCacheControl)
             // Any change to a gallery purges this key: a takedown reaches cached searches.
             response.setCacheKeys([CacheKey.galleries])
@@ -58,9 +57,25 @@ struct SearchRequest: Sendable {
     static let defaultLimit = 24
     static let maximumLimit = 100
 
-    init(_ parameters: FlatDictionary<Substring, Substring>, stemmer: some WordStemmer) throws(ProblemDetails) {
+    /// The parameters of a query string as an HTML form sends them (`+` is a space; WHATWG
+    /// URL, application/x-www-form-urlencoded parsing), the first of each name.
+    static func parameters(_ query: String?) -> [String: String] {
+        var parameters: [String: String] = [:]
+        for pair in (query ?? "").split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decoded(_ text: Substring) -> String {
+                let spaced = String(text).replacing("+", with: " ")
+                return spaced.removingPercentEncoding ?? spaced
+            }
+            let name = decoded(parts[0])
+            if parameters[name] == nil { parameters[name] = parts.count > 1 ? decoded(parts[1]) : "" }
+        }
+        return parameters
+    }
+
+    init(_ parameters: [String: String], stemmer: some WordStemmer) throws(ProblemDetails) {
         func value(_ name: String) -> String? {
-            parameters.get(name).map { String($0) }.flatMap { $0.isEmpty ? nil : $0 }
+            parameters[name].flatMap { $0.isEmpty ? nil : $0 }
         }
         func problem(_ field: String, _ detail: String) -> ProblemDetails {
             ProblemDetails(.badRequest, detail: detail, extensions: ["field": field])
