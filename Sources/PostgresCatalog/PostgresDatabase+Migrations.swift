@@ -285,6 +285,11 @@ extension PostgresDatabase {
                 """,
             ]
         ),
+        (
+            // A claim reads the queue in its own order (see the SQLite migration of the same name).
+            "v8-job-claim-order",
+            ["CREATE INDEX job_by_claim_order ON job ((kind = 'download'), enqueued_at, path)"]
+        ),
     ]
 
     /// An arbitrary fixed key for `pg_advisory_xact_lock`: galleryd's schema changes.

@@ -303,6 +303,13 @@ extension SQLiteStore {
             }
             try db.create(index: "embed_by_preview", on: "embed", columns: ["previewPath"])
         }
+        migrator.registerMigration("v14-job-claim-order") { db in
+            // A claim reads the queue in its own order (downloads last, then the oldest): with
+            // this index it reads the first few rows instead of sorting every queued job — a
+            // pass over 100,000 new files had slowed to 23 files/s by 7,000.
+            try db.execute(sql: "CREATE INDEX job_by_claim_order ON job (kind = 'download', enqueuedAt, path)")
+            try db.create(index: "job_by_generation", on: "job", columns: ["generation"])
+        }
         return migrator
     }
 }

@@ -13,7 +13,8 @@ extension SQLiteStore: JobStore {
         guard !paths.isEmpty else { return }
         let due = notBefore?.timeIntervalSince1970 ?? 0
         try await pool.write { db in
-            var generation = try Int.fetchOne(db, sql: "SELECT MAX(generation) FROM job") ?? 0
+            var generation =
+                try Int.fetchOne(db, sql: "SELECT generation FROM job ORDER BY generation DESC LIMIT 1") ?? 0
             for path in paths {
                 generation += 1
                 try db.execute(
@@ -34,13 +35,19 @@ extension SQLiteStore: JobStore {
     ) async throws -> [JobRecord] {
         let moment = now.timeIntervalSince1970
         return try await pool.write { db in
-            var request = JobRecord.filter(Column("notBefore") <= moment)
-                .filter(Column("leaseUntil") == nil || Column("leaseUntil") <= moment)
-            if let kinds { request = request.filter(kinds.map(\.rawValue).contains(Column("kind"))) }
-            var jobs = try request.order(
-                Column("kind") == JobRecord.Kind.download.rawValue, Column("enqueuedAt"), Column("path")
-            )
-            .limit(limit).fetchAll(db)
+            // The order is the index's (`job_by_claim_order`): the expression must read the same.
+            let kindFilter = kinds.map { kinds in
+                "AND kind IN (" + kinds.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ") + ")"
+            }
+            var jobs = try JobRecord.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM job INDEXED BY job_by_claim_order
+                    WHERE notBefore <= ? AND (leaseUntil IS NULL OR leaseUntil <= ?) \(kindFilter ?? "")
+                    ORDER BY kind = 'download', enqueuedAt, path
+                    LIMIT ?
+                    """,
+                arguments: [moment, moment, limit])
             for index in jobs.indices {
                 jobs[index].leaseOwner = owner
                 jobs[index].leaseUntil = moment + lease
