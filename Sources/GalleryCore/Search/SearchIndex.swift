@@ -28,7 +28,7 @@ public struct SearchIndex: Sendable {
         /// What it was built from (the gallery's revision and publication epoch).
         public var version: [UInt64]
         public var entries: [Entry]
-        /// `term << 32 | entry << 14 | tier << 12 | position`, sorted.
+        /// `term << 32 | entry << 16 | tier << 14 | position`, sorted.
         var stems: [UInt64]
         /// `term << 32 | entry << 2 | tier`, sorted; one per word, tier and photo.
         var words: [UInt64]
@@ -63,10 +63,11 @@ public struct SearchIndex: Sendable {
         }
     }
 
-    /// Positions beyond this in one tier share it (a phrase there may match loosely).
-    static let maximumPosition = 4095
-    /// Photos of one gallery that can be indexed (18 bits of a posting).
-    public static let maximumEntries = 1 << 18
+    /// Positions beyond this in one tier share it (a phrase there may match loosely): 16,383
+    /// words, far more than a caption, the gallery's summary, credit and creator hold.
+    static let maximumPosition = (1 << 14) - 1
+    /// Photos of one gallery that can be indexed (16 bits of a posting); more are left out.
+    public static let maximumEntries = 1 << 16
 
     var vocabulary = Vocabulary()
     public private(set) var segments: [String: Segment] = [:]
@@ -97,7 +98,7 @@ public struct SearchIndex: Sendable {
                 for (position, stem) in part.stems.enumerated() {
                     let term = UInt64(vocabulary.id(of: stem))
                     stems.append(
-                        term << 32 | entry << 14 | UInt64(tier) << 12 | UInt64(min(position, Self.maximumPosition)))
+                        term << 32 | entry << 16 | UInt64(tier) << 14 | UInt64(min(position, Self.maximumPosition)))
                 }
                 for word in part.words {
                     words.append(UInt64(vocabulary.id(of: word)) << 32 | entry << 2 | UInt64(tier))
@@ -326,20 +327,20 @@ public struct SearchIndex: Sendable {
     /// Sets `best[entry]` to the weight of the highest tier `term` occurs in.
     private func weigh(_ term: ResolvedTerm, in segment: Segment, into best: inout [UInt8]) {
         func note(_ posting: UInt64, entryShift: UInt64, tierShift: UInt64) {
-            let entry = Int((posting >> entryShift) & 0x3FFFF)
+            let entry = Int((posting >> entryShift) & 0xFFFF)
             let weight = UInt8(3 - ((posting >> tierShift) & 3))
             if weight > best[entry] { best[entry] = weight }
         }
         switch term {
         case .stem(let id):
             for posting in Self.range(of: id, in: segment.stems) {
-                note(posting, entryShift: 14, tierShift: 12)
+                note(posting, entryShift: 16, tierShift: 14)
             }
         case .phrase(let ids):
             for posting in Self.range(of: ids[0], in: segment.stems) {
-                let position = posting & 0xFFF
+                let position = posting & UInt64(Self.maximumPosition)
                 // The entry and tier, without term and position.
-                let place = posting & 0xFFFF_F000
+                let place = posting & 0xFFFF_C000
                 var together = true
                 for (offset, id) in ids.enumerated().dropFirst() {
                     let next = position + UInt64(offset)
@@ -350,12 +351,12 @@ public struct SearchIndex: Sendable {
                         break
                     }
                 }
-                if together { note(posting, entryShift: 14, tierShift: 12) }
+                if together { note(posting, entryShift: 16, tierShift: 14) }
             }
         case .prefix(let words, let stem):
             if let stem {
                 for posting in Self.range(of: stem, in: segment.stems) {
-                    note(posting, entryShift: 14, tierShift: 12)
+                    note(posting, entryShift: 16, tierShift: 14)
                 }
             }
             if words.count <= 32 {
