@@ -15,6 +15,28 @@ enum FuzzTarget {
         "iptc", "xmp", "exif", "tiff", "sidecar", "rendition-path", "publication-time", "search-query",
     ]
     static let german = try? SnowballStemmer(language: "german")
+    /// A few photos to run parsed queries against (the index's binary searches and phrase
+    /// arithmetic see every query the parser lets through).
+    static let index: SearchIndex? = german.map { german in
+        var index = SearchIndex(timeZone: .gmt)
+        let captions = [
+            "Andreas Pinkwart in Düsseldorf: Konferenz der Modellkommunen", "Straße, Café und Bürger",
+            "Nadja Boschin-Heinz spricht; ko kop kopf 2019",
+        ]
+        let items = captions.enumerated().map { position, caption in
+            GalleryItem(
+                id: AssetID(relativePath: "g/\(position).jpg"), position: position + 1, count: captions.count,
+                text: BoundText(caption: caption, credit: "© MWIDE NRW", creditSource: .house), width: 1, height: 1,
+                takenAt: nil, placeholder: nil, renditions: [])
+        }
+        index.replace(
+            GalleryDocument(
+                slug: "g", title: "Termine", summary: "Förderphase", updatedAt: Date(timeIntervalSince1970: 0),
+                items: items, consent: ConsentState(policyVersion: "1", granted: [])),
+            version: [1, 0], stemmer: german)
+        index.prepare()
+        return index
+    }
 
     static func run(_ input: [UInt8]) {
         guard let selector = input.first else { return }
@@ -50,6 +72,10 @@ enum FuzzTarget {
                 precondition(query.terms.count <= SearchQuery.maximumTerms)
                 for term in query.terms {
                     if case .phrase(let stems) = term { precondition(stems.count > 1, "\(text): a phrase of one word") }
+                }
+                if let index {
+                    let found = index.search(query, limit: 2)
+                    precondition(found.total <= 3 && found.hits.count == min(2, found.total), "\(text)")
                 }
             }
         default:
