@@ -309,6 +309,9 @@ extension SQLiteStore {
             // pass over 100,000 new files had slowed to 23 files/s by 7,000.
             try db.execute(sql: "CREATE INDEX job_by_claim_order ON job (kind = 'download', enqueuedAt, path)")
             try db.create(index: "job_by_generation", on: "job", columns: ["generation"])
+            // A photo's twin with the same renditions (the same bytes in another gallery): by
+            // both columns, as PostgreSQL's asset_by_variant, not among every copy of the bytes.
+            try db.create(index: "asset_by_variant", on: "asset", columns: ["sourceHash", "variantKey"])
         }
         return migrator
     }
