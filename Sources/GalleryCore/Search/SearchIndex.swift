@@ -204,11 +204,11 @@ public struct SearchIndex: Sendable {
 
     /// The photos matching every term of `query` and `filter`, ranked; `offset` and
     /// `limit` cut the page. An empty query with a filter lists what the filter lets
-    /// through, latest first.
+    /// through, latest first; with neither, nothing is asked and nothing found.
     public func search(_ query: SearchQuery, filter: Filter = Filter(), offset: Int = 0, limit: Int = 24) -> Result {
         var matches: [Match] = []
         var galleryCounts: [(Segment, Int)] = []
-        if let terms = resolve(query) {
+        if !query.isEmpty || !filter.isEmpty, let terms = resolve(query) {
             let personIDs = filter.person.map(facetIDs(matching:))
             let keywordIDs = filter.keyword.map(facetIDs(matching:))
             let chosen: [Segment] = filter.gallery.map { segments[$0].map { [$0] } ?? [] } ?? Array(segments.values)

@@ -20,14 +20,11 @@ public struct SearchQuery: Sendable, Equatable {
 
     public enum Problem: Error, Equatable, CustomStringConvertible {
         case tooLong(characters: Int)
-        case tooManyTerms(count: Int)
 
         public var description: String {
             switch self {
             case .tooLong(let characters):
                 "parameter \"q\" has \(characters) characters; at most \(SearchQuery.maximumCharacters) are searched"
-            case .tooManyTerms(let count):
-                "parameter \"q\" has \(count) words or phrases; at most \(SearchQuery.maximumTerms) are searched"
             }
         }
     }
@@ -35,6 +32,7 @@ public struct SearchQuery: Sendable, Equatable {
     public var terms: [Term]
 
     public static let maximumCharacters = 500
+    /// Words and phrases searched at most; the first ones are kept.
     public static let maximumTerms = 16
     /// Shorter last words match only as whole words (a one-letter prefix would match most
     /// of the catalog).
@@ -82,8 +80,9 @@ public struct SearchQuery: Sendable, Equatable {
             terms[index] = .prefix(word: word, stem: stemmer.stem(word))
         }
         var seen = Set<Term>()
-        terms = terms.filter { seen.insert($0).inserted }
-        guard terms.count <= maximumTerms else { throw .tooManyTerms(count: terms.count) }
+        // Beyond `maximumTerms`, the first ones are searched (a pasted paragraph still finds
+        // what its opening names).
+        terms = Array(terms.filter { seen.insert($0).inserted }.prefix(maximumTerms))
         return SearchQuery(terms: terms)
     }
 

@@ -99,10 +99,9 @@ struct PortalRoutes: Sendable {
         pages.get("/search") { request, _ in
             let strings = PortalStrings(
                 locale: PortalLocale(query: request.uri.queryParameters["lang"].map(String.init)))
-            let given = SearchRequest.parameters(request.uri.query)
-            let parameters = given.filter {
-                (["q", "cursor"] + SearchPage.filterNames).contains($0.key) && !$0.value.isEmpty
-            }
+            // A form sends its empty fields too: here they mean nothing.
+            let given = SearchRequest.parameters(request.uri.query).filter { !$0.value.isEmpty }
+            let parameters = given.filter { (["q", "cursor"] + SearchPage.filterNames).contains($0.key) }
             var page = SearchPage(parameters: parameters, strings: strings)
             var status = HTTPResponse.Status.ok
             if parameters.keys.contains(where: { $0 != "cursor" }) {

@@ -74,6 +74,8 @@ struct SearchRequest: Sendable {
     }
 
     init(_ parameters: [String: String], stemmer: some WordStemmer) throws(ProblemDetails) {
+        // An empty word or filter is none; an empty date, limit or cursor is no date,
+        // number or cursor (400).
         func value(_ name: String) -> String? {
             parameters[name].flatMap { $0.isEmpty ? nil : $0 }
         }
@@ -88,26 +90,22 @@ struct SearchRequest: Sendable {
         }
         var filter = SearchIndex.Filter(gallery: value("gallery"), person: value("person"), keyword: value("keyword"))
         for (name, bound) in [("from", \SearchIndex.Filter.fromDay), ("to", \SearchIndex.Filter.toDay)] {
-            guard let day = value(name) else { continue }
+            guard let day = parameters[name] else { continue }
             guard let number = Self.day(day) else {
                 throw problem(name, "parameter \"\(name)\" must be a date as YYYY-MM-DD (the capture day)")
             }
             filter[keyPath: bound] = number
         }
         self.filter = filter
-        guard value("q") != nil || !filter.isEmpty else {
-            throw problem(
-                "q",
-                "parameter \"q\" is required: the words to search for (or a gallery, person, keyword or date filter)")
-        }
-        let limitText = value("limit") ?? String(Self.defaultLimit)
+        let limitText = parameters["limit"] ?? String(Self.defaultLimit)
         guard let limit = Int(limitText), (1...Self.maximumLimit).contains(limit) else {
             throw problem("limit", "parameter \"limit\" must be a whole number from 1 to \(Self.maximumLimit)")
         }
         self.limit = limit
-        if let cursor = value("cursor") {
-            guard let decoded = GalleryListSlice.slug(fromCursor: cursor), decoded.hasPrefix("o"),
-                let offset = Int(decoded.dropFirst()), offset >= 0, offset <= 1_000_000
+        if let cursor = parameters["cursor"] {
+            // The offset of the page, in digits: a cursor past the end is an empty page.
+            guard (1...9).contains(cursor.count), cursor.allSatisfy({ $0.isASCII && $0.isNumber }),
+                let offset = Int(cursor)
             else {
                 throw problem("cursor", "parameter \"cursor\" is not a cursor (as `next` gives it)")
             }
@@ -130,7 +128,7 @@ struct SearchRequest: Sendable {
 
     /// The cursor of the page starting at `offset`.
     static func cursor(offset: Int) -> String {
-        GalleryListSlice.cursor(after: "o\(offset)")
+        String(offset)
     }
 }
 
