@@ -27,6 +27,12 @@ struct QueryPlanTests {
         // The chain's head: a walk down the rowid that stops at the first row.
         ("SELECT hash FROM consentEvent ORDER BY seq DESC LIMIT 1", "the newest event, by rowid"),
         ("SELECT seq, hash, eventId FROM consentEvent ORDER BY seq DESC LIMIT 1", "the newest event, by rowid"),
+        // The queue in its claim order (job_by_claim_order): a walk that stops at LIMIT,
+        // passing only the jobs in hand or held (before it, sorting every queued job took
+        // 22 ms at 92,000).
+        ("SELECT * FROM job INDEXED BY job_by_claim_order", "a claim stops at its first due jobs"),
+        // The highest generation: a walk down its index that stops at the first entry.
+        ("SELECT generation FROM job ORDER BY generation DESC LIMIT 1", "the newest generation, by its index"),
     ]
 
     @Test("gallery JSON, the list, consent, admin edits and ingest use indexes, not scans")
