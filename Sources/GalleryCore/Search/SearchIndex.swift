@@ -195,8 +195,6 @@ public struct SearchIndex: Sendable {
         /// The page asked for, best first.
         public var hits: [Hit]
         public var facets: Facets
-        /// Every gallery with a photo in the result (for cache keys).
-        public var galleries: [String]
     }
 
     /// Galleries, persons and keywords listed in ``Facets`` at most.
@@ -432,6 +430,6 @@ public struct SearchIndex: Sendable {
         let facets = Facets(
             galleries: Array(galleries.prefix(Self.facetLimit)), persons: values(persons), keywords: values(keywords),
             years: years.map { Facets.Year(year: $0.key, count: $0.value) }.sorted { $0.year > $1.year })
-        return Result(total: matches.count, hits: hits, facets: facets, galleries: galleries.map(\.slug))
+        return Result(total: matches.count, hits: hits, facets: facets)
     }
 }

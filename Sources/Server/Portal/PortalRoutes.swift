@@ -106,7 +106,7 @@ struct PortalRoutes: Sendable {
             var status = HTTPResponse.Status.ok
             if parameters.keys.contains(where: { $0 != "cursor" }) {
                 do {
-                    let asked = try SearchRequest(given, stemmer: search.search.wordStemmer)
+                    let asked = try SearchRequest(given, stemmer: search.search.stemmer)
                     page.answer = try await search.results(asked)
                 } catch let problem as ProblemDetails where problem.status == .badRequest {
                     page.problem = problem.detail

@@ -22,7 +22,8 @@ final class PhotoSearch: Sendable {
 
     private let catalog: any GalleryReader
     private let clock: PublicationClock
-    private let stemmer: any WordStemmer
+    /// The stemmer the index is built with, and queries are to be parsed with.
+    let stemmer: any WordStemmer
     private let state: Mutex<State>
 
     init(catalog: any GalleryReader, clock: PublicationClock, stemmer: any WordStemmer) {
@@ -31,9 +32,6 @@ final class PhotoSearch: Sendable {
         self.stemmer = stemmer
         self.state = Mutex(State(index: SearchIndex(timeZone: clock.timeZone)))
     }
-
-    /// The stemmer queries are parsed with (the one the index was built with).
-    var wordStemmer: any WordStemmer { stemmer }
 
     /// The index as of this request's catalog stamp. While the catalog is away, the index
     /// last built is used, stale by at most the outage.

@@ -13,16 +13,13 @@ struct SearchRoutes {
 
     func register(on router: Router<GalleryRequestContext>) {
         router.get("/api/v1/search") { request, _ in
-            let asked = try SearchRequest(SearchRequest.parameters(request.uri.query), stemmer: search.wordStemmer)
-            var response = try await answer(asked).response(to: request, cacheControl: GalleryRoutes.publicCacheControl)
+            let asked = try SearchRequest(SearchRequest.parameters(request.uri.query), stemmer: search.stemmer)
+            var response = try JSONBody(try await results(asked)).response(
+                to: request, cacheControl: GalleryRoutes.publicCacheControl)
             // Any change to a gallery purges this key: a takedown reaches cached searches.
             response.setCacheKeys([CacheKey.galleries])
             return response
         }
-    }
-
-    func answer(_ asked: SearchRequest) async throws -> JSONBody {
-        try JSONBody(try await results(asked))
     }
 
     /// The page asked for, its items as the gallery JSON has them now.
