@@ -1,3 +1,4 @@
+import Catalog
 import GalleryCore
 import PostgresNIO
 
@@ -301,11 +302,19 @@ extension PostgresDatabase {
             try await connection.query(
                 "CREATE TABLE IF NOT EXISTS galleryd_migration (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
                 logger: logger)
-            var applied: Set<String> = []
-            for try await name in try await connection.query("SELECT name FROM galleryd_migration", logger: logger)
-                .decode(String.self)
-            {
-                applied.insert(name)
+            var applied: [String] = []
+            for try await name in try await connection.query(
+                "SELECT name FROM galleryd_migration ORDER BY applied_at, name", logger: logger
+            ).decode(String.self) {
+                applied.append(name)
+            }
+            // Written by a newer galleryd: refused before anything changes (the lock is
+            // released with the transaction).
+            let known = Set(Self.migrations.map(\.name))
+            let unknown = applied.filter { !known.contains($0) }
+            guard unknown.isEmpty else {
+                throw CatalogSchemaError(
+                    catalog: "on PostgreSQL", unknown: unknown, known: Self.migrations.last?.name ?? "none")
             }
             for migration in Self.migrations where !applied.contains(migration.name) {
                 for statement in migration.statements { try await connection.query(statement, logger: logger) }

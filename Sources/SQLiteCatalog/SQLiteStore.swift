@@ -48,12 +48,38 @@ public final class SQLiteStore: Sendable {
                 }
             }
         }
+        try Self.refuseNewerSchema(path: path)
         self.pool = try DatabasePool(path: path, configuration: configuration)
         self.logger = logger
         self.consentLogOptions = consentLog
         try Self.migrator.migrate(pool)
         self.changes = try CatalogChanges(pool: pool, path: path)
     }
+
+    /// A catalog with migrations this galleryd does not know was written by a newer one:
+    /// refused before anything writes to it — read through a read-only connection first,
+    /// since opening a pool writes (GRDB makes sure a WAL file exists) and the migrator
+    /// would leave unknown migrations be.
+    static func refuseNewerSchema(path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else { return }
+        var configuration = Configuration()
+        configuration.readonly = true
+        let migrator = Self.migrator
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        defer { try? queue.close() }
+        let unknown = try queue.read { db -> [String] in
+            guard try db.tableExists("grdb_migrations") else { return [] }
+            let known = Set(migrator.migrations)
+            return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")
+                .filter { !known.contains($0) }
+        }
+        guard unknown.isEmpty else {
+            throw CatalogSchemaError(catalog: path, unknown: unknown, known: migrator.migrations.last ?? "none")
+        }
+    }
+
+    /// The newest migration this galleryd writes (what a backup's catalog file has).
+    public static var schemaVersion: String { migrator.migrations.last ?? "none" }
 
     /// `PRAGMA integrity_check`; "ok" when the file is sound.
     public func integrityCheck() async throws -> String {

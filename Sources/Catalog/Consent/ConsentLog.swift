@@ -142,6 +142,10 @@ public struct ConsentLogOptions: Sendable {
     /// The data folder holding the log's keys and checkpoint file; nil: the SQLite
     /// catalog's folder.
     public var dataDirectory: String?
+    /// Verify without the chain key by links and signed heads only
+    /// (``ConsentChainVerifier/linksOnlyWithoutKey``): `galleryd backup verify` on a backup
+    /// taken without its secrets.
+    public var linksOnlyWithoutKey = false
 
     public init(
         keyFile: String? = nil, checkpointEvents: Int = 100, checkpointInterval: TimeInterval? = nil,

@@ -131,6 +131,11 @@ public struct ConsentChainVerifier: Sendable {
     let keyedFrom: Int64
     let key: ConsentChainKey?
     let checkpoints: [ConsentCheckpoint]
+    /// Without the chain key, check the keyed events' links and the signed heads only (a
+    /// backup taken without its secrets): deletions, reordering and rewritten hashes are
+    /// found, an event altered with its stored hash left as it was is not. False: a keyed
+    /// event without the key is a finding.
+    public var linksOnlyWithoutKey = false
     var witnesses: [Int64: [Witness]] = [:]
     var expectedPrevious: String
     var lastSeq: Int64
@@ -204,12 +209,13 @@ public struct ConsentChainVerifier: Sendable {
                 seq: seq, eventId: event.eventId,
                 problem: "event \(seq) does not link to the one before (eventId \(event.eventId))")
         }
-        if seq >= keyedFrom, key == nil {
+        if seq >= keyedFrom, key == nil, !linksOnlyWithoutKey {
             return ConsentLogFinding(
                 seq: seq, eventId: event.eventId,
                 problem: "event \(seq) is keyed but the chain key is missing, so it cannot be checked")
         }
-        guard event.computedHash(key: seq >= keyedFrom ? key : nil) == event.hash else {
+        guard (seq >= keyedFrom && key == nil) || event.computedHash(key: seq >= keyedFrom ? key : nil) == event.hash
+        else {
             return ConsentLogFinding(
                 seq: seq, eventId: event.eventId,
                 problem: "event \(seq) was altered (eventId \(event.eventId)): its hash does not match its contents")

@@ -48,7 +48,8 @@ public struct Reconciler: Sendable {
         let fingerprint = settings.fingerprint
         let previous = try await catalog.storedValue("settings-fingerprint")
         if previous != fingerprint { try await catalog.store(fingerprint, for: "settings-fingerprint") }
-        return ReconcilePlanner(scanner: stages.scanner).plan(
+        let storage = stages.storage
+        return ReconcilePlanner(scanner: stages.scanner, hasRenditions: storage.hasRenditions(ofSource:)).plan(
             snapshot, folder: folder, known: try await catalog.knownFiles(), knownGalleries: Set(knownGalleries.keys),
             changedGalleries: changedGalleries, settingsChanged: previous != nil && previous != fingerprint)
     }

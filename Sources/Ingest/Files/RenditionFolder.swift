@@ -33,6 +33,10 @@ public struct RenditionFolder: RenditionStorage {
         plan.allSatisfy { spec in (FileStatus.of(path(of: variant, spec: spec))?.size ?? 0) > 0 }
     }
 
+    public func hasRenditions(ofSource sourceHash: String) -> Bool {
+        FileStatus.of(root + "/" + sourceHash.prefix(2) + "/" + sourceHash)?.kind == .directory
+    }
+
     public func write(_ set: RenderedSet, as variant: RenditionVariant) throws {
         try write(set.renditions, as: variant)
     }

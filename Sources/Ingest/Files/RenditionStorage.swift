@@ -16,6 +16,11 @@ public protocol RenditionStorage: Sendable {
     /// and credit made them).
     func hasAll(_ plan: [RenditionSpec], of variant: RenditionVariant) -> Bool
 
+    /// True when anything made from these bytes is stored. A rendition folder restored
+    /// empty (renditions are not in backups) or cleared has none: the reconcile at start
+    /// makes them again from the originals.
+    func hasRenditions(ofSource sourceHash: String) -> Bool
+
     /// Stores every rendition of a set, each complete or not at all.
     /// - Throws: ``AtomicFile/WriteError`` naming the file and the system's reason.
     func write(_ set: RenderedSet, as variant: RenditionVariant) throws

@@ -21,6 +21,9 @@ public struct ReconcilePlan: Sendable {
 /// which are gone, which stay quarantined.
 struct ReconcilePlanner {
     let scanner: MediaScanner
+    /// Whether the renditions of a source are stored (see ``RenditionStorage/hasRenditions(ofSource:)``):
+    /// a file whose renditions are gone is done again, though it did not change.
+    let hasRenditions: (String) -> Bool
 
     /// - Parameters:
     ///   - folder: the part compared (nil: the whole media folder).
@@ -49,7 +52,8 @@ struct ReconcilePlanner {
             let galleryFolder = path.split(separator: "/", maxSplits: 1).first.map(String.init) ?? ""
             guard let entry = known[path], !settingsChanged, !changedGalleries.contains(galleryFolder),
                 let status = FileStatus.following(scanner.mediaRoot + "/" + path),
-                status.size == entry.fileSize, status.modifiedAt == entry.modifiedAt
+                status.size == entry.fileSize, status.modifiedAt == entry.modifiedAt,
+                entry.sourceHash.map(hasRenditions) ?? true
             else {
                 plan.toIngest.append(path)
                 continue

@@ -73,9 +73,12 @@ public struct DownloadMaker: Sendable {
             try await catalog.setDownload(of: asset.id, variantKey: asset.variantKey, to: nil)
             return .withdrawn
         }
-        guard try await catalog.download(of: asset.id) == nil,
-            let spec = settings.renditions.download.spec(sourceWidth: asset.width, sourceHeight: asset.height)
+        guard let spec = settings.renditions.download.spec(sourceWidth: asset.width, sourceHeight: asset.height)
         else { return .skipped }
+        // Published and on disk: nothing to do. Published but its file gone (a restored
+        // data folder): made again, and the catalog left alone if it comes out the same.
+        let published = try await catalog.download(of: asset.id)
+        if published != nil, storage.hasAll([spec], of: variant) { return .skipped }
         var made: (width: Int, height: Int, bytes: Int)
         if let twin = try await catalog.assetSharingRenditions(
             sourceHash: asset.sourceHash, variantKey: asset.variantKey)?
@@ -120,6 +123,11 @@ public struct DownloadMaker: Sendable {
         let row = RenditionRecord(
             assetId: asset.id, role: .download, width: made.width, height: made.height, format: .jpeg,
             bytes: made.bytes, path: variant.relativePath(of: spec))
+        if let published, published.path == row.path, published.bytes == row.bytes, published.width == row.width,
+            published.height == row.height
+        {
+            return .published(bytes: made.bytes)
+        }
         guard try await catalog.setDownload(of: asset.id, variantKey: asset.variantKey, to: row) else {
             return .skipped
         }

@@ -197,6 +197,11 @@ public struct FilePublisher: Sendable {
         let variant = RenditionVariant(
             sourceHash: asset.sourceHash, settings: settings.renditions, rights: text.embeddedRights)
         if variant.key == asset.variantKey {
+            let plan = settings.renditions.plan(sourceWidth: asset.width, sourceHeight: asset.height)
+            if !storage.hasAll(plan, of: variant) {
+                return try await renderAgain(
+                    asset, plan: plan, variant: variant, readPath: readPath, settings: settings)
+            }
             let wanted = try await wantsDownload(asset, in: gallery, settings: settings)
             guard text != asset.text || asset.galleryId != gallery.id else {
                 return PublishedFile(.unchanged, wantsDownload: wanted)
@@ -209,6 +214,38 @@ public struct FilePublisher: Sendable {
             bytes, sourceHash: sourceHash,
             location: try MediaLocation(relativePath: asset.path), relativePath: asset.path, status: status,
             gallery: gallery, existing: asset, settings: settings)
+    }
+
+    /// A published file whose rendition files are gone (a restored data folder, a cleared
+    /// rendition folder): made again from the original, under the same names. The catalog
+    /// is left alone when they come out as they were (the same libvips: the gallery JSON and
+    /// its ETag stay), else its rows are replaced.
+    private func renderAgain(
+        _ asset: AssetRecord, plan: [RenditionSpec], variant: RenditionVariant, readPath: String,
+        settings: IngestSettings
+    ) async throws -> PublishedFile {
+        let (bytes, sourceHash) = try await read(readPath, maximumBytes: settings.limits.maxBytes)
+        guard sourceHash == asset.sourceHash else {
+            throw SourceFile.ReadError(description: "the file changed while it was read", errno: 0)
+        }
+        let (rows, placeholder, _) = try await renditions(
+            for: bytes, plan: plan, variant: variant, rights: asset.text.embeddedRights, assetID: asset.id,
+            settings: settings)
+        let stored = try await catalog.assetSharingRenditions(
+            sourceHash: asset.sourceHash, variantKey: asset.variantKey)
+        let storedRows = stored?.1.filter { $0.role != .download } ?? []
+        func key(_ row: RenditionRecord) -> String { "\(row.path) \(row.bytes) \(row.width)x\(row.height)" }
+        if Set(rows.map(key)) != Set(storedRows.map(key)) {
+            var updated = asset
+            updated.placeholder = placeholder
+            updated.updatedAt = Date()
+            try await catalog.commit(asset: updated, renditions: rows, now: updated.updatedAt)
+        }
+        logger.info("renditions made again", metadata: ["path": "\(asset.path)", "renditions": "\(rows.count)"])
+        // Its print download, if it had one, is made again by its own job (the queue's).
+        return PublishedFile(
+            .ingested(asset.id, renditions: rows.count), published: true,
+            wantsDownload: try await catalog.download(of: asset.id) != nil)
     }
 
     private func bind(

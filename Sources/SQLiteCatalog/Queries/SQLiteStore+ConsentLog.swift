@@ -102,10 +102,12 @@ extension SQLiteStore: ConsentLog {
     {
         let files = consentLogFiles
         let maximumUnsignedAge = consentLogOptions.maximumUnsignedAge
+        let linksOnlyWithoutKey = consentLogOptions.linksOnlyWithoutKey
         return try await pool.read { db in
             switch try files.verification(of: try Self.consentChainState(db), pinned: pinned, witnesses: witnesses) {
             case .finished(let verification): return verification
             case .events(var verifier, let checkpoints):
+                verifier.linksOnlyWithoutKey = linksOnlyWithoutKey
                 var finding = verifier.start()
                 if finding == nil {
                     let cursor = try ConsentEvent.order(Column("seq")).fetchCursor(db)

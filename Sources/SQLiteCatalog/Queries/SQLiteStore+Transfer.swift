@@ -111,6 +111,9 @@ extension SQLiteStore: CatalogTransfer {
                 try entry.insert(db)
             }
         }
+        // Complete in the file it names (a copy taken of that file alone is the catalog),
+        // not left in the WAL beside it.
+        try checkpoint()
         progress(contents.rowCount)
     }
 }

@@ -7,6 +7,6 @@ struct Galleryd: AsyncParsableCommand {
         abstract: "Publishes photo galleries from a media folder: renditions, captions, credits, JSON.",
         subcommands: [
             Serve.self, IngestCommand.self, AdminCommand.self, ConsentCommand.self, CatalogCommand.self,
-            EraseCommand.self,
+            EraseCommand.self, BackupCommand.self, RestoreCommand.self,
         ])
 }

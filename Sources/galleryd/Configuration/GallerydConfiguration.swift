@@ -50,6 +50,7 @@ struct GallerydConfiguration: Sendable {
     var renderNice: Int
     /// `consent.*`.
     var consent: ConsentConfiguration
+    var backup: BackupConfiguration
     var siteRights: RightsTerms
     /// `catalog.url`: SQLite (the default, the data folder's `catalog.sqlite`) or PostgreSQL.
     var catalogLocation: CatalogLocation
@@ -209,6 +210,7 @@ struct GallerydConfiguration: Sendable {
         }
         siteRights = try RightsTerms(config: ConfigScope(config, "rights"))
         consent = try ConsentConfiguration(config: ConfigScope(config, "consent"), paths: paths)
+        backup = try BackupConfiguration(config: ConfigScope(config, "backup"), paths: paths)
     }
 
     /// `catalog.url` and PostgreSQL's password (also for `catalog copy --to postgres://…`):
@@ -249,7 +251,7 @@ struct GallerydConfiguration: Sendable {
     /// missing, the same way as the consent log's keys (two nodes starting at once on a shared
     /// mount end up with the same key).
     func cookieKey() throws -> [UInt8] {
-        let path = consent.cookieKeyFile ?? dataDirectory + "/secrets/consent-cookie.key"
+        let path = cookieKeyFile
         let make = {
             var generator = SystemRandomNumberGenerator()
             return (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
@@ -264,6 +266,9 @@ struct GallerydConfiguration: Sendable {
         }
         return key
     }
+
+    /// Where the consent cookie's key is kept (see ``cookieKey()``).
+    var cookieKeyFile: String { consent.cookieKeyFile ?? dataDirectory + "/secrets/consent-cookie.key" }
 
     static func absolute(_ path: String, from folder: String = FileManager.default.currentDirectoryPath) -> String {
         let url = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: folder, isDirectory: true))

@@ -22,6 +22,11 @@ struct CatalogStores: Sendable {
     var consentLog: any ConsentLog { server.consent }
     var adminTokens: any AdminTokenStore { server.tokens }
     var catalog: any IngestCatalog & EmbedStore { ingest.catalog }
+    /// The whole catalog read out in one snapshot, or loaded whole (backup and restore).
+    var transfer: any CatalogTransfer {
+        if let sqlite { return sqlite }
+        return PostgresCatalogTransfer(database: postgres!)
+    }
 
     static func open(_ configuration: GallerydConfiguration, logger: Logger) async throws -> CatalogStores {
         switch configuration.catalogLocation {
