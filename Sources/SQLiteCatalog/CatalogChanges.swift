@@ -28,6 +28,11 @@ final class CatalogChanges: Sendable {
         pool.add(transactionObserver: CommitCounter(changes: self), extent: .databaseLifetime)
     }
 
+    /// Closes the probe's connection (with the pool's, when the store closes).
+    func close() throws {
+        try probe.close()
+    }
+
     func noteLocalCommit() {
         localCommits.add(1, ordering: .relaxed)
     }

@@ -103,6 +103,7 @@ public final class SQLiteStore: Sendable {
 
     public func close() throws {
         try pool.close()
+        try changes.close()
     }
 }
 

@@ -54,16 +54,24 @@ struct CatalogBackup {
         // Sign what is there first, so that the backup's events are covered by a checkpoint
         // (a broken log is refused here: a backup must not carry it on unnoticed).
         _ = try await consentLog.writeConsentCheckpoint(reason: "backup", now: Date(), force: false)
-        let contents = try await stores.transfer.contents()
-
-        let catalog = try SQLiteStore(path: folder + "/" + BackupFolder.catalog, logger: logger)
-        try await catalog.load(contents)
-        try catalog.close()
+        // SQLite: its online backup API, page by page in one read transaction (constant
+        // memory). PostgreSQL: one repeatable-read snapshot, loaded into a SQLite catalog.
+        let catalogPath = folder + "/" + BackupFolder.catalog
+        if let sqlite = stores.sqlite {
+            try await sqlite.backup(to: catalogPath)
+        } else {
+            let contents = try await stores.transfer.contents()
+            let catalog = try SQLiteStore(path: catalogPath, logger: logger)
+            try await catalog.load(contents)
+            try catalog.close()
+            try SQLiteStore.makeSelfContained(path: catalogPath)
+        }
+        let summary = try SQLiteStore.backupSummary(ofFile: catalogPath)
 
         // The consent files as of the snapshot: the checkpoint file up to the catalog's copy
         // of its latest line (a checkpoint written since is not in this catalog).
         var checkpoint: Int64?
-        if let head = contents.consentChain?.checkpointCopy {
+        if let head = summary.checkpointCopy {
             let lines = try files.checkpointLines()
             guard let end = lines.firstIndex(of: head) else {
                 throw BackupError(
@@ -71,8 +79,8 @@ struct CatalogBackup {
                 )
             }
             try Self.write(
-                Data((lines[...end].joined(separator: "\n") + "\n").utf8), to: folder + "/" + BackupFolder.checkpointLog
-            )
+                Data((lines[...end].joined(separator: "\n") + "\n").utf8),
+                to: folder + "/" + BackupFolder.checkpointLog)
             try Self.write(Data((head + "\n").utf8), to: folder + "/" + BackupFolder.headMarker)
             checkpoint = ConsentCheckpoint(jsonLine: head)?.checkpoint
         }
@@ -96,7 +104,7 @@ struct CatalogBackup {
         let manifest = BackupManifest(
             format: BackupManifest.currentFormat, createdAt: Date(),
             source: configuration.catalogLocation.isSQLite ? "sqlite" : "postgres", schema: SQLiteStore.schemaVersion,
-            counts: Dictionary(uniqueKeysWithValues: contents.counts.map { ($0.key, $0.value) }),
+            counts: summary.counts,
             consentCheckpoint: checkpoint, secretsIncluded: includeSecrets, files: digests)
         try Self.write(try manifest.encoded(), to: folder + "/" + BackupFolder.manifest)
         return manifest
