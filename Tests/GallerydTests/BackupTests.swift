@@ -186,13 +186,37 @@ struct BackupTests {
         #expect(wrongKey.status == 1 && wrongKey.error.contains("does not verify"), "\(wrongKey.error)")
     }
 
-    @Test("consents granted during a backup are in it with an intact chain, or not at all")
-    func consentsDuringBackup() async throws {
+    @Test(
+        "consents granted during a backup are in it with an intact chain, or not at all",
+        arguments: ["sqlite", "postgres"])
+    func consentsDuringBackup(_ store: String) async throws {
         let installation = try await Installation()
+        var catalog: String?
+        var consentLog: any ConsentLog = installation.env.catalog
+        var database: PostgresCatalog.PostgresDatabase?
+        if store == "postgres" {
+            let url = try await PostgresCluster.shared.newDatabase()
+            let sqlite = "sqlite:" + installation.env.data.appendingPathComponent("catalog.sqlite").path
+            #expect(try await installation.galleryd(["catalog", "copy", "--from", sqlite, "--to", url]).status == 0)
+            guard case .postgres(let location) = try CatalogLocation(url: url) else { throw CancellationError() }
+            var logger = Logger(label: "test")
+            logger.logLevel = .critical
+            database = try await PostgresDatabase(location: location, password: nil, logger: logger)
+            consentLog = PostgresConsentLog(
+                database: database!, dataDirectory: installation.env.data.path,
+                options: ConsentLogOptions(checkpointEvents: 3))
+            catalog = url
+        }
+        defer { database?.close() }
+        let log = consentLog
         let granting = Task {
             var index = 100
             while !Task.isCancelled {
-                try await installation.grant(index)
+                _ = try await log.record(
+                    ConsentEventDraft(
+                        consentId: "visitor-\(index)", kind: .grant, scope: .permanent, decisions: ["youtube": true],
+                        policyVersion: "1", catalogHash: "abc", locale: "de", at: Date(), expiresAt: nil,
+                        browser: "firefox", ipHash: nil), updating: nil)
                 index += 1
                 try await Task.sleep(for: .milliseconds(2))
             }
@@ -200,13 +224,14 @@ struct BackupTests {
         var backups: [URL] = []
         for round in 0..<3 {
             let backup = installation.folder("backup-\(round)")
-            let written = try await installation.galleryd(["backup", "--to", backup.path, "--include-secrets"])
+            let written = try await installation.galleryd(
+                ["backup", "--to", backup.path, "--include-secrets"], catalog: catalog)
             #expect(written.status == 0, "\(written.error)")
             backups.append(backup)
         }
         granting.cancel()
         _ = await granting.result
-        let total = try await installation.env.catalog.consentEvents().count
+        let total = try await consentLog.consentEventCount()
         var counts: [Int] = []
         for backup in backups {
             let verified = try await GallerydProcess.run(["backup", "verify", backup.path], in: installation.env.root)
