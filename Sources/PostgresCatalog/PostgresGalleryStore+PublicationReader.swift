@@ -102,8 +102,29 @@ extension PostgresGalleryStore: PublicationReader {
 
     public func nextPublicationChange(after now: Date) async throws -> Date? {
         try await database.transaction { connection in
-            let galleries = try await galleries(
-                "SELECT \(unescaped: Self.galleryColumns) FROM gallery", on: connection)
+            // The times only, not whole sidecars (see PublicationSchedule.nextChange).
+            var galleries: [(window: PublicationWindow, sidecar: GallerySidecar?)] = []
+            for try await (publishAt, unpublishAt, times) in try await connection.query(
+                """
+                SELECT publish_at, unpublish_at,
+                    CASE WHEN jsonb_typeof(record->'sidecar') = 'object' THEN jsonb_build_object(
+                        'publishAt', record->'sidecar'->'publishAt',
+                        'unpublishAt', record->'sidecar'->'unpublishAt',
+                        'items', (
+                            SELECT coalesce(jsonb_object_agg(key, jsonb_build_object(
+                                'publishAt', value->'publishAt', 'unpublishAt', value->'unpublishAt')), '{}'::jsonb)
+                            FROM jsonb_each(CASE WHEN jsonb_typeof(record->'sidecar'->'items') = 'object'
+                                THEN record->'sidecar'->'items' ELSE '{}'::jsonb END)
+                            WHERE value ? 'publishAt' OR value ? 'unpublishAt'))::text END
+                FROM gallery
+                """, logger: logger
+            ).decode((Date?, Date?, String?).self) {
+                galleries.append(
+                    (
+                        window: PublicationWindow(publishAt: publishAt, unpublishAt: unpublishAt),
+                        sidecar: PublicationSchedule.sidecarTimes(times)
+                    ))
+            }
             let windows = try await strings(
                 "SELECT (record->'schedule')::text FROM asset_override WHERE record ? 'schedule'", on: connection
             ).compactMap { try? PostgresDatabase.decode(PublicationWindow.self, $0) }

@@ -58,8 +58,30 @@ extension SQLiteStore: PublicationReader, ErasureStore {
             let overrides = try String.fetchAll(
                 db, sql: "SELECT schedule FROM assetOverride WHERE schedule IS NOT NULL"
             ).compactMap { try? decoder.decode(PublicationWindow.self, from: Data($0.utf8)) }
-            return PublicationSchedule.nextChange(
-                galleries: try GalleryRecord.fetchAll(db), photoWindows: overrides, after: now)
+            // The times only, not whole sidecars (see PublicationSchedule.nextChange).
+            let galleries = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT publishAt, unpublishAt,
+                        CASE WHEN sidecar IS NULL THEN NULL ELSE json_object(
+                            'publishAt', json_extract(sidecar, '$.publishAt'),
+                            'unpublishAt', json_extract(sidecar, '$.unpublishAt'),
+                            'items', json((
+                                SELECT json_group_object(key, json_object(
+                                    'publishAt', json_extract(value, '$.publishAt'),
+                                    'unpublishAt', json_extract(value, '$.unpublishAt')))
+                                FROM json_each(sidecar, '$.items')
+                                WHERE json_extract(value, '$.publishAt') IS NOT NULL
+                                    OR json_extract(value, '$.unpublishAt') IS NOT NULL))) END AS times
+                    FROM gallery
+                    """
+            ).map { row in
+                (
+                    window: PublicationWindow(publishAt: row["publishAt"], unpublishAt: row["unpublishAt"]),
+                    sidecar: PublicationSchedule.sidecarTimes(row["times"])
+                )
+            }
+            return PublicationSchedule.nextChange(galleries: galleries, photoWindows: overrides, after: now)
         }
     }
 
