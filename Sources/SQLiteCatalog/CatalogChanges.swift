@@ -52,11 +52,15 @@ final class CatalogChanges: Sendable {
         return CatalogStamp(local: localCommits.load(ordering: .relaxed), external: version)
     }
 
-    /// Counts the writer's commits. GRDB calls `databaseDidCommit` for every observer,
-    /// whatever it observes.
+    /// Counts the writer's commits that changed rows. GRDB calls `databaseDidCommit` for
+    /// every observer, whatever it observes, and for every transaction — also one that
+    /// changed nothing (an idle worker's poll for a job): counting those moved the stamp
+    /// every poll, and everything built from the catalog was looked at again.
     private final class CommitCounter: TransactionObserver, @unchecked Sendable {
         // Written once; GRDB calls it on the writer's queue.
         private weak var changes: CatalogChanges?
+        /// `sqlite3_total_changes` at the last counted commit (writer's queue only).
+        private var totalChanges = 0
 
         init(changes: CatalogChanges) {
             self.changes = changes
@@ -64,7 +68,12 @@ final class CatalogChanges: Sendable {
 
         func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { false }
         func databaseDidChange(with event: DatabaseEvent) {}
-        func databaseDidCommit(_ db: Database) { changes?.noteLocalCommit() }
+        func databaseDidCommit(_ db: Database) {
+            let total = db.totalChangesCount
+            guard total != totalChanges else { return }
+            totalChanges = total
+            changes?.noteLocalCommit()
+        }
         func databaseDidRollback(_ db: Database) {}
     }
 }

@@ -30,9 +30,11 @@ public struct Reconciler: Sendable {
         // A gallery whose JSON changed in a way its photos show (its credit, rights, slug):
         // their texts are bound again.
         var changedGalleries: Set<String> = []
+        try await stages.galleries.loadStamps(settings: settings)
         for folder in snapshot.galleryFolders {
             do {
-                let gallery = try await stages.galleries.syncGallery(folder: folder, settings: settings)
+                let gallery = try await stages.galleries.syncGalleryIfChanged(
+                    folder: folder, known: knownGalleries[folder], settings: settings)
                 if let known = knownGalleries[folder], known.revision != gallery.revision || known.slug != gallery.slug
                 {
                     changedGalleries.insert(folder)
@@ -41,6 +43,7 @@ public struct Reconciler: Sendable {
                 // A slug collision: each file job of the folder quarantines its file.
             }
         }
+        try await stages.galleries.saveStamps(settings: settings)
         for path in snapshot.notUTF8 {
             logger.notice(
                 "name is not UTF-8; read as Windows-1252", metadata: ["path": "\(MediaName.display(path))"])

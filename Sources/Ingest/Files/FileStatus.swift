@@ -39,6 +39,13 @@ public struct FileStatus: Sendable, Equatable {
         return FileStatus(info)
     }
 
+    /// A status as stored (the sidecar stamps a reconcile keeps in the catalog).
+    init(kind: Kind, size: Int, modifiedAt: Double) {
+        self.kind = kind
+        self.size = size
+        self.modifiedAt = modifiedAt
+    }
+
     init(_ info: stat) {
         switch info.st_mode & S_IFMT {
         case S_IFREG: kind = .regular

@@ -89,6 +89,7 @@ struct GallerydConfiguration: Sendable {
         settings.adminAuthenticationBurst = http.adminAuthenticationBurst
         settings.clock = PublicationClock(timeZone: timeZone)
         settings.sharedCache = cache.sharedCache
+        settings.buildsSearchIndexAtStart = true
         return settings
     }
 
