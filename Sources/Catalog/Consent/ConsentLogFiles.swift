@@ -62,7 +62,7 @@ public struct ConsentLogFiles: Sendable {
             throw ConsentLogFileError(description: "\(signingKeyFile) is no Ed25519 key")
         }
         if creating, !FileManager.default.fileExists(atPath: publicKeyFile) {
-            try writeAtomically(publicKeyFile, Array(key.publicKey.pem.utf8), mode: 0o644)
+            try Self.writeAtomically(publicKeyFile, Array(key.publicKey.pem.utf8), mode: 0o644)
         }
         return key
     }
@@ -137,12 +137,14 @@ public struct ConsentLogFiles: Sendable {
         try FileManager.default.createDirectory(
             atPath: (headMarkerFile as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
             attributes: [.posixPermissions: 0o700])
-        try writeAtomically(headMarkerFile, Array((line + "\n").utf8), mode: 0o600)
+        try Self.writeAtomically(headMarkerFile, Array((line + "\n").utf8), mode: 0o600)
     }
 
     // MARK: Files
 
-    private func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t) throws {
+    /// Replaces `path` with `bytes` whole: a temporary file beside it, created with `mode`
+    /// and synced, renamed into place. (Also how a backup's and a restore's files are written.)
+    public static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t) throws {
         let temporary = try Self.writeTemporary(beside: path, bytes, mode: mode)
         guard rename(temporary, path) == 0 else {
             unlink(temporary)

@@ -65,9 +65,7 @@ public final class GallerySyncer: Sendable {
     public func syncGalleryIfChanged(folder: String, known: GalleryRecord?, settings: IngestSettings) async throws
         -> GalleryRecord
     {
-        if let known, syncedRevisions.withLock({ $0[folder] }) == known.revision,
-            syncedFrom.withLock({ $0[folder] }) == sidecarStamp(folder, settings: settings)
-        {
+        if let known, syncedRevisions.withLock({ $0[folder] }) == known.revision, isSynced(folder, settings: settings) {
             return known
         }
         return try await syncGallery(folder: folder, settings: settings)
@@ -137,12 +135,15 @@ public final class GallerySyncer: Sendable {
     /// A file's gallery: read when its sidecar is as this process last synced it from,
     /// else synced (``syncGallery(folder:settings:)``).
     func gallery(forFileIn folder: String, settings: IngestSettings) async throws -> GalleryRecord {
-        if syncedFrom.withLock({ $0[folder] }) == sidecarStamp(folder, settings: settings),
-            let gallery = try await catalog.gallery(folder: folder)
-        {
+        if isSynced(folder, settings: settings), let gallery = try await catalog.gallery(folder: folder) {
             return gallery
         }
         return try await syncGallery(folder: folder, settings: settings)
+    }
+
+    /// Whether the folder's sidecar is as this process last synced the gallery from.
+    private func isSynced(_ folder: String, settings: IngestSettings) -> Bool {
+        syncedFrom.withLock { $0[folder] } == sidecarStamp(folder, settings: settings)
     }
 
     private func sidecarStamp(_ folder: String, settings: IngestSettings) -> SidecarStamp {

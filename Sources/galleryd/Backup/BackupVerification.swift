@@ -123,7 +123,7 @@ struct StagedBackup {
                 guard let bytes = Data(base64Encoded: key) else {
                     throw BackupError("a key in the backup is not base64")
                 }
-                try CatalogBackup.write(bytes, to: target, mode: 0o600)
+                try ConsentLogFiles.writeAtomically(target, Array(bytes), mode: 0o600)
             }
             publicKey = files.publishedPublicKey()
             var options = ConsentLogOptions(dataDirectory: folder)
@@ -138,13 +138,5 @@ struct StagedBackup {
     func remove() {
         try? catalog.close()
         try? FileManager.default.removeItem(atPath: folder)
-    }
-}
-
-extension CatalogContents {
-    /// Whether the log has events hashed with the chain key (which only the key can check).
-    var hasKeyedConsentEvents: Bool {
-        guard let keyedFrom = consentChain?.keyedFrom else { return false }
-        return consentEvents.contains { ($0.seq ?? 0) >= keyedFrom }
     }
 }

@@ -78,14 +78,15 @@ struct CatalogBackup {
                     "\(files.checkpointLogFile) does not hold the catalog's latest consent checkpoint; `galleryd consent verify` names the problem"
                 )
             }
-            try Self.write(
-                Data((lines[...end].joined(separator: "\n") + "\n").utf8),
-                to: folder + "/" + BackupFolder.checkpointLog)
-            try Self.write(Data((head + "\n").utf8), to: folder + "/" + BackupFolder.headMarker)
+            try ConsentLogFiles.writeAtomically(
+                folder + "/" + BackupFolder.checkpointLog, Array((lines[...end].joined(separator: "\n") + "\n").utf8),
+                mode: 0o640)
+            try ConsentLogFiles.writeAtomically(
+                folder + "/" + BackupFolder.headMarker, Array((head + "\n").utf8), mode: 0o640)
             checkpoint = ConsentCheckpoint(jsonLine: head)?.checkpoint
         }
         if let publicKey = FileManager.default.contents(atPath: files.publicKeyFile) {
-            try Self.write(publicKey, to: folder + "/" + BackupFolder.publicKey)
+            try ConsentLogFiles.writeAtomically(folder + "/" + BackupFolder.publicKey, Array(publicKey), mode: 0o640)
         }
         if includeSecrets {
             func base64(_ path: String) -> String? { FileManager.default.contents(atPath: path)?.base64EncodedString() }
@@ -94,7 +95,8 @@ struct CatalogBackup {
                 consentCookieKey: base64(configuration.cookieKeyFile))
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try Self.write(try encoder.encode(secrets), to: folder + "/" + BackupFolder.secrets, mode: 0o600)
+            try ConsentLogFiles.writeAtomically(
+                folder + "/" + BackupFolder.secrets, Array(try encoder.encode(secrets)), mode: 0o600)
         }
 
         var digests: [String: BackupManifest.FileDigest] = [:]
@@ -106,18 +108,9 @@ struct CatalogBackup {
             source: configuration.catalogLocation.isSQLite ? "sqlite" : "postgres", schema: SQLiteStore.schemaVersion,
             counts: summary.counts,
             consentCheckpoint: checkpoint, secretsIncluded: includeSecrets, files: digests)
-        try Self.write(try manifest.encoded(), to: folder + "/" + BackupFolder.manifest)
+        try ConsentLogFiles.writeAtomically(
+            folder + "/" + BackupFolder.manifest, Array(try manifest.encoded()), mode: 0o640)
         return manifest
-    }
-
-    /// A new file with `data`, created with `mode` and synced before it counts.
-    static func write(_ data: Data, to path: String, mode: Int = 0o640) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: mode]),
-            let handle = FileHandle(forWritingAtPath: path)
-        else { throw BackupError("cannot create \(path)") }
-        defer { try? handle.close() }
-        try handle.write(contentsOf: data)
-        try handle.synchronize()
     }
 
     /// The backups `galleryd backup` made in `folder` (`galleryd-<time>`, each with its

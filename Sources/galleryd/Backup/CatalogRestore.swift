@@ -55,7 +55,7 @@ struct CatalogRestore {
         defer { staged.remove() }
         let contents = try await staged.catalog.contents()
         var missing: [String] = []
-        if contents.hasKeyedConsentEvents, keys.consentLogKey == nil {
+        if try await staged.catalog.backupSummary().keyedConsentEvents > 0, keys.consentLogKey == nil {
             missing.append("the consent chain key (\(target.chainKeyFile))")
         }
         if manifest.consentCheckpoint != nil, keys.consentCheckpointKey == nil {
@@ -128,17 +128,18 @@ struct CatalogRestore {
         try fileManager.createDirectory(
             atPath: (target.headMarkerFile as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
             attributes: [.posixPermissions: 0o700])
-        for (name, path, mode) in [
+        let files: [(String, String, mode_t)] = [
             (BackupFolder.checkpointLog, target.checkpointLogFile, 0o644),
             (BackupFolder.headMarker, target.headMarkerFile, 0o600),
             (BackupFolder.publicKey, target.publicKeyFile, 0o644),
-        ] {
+        ]
+        for (name, path, mode) in files {
             guard let data = fileManager.contents(atPath: backup + "/" + name) else { continue }
             if let existing = fileManager.contents(atPath: path) {
                 guard existing == data else { throw BackupError("\(path) exists and is not the backup's") }
                 continue
             }
-            try CatalogBackup.write(data, to: path, mode: mode)
+            try ConsentLogFiles.writeAtomically(path, Array(data), mode: mode)
         }
         for (key, path) in [
             (keys.consentLogKey, target.chainKeyFile), (keys.consentCheckpointKey, target.signingKeyFile),
